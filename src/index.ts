@@ -1,0 +1,2 @@
+/** Library entry: the domain and the two API clients, for use outside Node-RED. */
+export * from "./errors";
