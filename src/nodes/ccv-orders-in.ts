@@ -1,0 +1,269 @@
+/**
+ * `ccv-orders-in`: on any input, fetches the CCV Shop documents that are due and sends one
+ * message per document: orders with a selected status (paid only, if set) created since the
+ * start date and not yet booked; and, when credit notes are on, booked orders cancelled since,
+ * and CCV credit invoices of booked orders. On `msg.payload.id` (a webhook) only that order.
+ *
+ * A run that fails (CCV unreachable, refused) sends nothing more and ends in done(err); every
+ * document that was not booked stays due, so the next run retries it.
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import type { CcvClient } from "../ccv/client";
+import type { CcvInvoice, CcvOrder } from "../ccv/schemas";
+import { KoppelingError } from "../errors";
+import {
+  type LedgerKey,
+  type LedgerState,
+  clearFailure,
+  firstRunAt,
+  isBooked,
+  ledgerKey,
+  recordFailure,
+  recordRunFailure,
+  recordRunSuccess,
+} from "../koppeling/sync-ledger";
+import type { CcvConfigNode } from "./ccv-config";
+import { type CcvMeta, type KoppelingMessage, asKoppelingError, clock, status } from "./shared";
+
+export interface OrdersInDef extends NodeDef {
+  ccv: string;
+  /** Selected CCV order statuses (1-14), as numbers or a comma-separated string. */
+  statuses: number[] | string;
+  paidOnly: boolean;
+  /** Start date `YYYY-MM-DD` (Europe/Amsterdam midnight); empty = no lower bound. */
+  since: string;
+  /** Take orders created before the first run along (the historical import). */
+  importExisting: boolean;
+  credits: boolean;
+}
+
+const CANCELLED = 8;
+const ALL_STATUSES = Array.from({ length: 14 }, (_, i) => i + 1);
+
+export function parseStatuses(value: number[] | string | undefined): number[] {
+  const list = Array.isArray(value) ? value : String(value ?? "").split(",");
+  const nums = [...new Set(list.map((v) => Number(String(v).trim())).filter((n) => Number.isInteger(n) && n >= 1 && n <= 14))];
+  return nums.length ? nums.sort((a, b) => a - b) : ALL_STATUSES.filter((s) => s !== CANCELLED);
+}
+
+/** `YYYY-MM-DD` as the UTC instant of midnight in Amsterdam (CET/CEST), or null. */
+export function amsterdamMidnightUtc(date: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((date ?? "").trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Midnight in Amsterdam is 23:00 or 22:00 UTC the day before; pick the offset valid at that moment.
+  for (const offsetHours of [2, 1]) {
+    const candidate = new Date(Date.UTC(y, mo - 1, d, -offsetHours));
+    const local = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Amsterdam", hour: "2-digit", hourCycle: "h23" }).format(candidate);
+    if (local === "00") return candidate.toISOString().replace(".000", "");
+  }
+  return new Date(Date.UTC(y, mo - 1, d)).toISOString().replace(".000", "");
+}
+
+interface Settings {
+  statuses: number[];
+  paidOnly: boolean;
+  since: string | null;
+  importExisting: boolean;
+  credits: boolean;
+}
+
+/** A document that is due, before its rows are fetched. */
+type Due =
+  | { kind: "order"; key: LedgerKey; order: CcvOrder }
+  | { kind: "cancellation"; key: LedgerKey; order: CcvOrder; originalFactuurnummer: string }
+  | { kind: "credit-invoice"; key: LedgerKey; invoice: CcvInvoice; originalFactuurnummer: string };
+
+function qualifies(order: CcvOrder, s: Settings, start: string | null): boolean {
+  if (order.is_completed === false || order.status == null || order.ordernumber == null) return false;
+  if (!s.statuses.includes(order.status)) return false;
+  if (s.paidOnly && !order.paid) return false;
+  return !(start && Date.parse(order.create_date) < Date.parse(start));
+}
+
+/** The effective lower bound on `create_date`: the start date, and without historical import, the first run. */
+function startOf(s: Settings, ledger: LedgerState, now: Date): string | null {
+  const first = firstRunAt(ledger, now);
+  if (s.importExisting) return s.since;
+  if (!s.since) return first;
+  return Date.parse(first) > Date.parse(s.since) ? first : s.since;
+}
+
+function bookedByOrdernumber(ledger: LedgerState, ordernumber: number | null, kinds: string[]): string | null {
+  if (ordernumber == null) return null;
+  for (const [key, entry] of Object.entries(ledger.booked)) {
+    if (entry.ordernumber === ordernumber && kinds.includes(key.split(":")[0])) return entry.factuurnummer;
+  }
+  return null;
+}
+
+async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, start: string | null): Promise<Due[]> {
+  const due: Due[] = [];
+  const seen = new Set<number>();
+  const min = start ?? undefined;
+  // One query per selected status (CCV filters on one status), or one for all.
+  const queries = s.statuses.length === 14 ? [undefined] : s.statuses;
+  for (const st of queries) {
+    for await (const order of client.orders({ status: st, is_paid: s.paidOnly ? true : undefined, min_create_date: min, orderby: "create_date" })) {
+      if (seen.has(order.id) || !qualifies(order, s, start)) continue;
+      seen.add(order.id);
+      const key = ledgerKey("order", order.id);
+      if (!isBooked(ledger, key)) due.push({ kind: "order", key, order });
+    }
+  }
+  if (!s.credits) return due;
+
+  // Credit invoices first: a CCV credit invoice of a booked order wins over crediting its cancellation.
+  const creditedNumbers = new Set<number>();
+  for await (const invoice of client.invoices({ min_create_date: min, orderby: "create_date" })) {
+    if (invoice.type !== "credit") continue;
+    const original = bookedByOrdernumber(ledger, invoice.ordernumber ?? null, ["order"]);
+    if (!original) continue;
+    if (invoice.ordernumber != null) creditedNumbers.add(invoice.ordernumber);
+    const key = ledgerKey("credit", invoice.id);
+    if (isBooked(ledger, key) || bookedByOrdernumber(ledger, invoice.ordernumber ?? null, ["cancel"])) continue;
+    due.push({ kind: "credit-invoice", key, invoice, originalFactuurnummer: original });
+  }
+  for await (const order of client.orders({ status: CANCELLED, min_create_date: min, orderby: "create_date" })) {
+    const booked = isBooked(ledger, ledgerKey("order", order.id));
+    if (!booked || order.ordernumber == null || creditedNumbers.has(order.ordernumber)) continue;
+    const key = ledgerKey("cancel", order.id);
+    if (isBooked(ledger, key) || bookedByOrdernumber(ledger, order.ordernumber, ["credit"])) continue;
+    due.push({ kind: "cancellation", key, order, originalFactuurnummer: booked.factuurnummer });
+  }
+  return due;
+}
+
+/** The due document a webhook names, or null when that order is not due. */
+async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger: LedgerState, start: string | null): Promise<Due | null> {
+  const order = await client.getOrder(id);
+  const booked = isBooked(ledger, ledgerKey("order", order.id));
+  if (!booked) return qualifies(order, s, start) ? { kind: "order", key: ledgerKey("order", order.id), order } : null;
+  if (s.credits && order.status === CANCELLED && !isBooked(ledger, ledgerKey("cancel", order.id)) && !bookedByOrdernumber(ledger, order.ordernumber, ["credit"])) {
+    return { kind: "cancellation", key: ledgerKey("cancel", order.id), order, originalFactuurnummer: booked.factuurnummer };
+  }
+  return null;
+}
+
+function webhookOrderId(msg: KoppelingMessage): number | null {
+  const p = msg.payload as { id?: unknown } | undefined;
+  if (!p || typeof p !== "object" || p.id == null) return null;
+  const n = Number(p.id);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new KoppelingError("CCV_WEBHOOK_INVALID", `msg.payload.id must be a CCV order id, not ${JSON.stringify(p.id)}`);
+  return n;
+}
+
+export default function (RED: NodeAPI): void {
+  function OrdersIn(this: Node, def: OrdersInDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
+    const settings: Settings = {
+      statuses: parseStatuses(def.statuses),
+      paidOnly: def.paidOnly !== false,
+      since: amsterdamMidnightUtc(def.since),
+      importExisting: def.importExisting !== false,
+      credits: def.credits !== false,
+    };
+    let running = false;
+    let runCounter = 0;
+    if (!shop) node.status(status.error("no CCV Shop configured"));
+    else node.status(status.idle("ready"));
+
+    node.on("input", (msg: KoppelingMessage, send, done) => {
+      if (!shop) {
+        done(new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node"));
+        return;
+      }
+      let webhookId: number | null;
+      try {
+        webhookId = webhookOrderId(msg);
+      } catch (err) {
+        node.status(status.error((err as KoppelingError).code));
+        done(err as Error);
+        return;
+      }
+      if (webhookId == null && running) {
+        node.status(status.busy("run already busy"));
+        done();
+        return;
+      }
+      const runId = `${Date.now().toString(36)}-${++runCounter}`;
+      if (webhookId == null) running = true;
+      run(shop, runId, webhookId, send)
+        .then(() => done())
+        .catch((err: unknown) => {
+          const e = asKoppelingError(err);
+          node.status(status.error(e.code));
+          msg.run = { id: runId, configId: shop.id, index: 0, total: 0 };
+          shop.ledger
+            .update((l) => recordRunFailure(l, e, new Date()))
+            .catch((storeErr: Error) => node.warn(storeErr.message))
+            .finally(() => done(e));
+        })
+        .finally(() => {
+          if (webhookId == null) running = false;
+        });
+    });
+
+    async function run(shop: CcvConfigNode, runId: string, webhookId: number | null, send: (m: KoppelingMessage) => void): Promise<void> {
+      const client = shop.client();
+      node.status(status.busy(webhookId == null ? "fetching…" : `order ${webhookId}…`));
+      const { ledger, start } = await shop.ledger.update((l) => ({ ledger: l, start: startOf(settings, l, new Date()) }));
+      let due: Due[];
+      if (webhookId == null) {
+        due = await collectDue(client, settings, ledger, start);
+      } else {
+        const one = await dueFromWebhook(client, webhookId, settings, ledger, start);
+        due = one ? [one] : [];
+      }
+
+      let sent = 0;
+      for (const [i, d] of due.entries()) {
+        node.status(status.busy(`${i + 1}/${due.length}`));
+        const out = messageFor(d, shop, runId, i + 1, due.length);
+        try {
+          out.payload = d.kind === "credit-invoice" ? { invoice: d.invoice, rows: await client.getInvoiceRows(d.invoice.id) } : { order: d.order, rows: await client.getOrderRows(d.order.id) };
+        } catch (err) {
+          const e = asKoppelingError(err);
+          // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
+          if (["CCV_AUTH", "CCV_NETWORK", "CCV_TIMEOUT", "CCV_CONFIG"].includes(e.code)) throw e;
+          await shop.ledger.update((l) =>
+            recordFailure(l, d.key, { ordernumber: out.ccv?.ordernumber ?? null, stage: "ccv-orders-in", code: e.code, message: e.message, runId }, new Date()),
+          );
+          node.error(e, out);
+          continue;
+        }
+        send(out);
+        sent++;
+      }
+
+      await shop.ledger.update((l) => {
+        recordRunSuccess(l, new Date());
+        if (webhookId == null) {
+          // A failed document that is no longer due (its status changed, it got booked elsewhere) is forgotten.
+          const dueKeys = new Set<string>(due.map((d) => d.key));
+          for (const key of Object.keys(l.failed) as LedgerKey[]) if (!dueKeys.has(key)) clearFailure(l, key);
+        }
+      });
+      if (webhookId != null) node.status(sent ? status.ok(`order ${webhookId} sent ${clock()}`) : status.idle(`order ${webhookId} not due ${clock()}`));
+      else node.status(sent || due.length ? status.ok(`${sent}/${due.length} sent ${clock()}`) : status.ok(`nothing due ${clock()}`));
+    }
+
+    function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number): KoppelingMessage {
+      const doc = d.kind === "credit-invoice" ? d.invoice : d.order;
+      const ordernumber = doc.ordernumber ?? null;
+      const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: doc.id, ordernumber, kind: d.kind };
+      if (d.kind !== "order") ccv.originalFactuurnummer = d.originalFactuurnummer;
+      return {
+        _msgid: RED.util.generateId(),
+        topic: ordernumber != null ? String(ordernumber) : String(doc.id),
+        payload: null,
+        ccv,
+        run: { id: runId, configId: shop.id, index, total },
+      } as KoppelingMessage;
+    }
+  }
+
+  RED.nodes.registerType("ccv-orders-in", OrdersIn);
+}

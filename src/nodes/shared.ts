@@ -1,0 +1,104 @@
+/**
+ * What the node files share: the message shapes between the nodes, error normalisation and
+ * the status vocabulary. No business rules here.
+ */
+import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from "node-red";
+import { KoppelingError, isKoppelingError } from "../errors";
+import { type LedgerKey, ledgerKey, recordFailure } from "../koppeling/sync-ledger";
+import type { CcvConfigNode } from "./ccv-config";
+
+/** `msg.ccv`: set by ccv-orders-in, read by every node after it. */
+export interface CcvMeta {
+  /** The id of the ccv-config node of the shop (its sync ledger). */
+  configId: string;
+  /** A stable name of the shop: the host of its URL. */
+  shopId: string;
+  /** The CCV document: an order id, or for `credit-invoice` the CCV invoice id. */
+  orderId: number;
+  ordernumber: number | null;
+  /** `order`: book the order; `cancellation`: credit the booked order; `credit-invoice`: a CCV credit invoice. */
+  kind: "order" | "cancellation" | "credit-invoice";
+  /** The SnelStart invoice number the original got (cancellations and credit invoices). */
+  originalFactuurnummer?: string;
+  /** The order as CCV sent it, kept by vat-mapper when it replaces msg.payload. */
+  order?: unknown;
+}
+
+/** `msg.run`: which run of ccv-orders-in the message belongs to. */
+export interface RunMeta {
+  id: string;
+  /** The ccv-config node whose ledger the run works on. */
+  configId: string;
+  /** 1-based position and number of messages of the run. */
+  index: number;
+  total: number;
+}
+
+/** `msg.snelstart`: what the SnelStart nodes add. */
+export interface SnelStartMeta {
+  relatieId?: string;
+  relatieCreated?: boolean;
+  boekingId?: string;
+  verkooporderId?: string;
+  factuurnummer?: string;
+  /** True when the booking already existed (ledger or SnelStart) and nothing new was posted. */
+  alreadyBooked?: boolean;
+  adopted?: boolean;
+  warnings?: string[];
+}
+
+export interface KoppelingMessage extends NodeMessageInFlow {
+  ccv?: CcvMeta;
+  run?: RunMeta;
+  snelstart?: SnelStartMeta;
+}
+
+/** Any thrown value as a KoppelingError with a code, keeping the original as `cause`. */
+export function asKoppelingError(err: unknown): KoppelingError {
+  if (isKoppelingError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new KoppelingError("UNEXPECTED", message, {}, { cause: err });
+}
+
+export const status = {
+  busy: (text: string): NodeStatus => ({ fill: "yellow", shape: "ring", text }),
+  ok: (text: string): NodeStatus => ({ fill: "green", shape: "dot", text }),
+  error: (text: string): NodeStatus => ({ fill: "red", shape: "ring", text: text.length > 32 ? `${text.slice(0, 31)}…` : text }),
+  idle: (text: string): NodeStatus => ({ fill: "grey", shape: "ring", text }),
+  clear: (): NodeStatus => ({}),
+};
+
+/** Time as `HH:MM` for statuses such as "booked 12 at 14:05". */
+export function clock(d = new Date()): string {
+  return d.toTimeString().slice(0, 5);
+}
+
+/** The ledger key of the document a message carries. */
+export function ledgerKeyOf(ccv: CcvMeta): LedgerKey {
+  return ledgerKey(ccv.kind === "order" ? "order" : ccv.kind === "cancellation" ? "cancel" : "credit", ccv.orderId);
+}
+
+/** The ccv-config node (shop, ledger) a message belongs to, if it came from ccv-orders-in. */
+export function shopOf(RED: NodeAPI, msg: KoppelingMessage): CcvConfigNode | null {
+  const id = msg.ccv?.configId ?? msg.run?.configId;
+  return id ? (RED.nodes.getNode(id) as CcvConfigNode | null) : null;
+}
+
+/**
+ * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
+ * retry and the alert), sets the status, then done(err) so a Catch node sees `msg.error.code`.
+ */
+export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err: unknown, done: (err?: Error) => void): void {
+  const e = asKoppelingError(err);
+  node.status(status.error(e.code));
+  const shop = shopOf(RED, msg);
+  if (!shop || !msg.ccv) {
+    done(e);
+    return;
+  }
+  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, message: e.message, runId: msg.run?.id ?? "" };
+  shop.ledger
+    .update((l) => recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date()))
+    .catch((storeErr: Error) => node.warn(storeErr.message))
+    .finally(() => done(e));
+}

@@ -1,0 +1,137 @@
+/**
+ * `snelstart-config`: one SnelStart administration — subscription key and koppelsleutel
+ * (credentials), API and token URLs (production by default), the rate-limit tier. Owns the
+ * token cache (inside the client) and the throttle, shared by every node on the administration,
+ * and a cache of the administration's reference data (company info, countries, ledgers, rates).
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import { KoppelingError } from "../errors";
+import { SnelStartClient } from "../snelstart/client";
+import { throttleFor } from "../snelstart/throttle";
+import type { BtwTarief, CompanyInfo, Grootboek, Land, VatRates } from "../snelstart/schemas";
+import { adminPost, answer, body, resolveCredentials, resolveSetting } from "./admin";
+
+export interface SnelStartConfigDef extends NodeDef {
+  apiUrl: string;
+  tokenUrl: string;
+  tier: "production" | "test";
+}
+
+export interface SnelStartCredentials {
+  subscriptionKey?: string;
+  koppelsleutel?: string;
+}
+
+/** What the flow nodes need from the administration, fetched once an hour at most. */
+export interface ReferenceData {
+  company: CompanyInfo;
+  landen: Land[];
+  grootboeken: Grootboek[];
+  nlRates: BtwTarief[];
+}
+
+export interface SnelStartConfigNode extends Node<SnelStartCredentials> {
+  client(): SnelStartClient;
+  reference(): Promise<ReferenceData>;
+  /** A country's OSS rates (ISO-2 code), cached like the reference data. */
+  ossRates(iso2: string): Promise<VatRates["vatRates"]>;
+}
+
+export const DEFAULT_API_URL = "https://b2bapi.snelstart.nl/v2";
+export const DEFAULT_TOKEN_URL = "https://auth.snelstart.nl/b2b/token";
+const REFERENCE_TTL_MS = 60 * 60 * 1000;
+
+export function makeSnelStartClient(settings: { apiUrl?: string; tokenUrl?: string; tier?: string }, creds: SnelStartCredentials): SnelStartClient {
+  if (!creds.subscriptionKey || !creds.koppelsleutel) {
+    throw new KoppelingError("SNELSTART_CONFIG", "The SnelStart subscription key or koppelsleutel is not set");
+  }
+  const tier = settings.tier === "test" ? "test" : "production";
+  return new SnelStartClient({
+    subscriptionKey: creds.subscriptionKey,
+    koppelsleutel: creds.koppelsleutel,
+    apiUrl: settings.apiUrl || DEFAULT_API_URL,
+    tokenUrl: settings.tokenUrl || DEFAULT_TOKEN_URL,
+    throttle: throttleFor(creds.koppelsleutel, { tier }),
+  });
+}
+
+/** A client for the values a dialog posted (`id` of the config node, settings, credentials or `__PWRD__`). */
+export function postedSnelStartClient(RED: NodeAPI, posted: Record<string, unknown>): SnelStartClient {
+  return makeSnelStartClient(
+    {
+      apiUrl: resolveSetting(RED, posted.id, posted, "apiUrl"),
+      tokenUrl: resolveSetting(RED, posted.id, posted, "tokenUrl"),
+      tier: resolveSetting(RED, posted.id, posted, "tier"),
+    },
+    resolveCredentials(RED, posted.id, posted, ["subscriptionKey", "koppelsleutel"] as const),
+  );
+}
+
+/** A value fetched on demand, kept for `ttlMs`; concurrent callers share one fetch; a failure is not kept. */
+function cached<T>(ttlMs: number, fetch: () => Promise<T>): () => Promise<T> {
+  let value: { at: number; promise: Promise<T> } | null = null;
+  return () => {
+    if (value && Date.now() - value.at < ttlMs) return value.promise;
+    const promise = fetch();
+    const entry = { at: Date.now(), promise };
+    value = entry;
+    promise.catch(() => {
+      if (value === entry) value = null;
+    });
+    return promise;
+  };
+}
+
+export default function (RED: NodeAPI): void {
+  function SnelStartConfig(this: SnelStartConfigNode, def: SnelStartConfigDef): void {
+    RED.nodes.createNode(this, def);
+    let client: SnelStartClient | null = null;
+    this.client = () => (client ??= makeSnelStartClient(def, this.credentials ?? {}));
+    this.reference = cached(REFERENCE_TTL_MS, async () => {
+      const c = this.client();
+      const [company, landen, grootboeken, nlRates] = await Promise.all([c.companyInfo(), c.landen(), c.grootboeken(), c.btwtarieven()]);
+      return { company, landen, grootboeken, nlRates };
+    });
+    const perCountry = new Map<string, () => Promise<VatRates["vatRates"]>>();
+    this.ossRates = async (iso2: string) => {
+      const { landen } = await this.reference();
+      const iso3 = landen.find((l) => l.landcode.toUpperCase() === iso2.toUpperCase())?.landcodeISO;
+      if (!iso3) throw new KoppelingError("COUNTRY_UNKNOWN", `SnelStart knows no country with code ${iso2}`);
+      let get = perCountry.get(iso3);
+      if (!get) {
+        get = cached(REFERENCE_TTL_MS, async () => (await this.client().vatrates(iso3)).vatRates);
+        perCountry.set(iso3, get);
+      }
+      return get();
+    };
+  }
+
+  RED.nodes.registerType<SnelStartConfigNode, SnelStartConfigDef, Record<string, never>, SnelStartCredentials>("snelstart-config", SnelStartConfig, {
+    credentials: { subscriptionKey: { type: "password" }, koppelsleutel: { type: "password" } },
+  });
+
+  const clientFor = (posted: Record<string, unknown>) => postedSnelStartClient(RED, posted);
+
+  adminPost(RED, "/ccv-snelstart/snelstart/test", "snelstart-config.write", (req, res) =>
+    answer(res, async () => {
+      const r = await clientFor(body(req)).testConnection();
+      return { administratieNaam: r.administratieNaam, ossEnabled: r.ossEnabled };
+    }),
+  );
+
+  adminPost(RED, "/ccv-snelstart/snelstart/lookups", "snelstart-config.read", (req, res) =>
+    answer(res, async () => {
+      const c = clientFor(body(req));
+      const [company, grootboeken, groepen] = await Promise.all([c.companyInfo(), c.grootboeken(), c.artikelomzetgroepen()]);
+      return {
+        administratieNaam: company.administratieNaam ?? "",
+        ossEnabled: company.factureerBuitenlandsBtw,
+        foreignVatLedgerId: company.buitenlandseBtwGrootboek?.id ?? "",
+        grootboeken: grootboeken
+          .filter((g) => !g.nonactief)
+          .map((g) => ({ id: g.id, nummer: g.nummer, omschrijving: g.omschrijving, functie: g.grootboekfunctie ?? "", btwSoort: g.btwSoort, vatRateCode: g.vatRateCode ?? null })),
+        artikelomzetgroepen: groepen.map((g) => ({ id: g.id, nummer: g.nummer ?? null, omschrijving: g.omschrijving, btwSoort: g.verkoopNederlandBtwSoort ?? null })),
+      };
+    }),
+  );
+}

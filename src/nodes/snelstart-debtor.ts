@@ -1,0 +1,141 @@
+/**
+ * `snelstart-debtor`: finds the customer of the booking in SnelStart by e-mail (unless matching
+ * on e-mail is off, for shops whose customers share an address), else creates it as a Klant.
+ * Adds `msg.snelstart.relatieId`. Lookups are cached within a run, and two messages of one run
+ * with the same customer share one lookup, so a customer is never created twice.
+ *
+ * A business customer's VAT number goes on the relatie; if SnelStart refuses it (REL-0087/0088)
+ * the relatie is created without it, a warning says so, and the order is booked without ICP
+ * (vat-mapper's `icpFallback`), because SnelStart refuses ICP ledgers for a klant without one.
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import { KoppelingError } from "../errors";
+import type { Booking, BookingCustomer } from "../koppeling";
+import type { SnelStartClient } from "../snelstart/client";
+import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
+import type { SnelStartConfigNode } from "./snelstart-config";
+import { type KoppelingMessage, failMessage, status } from "./shared";
+import type { MappedBooking } from "./vat-mapper";
+
+export interface DebtorDef extends NodeDef {
+  snelstart: string;
+  /** Match an existing relatie on e-mail (default). Off: always create. */
+  matchOnEmail: boolean;
+}
+
+interface DebtorResult {
+  relatieId: string;
+  created: boolean;
+  /** Whether the relatie carries a VAT number (ICP needs one). */
+  hasVatNumber: boolean;
+  warnings: string[];
+}
+
+const VAT_REFUSED = new Set(["SNELSTART_REL_0087", "SNELSTART_REL_0088", "SNELSTART_REL_0057", "SNELSTART_REL_0058", "SNELSTART_REL_0059"]);
+
+/** The POST /relaties body for a customer; the address goes along only when it is complete (REL-0060). */
+export function relatieFor(c: BookingCustomer, landen: readonly Land[], withVat: boolean): RelatieCreate {
+  const land = landen.find((l) => l.landcode.toUpperCase() === c.country);
+  const body: RelatieCreate = { relatiesoort: ["Klant"], naam: c.name };
+  if (c.email) body.email = c.email;
+  if (c.phone) body.telefoon = c.phone;
+  if (c.street && c.postcode && c.city && land) {
+    body.vestigingsAdres = { straat: c.street, postcode: c.postcode, plaats: c.city, land: { id: land.id }, ...(c.contactPerson ? { contactpersoon: c.contactPerson } : {}) };
+  }
+  if (withVat && c.vatNumber) body.btwNummer = c.vatNumber;
+  if (c.kvkNumber) body.kvkNummer = c.kvkNumber;
+  return body;
+}
+
+/** The best match among relaties with this e-mail: an active Klant, the oldest (lowest relatiecode) first. */
+function pick(found: readonly Relatie[]): Relatie | null {
+  const klanten = found.filter((r) => r.relatiesoort.includes("Klant") && !r.nonactief);
+  klanten.sort((a, b) => (a.relatiecode ?? Number.MAX_SAFE_INTEGER) - (b.relatiecode ?? Number.MAX_SAFE_INTEGER));
+  return klanten[0] ?? null;
+}
+
+async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c: BookingCustomer, matchOnEmail: boolean): Promise<DebtorResult> {
+  if (matchOnEmail && c.email) {
+    const hit = pick(await client.findRelatiesByEmail(c.email));
+    if (hit) return { relatieId: hit.id, created: false, hasVatNumber: !!hit.btwNummer, warnings: [] };
+  }
+  const withVat = c.isBusiness && !!c.vatNumber;
+  try {
+    const r = await client.createRelatie(relatieFor(c, landen, withVat));
+    return { relatieId: r.id, created: true, hasVatNumber: withVat, warnings: [] };
+  } catch (err) {
+    if (!withVat || !(err instanceof KoppelingError) || !VAT_REFUSED.has(err.code)) throw err;
+    const r = await client.createRelatie(relatieFor(c, landen, false));
+    const warning = `SnelStart refused VAT number ${c.vatNumber} of ${c.name} (${err.code}: ${err.message}); the relatie was created without it and the order is booked without ICP.`;
+    return { relatieId: r.id, created: true, hasVatNumber: false, warnings: [warning] };
+  }
+}
+
+export default function (RED: NodeAPI): void {
+  function Debtor(this: Node, def: DebtorDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const admin = RED.nodes.getNode(def.snelstart) as SnelStartConfigNode | null;
+    const matchOnEmail = def.matchOnEmail !== false;
+    /** Per run id: customer key → lookup (the promise, so concurrent messages share it). */
+    const runs = new Map<string, Map<string, Promise<DebtorResult>>>();
+    let found = 0;
+    let created = 0;
+    node.status(admin ? status.idle("ready") : status.error("no SnelStart configured"));
+
+    node.on("input", (msg: KoppelingMessage, send, done) => {
+      work(msg)
+        .then((r) => {
+          if (r.created) created++;
+          else found++;
+          node.status(status.ok(`${found} found, ${created} created`));
+          send(msg);
+          done();
+        })
+        .catch((err: unknown) => failMessage(RED, node, msg, err, done));
+    });
+
+    node.on("close", () => runs.clear());
+
+    async function work(msg: KoppelingMessage): Promise<DebtorResult> {
+      if (!admin) throw new KoppelingError("SNELSTART_CONFIG", "Select a SnelStart administration (snelstart-config) in this node");
+      const booking = msg.payload as MappedBooking | undefined;
+      if (!booking || typeof booking !== "object" || !booking.customer || !booking.factuurnummer) {
+        throw new KoppelingError("BOOKING_INVALID", "msg.payload must be the booking vat-mapper makes (with its customer)");
+      }
+      const c = booking.customer;
+      const key = matchOnEmail && c.email ? `email:${c.email}` : `new:${msg._msgid}`;
+      const runId = msg.run?.id ?? "";
+      if (!runs.has(runId)) {
+        // Keep the lookups of the current run only (and the few before it that may still be finishing).
+        if (runs.size >= 4) runs.delete(runs.keys().next().value as string);
+        runs.set(runId, new Map());
+      }
+      const cache = runs.get(runId) as Map<string, Promise<DebtorResult>>;
+      let lookup = cache.get(key);
+      if (!lookup) {
+        const { landen } = await admin.reference();
+        lookup = findOrCreate(admin.client(), landen, c, matchOnEmail);
+        cache.set(key, lookup);
+        lookup.catch(() => cache.delete(key));
+      }
+      const r = await lookup;
+      const warnings = [...r.warnings];
+      let out: Booking = booking;
+      if (booking.scheme === "icp" && !r.hasVatNumber) {
+        if (!booking.icpFallback) throw new KoppelingError("BOOKING_INVALID", `${booking.factuurnummer}: the relatie has no VAT number, so ICP is not allowed, and the booking carries no alternative`);
+        if (r.warnings.length === 0) warnings.push(`The SnelStart relatie of ${c.name} has no VAT number; ${booking.factuurnummer} is booked without ICP.`);
+        out = { ...booking.icpFallback, warnings: [...booking.icpFallback.warnings, ...warnings] };
+      } else if (booking.icpFallback) {
+        const { icpFallback: _drop, ...rest } = booking;
+        out = rest;
+      }
+      for (const w of warnings) node.warn(w);
+      msg.payload = out;
+      msg.snelstart = { ...(msg.snelstart ?? {}), relatieId: r.relatieId, relatieCreated: r.created, ...(warnings.length ? { warnings } : {}) };
+      return r;
+    }
+  }
+
+  RED.nodes.registerType("snelstart-debtor", Debtor);
+}

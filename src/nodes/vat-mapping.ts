@@ -1,0 +1,150 @@
+/**
+ * `vat-mapping`: the koppeling's ledger and VAT mapping (domain `Mapping`), edited as a form
+ * whose ledger fields are filled from the live administration. At run time the chosen ledger
+ * ids are completed with what SnelStart says of them (number, name, allowed VAT codes, function),
+ * so the domain can refuse a line its ledger would refuse (BOE-0082) before anything is posted.
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import { KoppelingError } from "../errors";
+import { type LedgerRef, type Mapping, type MappingInput, parseMapping, validateMapping } from "../koppeling";
+import type { Grootboek } from "../snelstart/schemas";
+import { adminPost, answer, body } from "./admin";
+import { type SnelStartConfigNode, postedSnelStartClient } from "./snelstart-config";
+
+/** The form's fields: ledger ids, choices, article codes and article revenue groups. */
+export interface VatMappingFields {
+  ledgerHoog?: string;
+  ledgerLaag?: string;
+  ledgerOverig?: string;
+  ledgerGeen?: string;
+  ledgerShipping?: string;
+  ledgerPayment?: string;
+  ledgerExtra?: string;
+  costsVat?: string;
+  euConsumers?: string;
+  ledgerOssSR?: string;
+  ledgerOssRRH?: string;
+  ledgerOssRRL?: string;
+  ledgerOssPR?: string;
+  ledgerOssSRR?: string;
+  ledgerForeignVat?: string;
+  ledgerIcp?: string;
+  ledgerExport?: string;
+  overigRates?: string;
+  grouping?: string;
+  invoiceSource?: string;
+  yearPrefix?: boolean;
+  invoicePrefix?: string;
+  creditPrefix?: string;
+  betalingstermijn?: string | number;
+  articleFallback?: string;
+  articleShipping?: string;
+  articlePayment?: string;
+  articleExtra?: string;
+  articleDiscount?: string;
+  groupHoog?: string;
+  groupLaag?: string;
+  groupOverig?: string;
+  groupGeen?: string;
+}
+
+export interface VatMappingDef extends NodeDef, VatMappingFields {
+  snelstart: string;
+}
+
+/** Article revenue groups (ids) per VAT category, for articles the order mode creates. */
+export type ArticleGroups = Partial<Record<"hoog" | "laag" | "overig" | "geen", string>>;
+
+export interface VatMappingNode extends Node {
+  snelstart: SnelStartConfigNode | null;
+  /** The mapping, its ledgers completed from the administration. */
+  resolve(): Promise<{ mapping: Mapping; articleGroups: ArticleGroups }>;
+}
+
+const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+
+/** The form's fields as a domain mapping input; ledger ids completed with `ledgers` (the administration's chart). */
+export function mappingInputOf(f: VatMappingFields, ledgers: readonly Grootboek[], foreignVatDefault?: string): MappingInput {
+  const byId = new Map(ledgers.map((g) => [g.id, g]));
+  const ref = (id: unknown): LedgerRef | undefined => {
+    const key = text(id);
+    if (!key) return undefined;
+    const g = byId.get(key);
+    if (!g) return { id: key };
+    return { id: g.id, nummer: g.nummer, omschrijving: g.omschrijving, btwSoort: g.btwSoort, ...(g.grootboekfunctie ? { functie: g.grootboekfunctie } : {}), ...(g.vatRateCode ? { vatRateCode: g.vatRateCode } : {}) };
+  };
+  const overig = text(f.overigRates)
+    .split(/[,;\s]+/)
+    .filter(Boolean)
+    .map((r) => Number(r.replace(",", ".")));
+  const termijn = text(String(f.betalingstermijn ?? ""));
+  const discount = text(f.articleDiscount);
+  const articles = {
+    ...(text(f.articleFallback) ? { fallback: text(f.articleFallback) } : {}),
+    ...(text(f.articleShipping) ? { shipping: text(f.articleShipping) } : {}),
+    ...(text(f.articlePayment) ? { paymentCosts: text(f.articlePayment) } : {}),
+    ...(text(f.articleExtra) ? { extraCosts: text(f.articleExtra) } : {}),
+    ...(discount ? { discount: { hoog: `${discount}-H`, laag: `${discount}-L`, overig: `${discount}-O`, geen: `${discount}-G` } } : {}),
+  };
+  return {
+    revenue: { hoog: ref(f.ledgerHoog), laag: ref(f.ledgerLaag), overig: ref(f.ledgerOverig), geen: ref(f.ledgerGeen) },
+    shipping: ref(f.ledgerShipping),
+    paymentCosts: ref(f.ledgerPayment),
+    extraCosts: ref(f.ledgerExtra),
+    costsVat: f.costsVat === "proportional" ? "proportional" : "shipping",
+    euConsumers: f.euConsumers === "oss" ? "oss" : "nl-vat",
+    oss: {
+      ledgers: { SR: ref(f.ledgerOssSR), RRH: ref(f.ledgerOssRRH), RRL: ref(f.ledgerOssRRL), PR: ref(f.ledgerOssPR), SRR: ref(f.ledgerOssSRR) },
+      foreignVat: ref(text(f.ledgerForeignVat) || foreignVatDefault),
+    },
+    icp: ref(f.ledgerIcp),
+    export: ref(f.ledgerExport),
+    ...(overig.length ? { overigRates: overig } : {}),
+    grouping: f.grouping === "row" ? "row" : "ledger",
+    invoiceNumber: {
+      source: f.invoiceSource === "invoicenumber" ? "invoicenumber" : "ordernumber",
+      yearPrefix: f.yearPrefix !== false,
+      ...(text(f.invoicePrefix) ? { prefix: text(f.invoicePrefix) } : {}),
+      creditPrefix: text(f.creditPrefix) || "C",
+    },
+    ...(termijn ? { betalingstermijn: Number(termijn) } : {}),
+    ...(Object.keys(articles).length ? { articles } : {}),
+  };
+}
+
+export function articleGroupsOf(f: VatMappingFields): ArticleGroups {
+  const out: ArticleGroups = {};
+  if (text(f.groupHoog)) out.hoog = text(f.groupHoog);
+  if (text(f.groupLaag)) out.laag = text(f.groupLaag);
+  if (text(f.groupOverig)) out.overig = text(f.groupOverig);
+  if (text(f.groupGeen)) out.geen = text(f.groupGeen);
+  return out;
+}
+
+export default function (RED: NodeAPI): void {
+  function VatMapping(this: VatMappingNode, def: VatMappingDef): void {
+    RED.nodes.createNode(this, def);
+    this.snelstart = (RED.nodes.getNode(def.snelstart) as SnelStartConfigNode | null) ?? null;
+    this.resolve = async () => {
+      if (!this.snelstart) throw new KoppelingError("MAPPING_INVALID", "The VAT mapping has no SnelStart administration selected");
+      const ref = await this.snelstart.reference();
+      const mapping = parseMapping(mappingInputOf(def, ref.grootboeken, ref.company.buitenlandseBtwGrootboek?.id));
+      return { mapping, articleGroups: articleGroupsOf(def) };
+    };
+  }
+
+  RED.nodes.registerType("vat-mapping", VatMapping);
+
+  /** The problems of the mapping in the form, against the live chart of accounts of the administration posted along. */
+  adminPost(RED, "/ccv-snelstart/mapping/validate", "vat-mapping.read", (req, res) =>
+    answer(res, async () => {
+      const posted = body(req);
+      const admin = (posted.snelstart && typeof posted.snelstart === "object" ? posted.snelstart : {}) as Record<string, unknown>;
+      const client = postedSnelStartClient(RED, admin);
+      const [company, grootboeken] = await Promise.all([client.companyInfo(), client.grootboeken()]);
+      const fields = (posted.mapping && typeof posted.mapping === "object" ? posted.mapping : {}) as VatMappingFields;
+      const mapping = parseMapping(mappingInputOf(fields, grootboeken, company.buitenlandseBtwGrootboek?.id));
+      return { problems: validateMapping(mapping, { ossEnabled: company.factureerBuitenlandsBtw }) };
+    }),
+  );
+}
