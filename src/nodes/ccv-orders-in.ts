@@ -145,6 +145,24 @@ async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger
   return null;
 }
 
+export const REGISTER_WEBHOOKS = "register-webhooks";
+const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
+
+/** Registers the three order webhooks for `address` with the shop; those already there are kept. */
+export async function registerWebhooks(client: CcvClient, address: unknown): Promise<{ created: number; existing: number }> {
+  if (typeof address !== "string" || !/^https?:\/\/[^\s]+$/.test(address)) {
+    throw new KoppelingError("CCV_WEBHOOK_ADDRESS", `msg.payload.address must be the public URL CCV Shop should call (https://…/ccv-snelstart/webhook/<token>), not ${JSON.stringify(address)}`);
+  }
+  const present = await client.webhooks();
+  let created = 0;
+  for (const event of WEBHOOK_EVENTS) {
+    if (present.some((w) => w.event === event && w.address === address && w.is_active !== false)) continue;
+    await client.createWebhook({ event, address, isActive: true });
+    created++;
+  }
+  return { created, existing: WEBHOOK_EVENTS.length - created };
+}
+
 function webhookOrderId(msg: KoppelingMessage): number | null {
   const p = msg.payload as { id?: unknown } | undefined;
   if (!p || typeof p !== "object" || p.id == null) return null;
@@ -173,6 +191,19 @@ export default function (RED: NodeAPI): void {
     node.on("input", (msg: KoppelingMessage, send, done) => {
       if (!shop) {
         done(new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node"));
+        return;
+      }
+      if (msg.topic === REGISTER_WEBHOOKS) {
+        registerWebhooks(shop.client(), (msg.payload as { address?: unknown } | null)?.address)
+          .then((r) => {
+            node.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept`));
+            done();
+          })
+          .catch((err: unknown) => {
+            const e = asKoppelingError(err);
+            node.status(status.error(e.code));
+            done(e);
+          });
         return;
       }
       let webhookId: number | null;

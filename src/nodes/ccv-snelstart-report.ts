@@ -104,7 +104,7 @@ export default function (RED: NodeAPI): void {
       const entry = {
         configId,
         summary: { runId, shopId: shop?.shopId ?? "", total, booked: 0, alreadyBooked: 0, failed: 0, runError: null, errors: [], incomplete: false, startedAt: now, finishedAt: now },
-        timer: setTimeout(() => void finish(runId, true, (m) => node.send(m)).catch((err: Error) => node.warn(err.message)), QUIET_MS),
+        timer: setTimeout(() => void finish(runId, true, (m) => node.send(m)).catch((err: Error) => node.warn(err.message)), QUIET_MS).unref(),
       };
       runs.set(runId, entry);
       return entry;
