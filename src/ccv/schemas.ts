@@ -13,18 +13,28 @@ export const ccvId = z
   .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "expected a numeric id")])
   .transform((v) => Number(v));
 
-/** An id that may be absent (`null`, `""`), e.g. `user.id` of a guest order. */
+/*
+ * zod 4 treats an object key as optional only when its schema is `.optional()`/`.nullish()`
+ * (a union containing `z.undefined()` still requires the key), so the "may be missing" schemas
+ * below are built on `.nullish()`: CCV leaves keys out (e.g. `first_name` in a delivery address).
+ */
+
+/** An id that may be absent (`null`, `""`, missing), e.g. `user.id` of a guest order. */
 export const ccvOptionalId = z
-  .union([ccvId, z.literal(""), z.null(), z.undefined()])
+  .union([ccvId, z.literal("")])
+  .nullish()
   .transform((v) => (v === "" || v == null ? null : v));
 
 /** Money as CCV sends it: a JSON number in euros (`590`, `102.4`). NaN, Infinity and strings are refused. */
 export const ccvMoney = z.number().refine(Number.isFinite, "expected a finite amount");
 /** Money that may be missing; missing counts as 0. */
-export const ccvMoneyOr0 = z.union([ccvMoney, z.null(), z.undefined()]).transform((v) => v ?? 0);
+export const ccvMoneyOr0 = ccvMoney.nullish().transform((v) => v ?? 0);
 
-/** A string field where CCV sends `""` or `null` for "empty"; normalised to `""`. */
-export const ccvText = z.union([z.string(), z.null(), z.undefined()]).transform((v) => v ?? "");
+/** A string field where CCV sends `""` or `null` (or leaves it out) for "empty"; normalised to `""`. */
+export const ccvText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? "");
 
 /** UTC ISO 8601 date-time as CCV sends it (`2022-11-07T21:51:00Z`). */
 export const ccvDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO 8601 date-time");
@@ -42,7 +52,8 @@ export const ccvAddress = z.looseObject({
   address_line_2: ccvText,
   street: ccvText,
   housenumber: z
-    .union([z.number(), z.string(), z.null(), z.undefined()])
+    .union([z.number(), z.string()])
+    .nullish()
     .transform((v) => (v == null || v === "" ? null : String(v))),
   housenumber_suffix: ccvText,
   zipcode: ccvText,
@@ -51,7 +62,8 @@ export const ccvAddress = z.looseObject({
   country: ccvText,
   /** ISO 3166-1 alpha-2; `null`/`""` in a delivery address that equals the billing address. */
   country_code: z
-    .union([z.string(), z.null(), z.undefined()])
+    .string()
+    .nullish()
     .transform((v) => (v == null || v === "" ? null : v.toUpperCase())),
   telephone: ccvText,
   mobile: ccvText,
@@ -95,7 +107,7 @@ export const ccvOrder = z.looseObject({
   is_completed: z.boolean().nullish(),
   paid: z.boolean(),
   deliver_method: ccvText.optional(),
-  paymethod_id: z.union([z.number(), z.null(), z.undefined()]),
+  paymethod_id: z.number().nullish(),
   paymethod: ccvText,
   paymethod_label: ccvText,
   taxes_included: z.boolean(),
@@ -162,7 +174,7 @@ export const ccvInvoice = z.looseObject({
   create_date: ccvDateTime,
   /** `debit` or `credit` (exact strings UNCERTAIN; we accept any case). */
   type: z.string().transform((s) => s.toLowerCase()),
-  status: z.union([z.number(), z.string(), z.null(), z.undefined()]),
+  status: z.union([z.number(), z.string()]).nullish(),
   taxes_included: z.boolean().nullish(),
   invoice_row_taxes_included: z.boolean(),
   shipping_taxes_included: z.boolean(),

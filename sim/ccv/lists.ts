@@ -1,0 +1,63 @@
+/**
+ * The two filtered lists: `GET orders/` (§3.2) and `GET invoices/` (§5). Parameter parsing
+ * and its UNCERTAIN choices live in ./query.
+ */
+import type { SimRequest, SimResponse } from "../http";
+import { boolParam, dateParam, intParam, orderBy } from "./query";
+import { apiInvoice, apiOrder, page } from "./resources";
+import { BadInput } from "./responses";
+import type { CcvSimState } from "./state";
+import type { SimInvoice, SimOrder } from "./types";
+
+/** `min_create_date` / `max_create_date` as a predicate (both inclusive). */
+function createdWithin(q: URLSearchParams): (x: { create_date: string }) => boolean {
+  const min = dateParam(q, "min_create_date", false) ?? Number.NEGATIVE_INFINITY;
+  const max = dateParam(q, "max_create_date", true) ?? Number.POSITIVE_INFINITY;
+  return (x) => {
+    const t = Date.parse(x.create_date);
+    return t >= min && t <= max;
+  };
+}
+
+export function listOrders(state: CcvSimState, req: SimRequest): SimResponse {
+  const q = req.query;
+  const status = intParam(q, "status", 1, 14);
+  const isPaid = boolParam(q, "is_paid");
+  const completed = boolParam(q, "is_completed") ?? true; // CCV: "Default: true"
+  const ordernumber = intParam(q, "ordernumber");
+  const created = createdWithin(q);
+  const sort = orderBy<SimOrder>(q, { id: (o) => o.id, ordernumber: (o) => o.ordernumber, create_date: (o) => Date.parse(o.create_date) });
+  const items = state.orders
+    .filter((o) => (o.is_completed !== false) === completed)
+    .filter((o) => status === undefined || o.status === status)
+    .filter((o) => isPaid === undefined || o.paid === isPaid)
+    .filter((o) => ordernumber === undefined || o.ordernumber === ordernumber)
+    .filter(created)
+    .sort(sort)
+    .map(apiOrder);
+  return { status: 200, body: page(items, req, state.origin) };
+}
+
+export function listInvoices(state: CcvSimState, req: SimRequest): SimResponse {
+  const q = req.query;
+  const ordernumber = intParam(q, "ordernumber");
+  const invoicenumber = intParam(q, "invoicenumber");
+  const status = q.get("status");
+  if (status !== null && !["paid", "unpaid", "reimbursed"].includes(status)) throw new BadInput("status must be paid, unpaid or reimbursed");
+  const created = createdWithin(q);
+  const sort = orderBy<SimInvoice>(q, {
+    id: (i) => i.id,
+    invoicenumber: (i) => i.invoicenumber,
+    ordernumber: (i) => i.ordernumber,
+    create_date: (i) => Date.parse(i.create_date),
+    total_price: (i) => i.total_price,
+  });
+  const items = state.invoices
+    .filter((i) => ordernumber === undefined || i.ordernumber === ordernumber)
+    .filter((i) => invoicenumber === undefined || i.invoicenumber === invoicenumber)
+    .filter((i) => status === null || i.status === status)
+    .filter(created)
+    .sort(sort)
+    .map(apiInvoice);
+  return { status: 200, body: page(items, req, state.origin) };
+}

@@ -1,0 +1,74 @@
+/**
+ * Query parameters of the list endpoints: paging (§2.1), filters and `orderby` (§3.2, §5).
+ * Invalid values answer 400 (the stricter choice; CCV's behaviour is UNCERTAIN).
+ *
+ * Dates (`min_create_date`, `max_create_date`; format UNCERTAIN, §3.2): `YYYY-MM-DD`,
+ * `YYYY-MM-DD HH:MM:SS` and ISO 8601 (`T`, optional milliseconds, `Z`/`±HH:MM`) are accepted;
+ * without an offset they are UTC. Both bounds are inclusive; a bare date as maximum means the
+ * whole day.
+ */
+import { BadInput } from "./responses";
+
+export function intParam(q: URLSearchParams, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new BadInput(`${name} must be an integer from ${min} to ${max}`);
+  return Number(raw);
+}
+
+export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  if (raw !== "true" && raw !== "false") throw new BadInput(`${name} must be true or false`);
+  return raw === "true";
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** A date bound in ms; `end` turns a bare date into the last millisecond of that day. */
+export function dateParam(q: URLSearchParams, name: string, end: boolean): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  let t = Number.NaN;
+  if (DATE_ONLY.test(raw)) {
+    t = Date.parse(`${raw}T00:00:00Z`) + (end ? 86_400_000 - 1 : 0);
+  } else {
+    const m = DATE_TIME.exec(raw);
+    if (m) {
+      const zone = !m[4] || m[4] === "Z" ? "Z" : m[4].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
+      t = Date.parse(`${m[1]}T${m[2]}${m[3] ?? ""}${zone}`);
+    }
+  }
+  if (Number.isNaN(t)) throw new BadInput(`${name} must be a date (YYYY-MM-DD) or date-time (YYYY-MM-DD HH:MM:SS or ISO 8601)`);
+  return t;
+}
+
+export type Comparator<T> = (a: T, b: T) => number;
+
+/**
+ * `orderby=<field>` ascending or `<field>_desc` descending, among `fields`; ties by `id` ascending.
+ * Without `orderby`: `fallback` (UNCERTAIN what CCV uses; we use id ascending).
+ */
+export function orderBy<T extends { id: number }>(q: URLSearchParams, fields: Record<string, (x: T) => number | string | null>, fallback = "id"): Comparator<T> {
+  const raw = q.get("orderby") ?? fallback;
+  const desc = raw.endsWith("_desc");
+  const field = desc ? raw.slice(0, -5) : raw;
+  const key = fields[field];
+  if (!key) throw new BadInput(`orderby must be one of ${Object.keys(fields).flatMap((f) => [f, `${f}_desc`]).join(", ")}`);
+  return (a, b) => {
+    const x = key(a);
+    const y = key(b);
+    // Nulls (unfinished checkouts have no ordernumber) sort first ascending, last descending.
+    const c = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+    return (desc ? -c : c) || a.id - b.id;
+  };
+}
+
+/** `start`/`size` with our limits: size 1..100 (max UNCERTAIN, §2.1; larger is refused), default 25. */
+export function pagingParams(q: URLSearchParams): { start: number; size: number } {
+  return { start: intParam(q, "start") ?? 0, size: intParam(q, "size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE };
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 25;

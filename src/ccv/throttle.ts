@@ -1,0 +1,52 @@
+/**
+ * Client-side budget for CCV's rate limits (ccvshop-api.md §2.4: 150 GET and 100 writes per
+ * minute per resource and method). A sliding window per key; a slot counts from the moment its
+ * request FINISHED, so a request sent after a full window can never arrive inside the server's
+ * window of an older one, whatever the network delay. Requests in flight hold their slot.
+ */
+
+const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
+
+export class RequestWindow {
+  private readonly slots = new Map<string, Array<{ end: number }>>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /**
+   * Waits until `key` has fewer than `limit` slots in the window, takes one and returns the
+   * function that marks the request finished. `onWait` hears every wait before it starts.
+   */
+  async take(key: string, limit: number, onWait?: (ms: number) => void): Promise<() => void> {
+    for (;;) {
+      const now = this.clock();
+      const live = (this.slots.get(key) ?? []).filter((s) => s.end > now - this.windowMs);
+      this.slots.set(key, live);
+      if (live.length < limit) {
+        const slot = { end: Number.POSITIVE_INFINITY };
+        live.push(slot);
+        return () => {
+          slot.end = this.clock();
+        };
+      }
+      const earliest = Math.min(...live.map((s) => s.end));
+      // All slots in flight: look again shortly, once one of them has finished.
+      const wait = Number.isFinite(earliest) ? earliest + this.windowMs - now : Math.min(50, this.windowMs / 10);
+      const ms = Math.max(1, Math.ceil(wait));
+      onWait?.(ms);
+      await sleep(ms);
+    }
+  }
+}
+
+/** The rate-limit key of a request: method and path template (numeric segments as `:id`). */
+export function rateLimitKey(method: string, path: string): string {
+  const template = path
+    .split("?")[0]
+    .split("/")
+    .map((seg) => (/^\d+$/.test(seg) ? ":id" : seg))
+    .join("/");
+  return `${method} ${template.endsWith("/") ? template : `${template}/`}`;
+}

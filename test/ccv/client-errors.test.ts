@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { CcvClient } from "../../src/ccv/client";
+import { KoppelingError } from "../../src/errors";
+import type { CcvSim } from "../../sim/ccv/server";
+import { startCcvSim } from "../../sim/ccv/server";
+import { PUBLIC, SECRET, clientFor, control, rejectsWith } from "./helpers";
+
+const ONE = "/api/rest/v1/orders/:id/";
+
+describe("ccv client errors and retries", () => {
+  let sim: CcvSim;
+  let id: number;
+  before(async () => {
+    sim = await startCcvSim({ orders: 10, rateLimits: "off" });
+    id = sim.state.orders[0].id;
+  });
+  after(() => sim.close());
+  beforeEach(() => {
+    sim.state.requests.reset();
+    sim.state.faults.clear();
+  });
+
+  const fault = (f: Record<string, unknown>) => control(sim, "POST", "/__sim/faults", f);
+
+  it("retries 5xx with backoff and succeeds when the server recovers", async () => {
+    await fault({ kind: "status", status: 503, count: 2 });
+    const waits: string[] = [];
+    const order = await clientFor(sim, { maxRetries: 3, onWait: (w) => waits.push(w.reason) }).getOrder(id);
+    assert.equal(order.id, id);
+    assert.equal(sim.state.requests.get("GET", ONE), 3);
+    assert.deepEqual(waits, ["retry", "retry"]);
+  });
+
+  it("gives CCV_SERVER with status, CCV code and message after the retries", async () => {
+    await fault({ kind: "status", status: 500, count: 10 });
+    const e = await rejectsWith(clientFor(sim, { maxRetries: 2 }).getOrder(id), "CCV_SERVER");
+    assert.equal(sim.state.requests.get("GET", ONE), 3, "1 attempt + 2 retries");
+    assert.equal(e.details.status, 500);
+    assert.equal(e.details.code, "500.00");
+    assert.equal(e.details.developermessage, "injected fault: 500");
+  });
+
+  it("does not retry a POST on 5xx (it may have been processed)", async () => {
+    await fault({ kind: "status", status: 502, method: "POST", count: 5 });
+    await rejectsWith(clientFor(sim, { maxRetries: 3 }).createWebhook({ event: "orders.created", address: "http://127.0.0.1:9/x" }), "CCV_SERVER");
+    assert.equal(sim.state.requests.get("POST", "/api/rest/v1/webhooks/"), 1);
+  });
+
+  it("retries a reset connection, then reports CCV_NETWORK when it keeps failing", async () => {
+    await fault({ kind: "reset", count: 1 });
+    assert.equal((await clientFor(sim, { maxRetries: 2 }).getOrder(id)).id, id);
+    await fault({ kind: "reset", count: 5 });
+    const e = await rejectsWith(clientFor(sim, { maxRetries: 1 }).getOrder(id), "CCV_NETWORK");
+    assert.match(e.message, /Cannot reach CCV Shop/);
+  });
+
+  it("reports CCV_NETWORK when nothing listens and CCV_TIMEOUT when the shop is too slow", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await rejectsWith(new CcvClient({ shopUrl: `http://127.0.0.1:${port}`, publicKey: PUBLIC, secret: SECRET, maxRetries: 1, retryBaseMs: 5 }).getOrder(1), "CCV_NETWORK");
+
+    await fault({ kind: "delay", ms: 400, count: 3 });
+    const e = await rejectsWith(clientFor(sim, { timeoutMs: 100, maxRetries: 1 }).getOrder(id), "CCV_TIMEOUT");
+    assert.match(e.message, /within 100 ms/);
+  });
+
+  it("maps 401 to CCV_AUTH without retrying, naming keys and clock", async () => {
+    const e = await rejectsWith(clientFor(sim, { secret: "wrong", maxRetries: 3 }).getOrder(id), "CCV_AUTH");
+    assert.equal(sim.state.requests.get("GET", ONE), 1);
+    assert.match(e.message, /public key and secret/);
+    assert.match(e.message, /clock/);
+    assert.equal(e.details.code, "401.11");
+    assert.ok(!e.message.includes("wrong"), "the secret is never echoed");
+    const skewed = await rejectsWith(clientFor(sim, { now: () => new Date(Date.now() - 6 * 60_000) }).getOrder(id), "CCV_AUTH");
+    assert.equal(skewed.details.code, "401.12");
+  });
+
+  it("maps 404 to CCV_NOT_FOUND and an unknown resource to its 404.20", async () => {
+    const e = await rejectsWith(clientFor(sim).getOrder(123), "CCV_NOT_FOUND");
+    assert.equal(e.details.status, 404);
+    await rejectsWith(clientFor(sim).deleteWebhook(99), "CCV_NOT_FOUND");
+  });
+
+  it("refuses a response that does not match the schema with CCV_INVALID_RESPONSE naming the field", async () => {
+    const order = sim.state.orders[1];
+    const saved = order.total_price;
+    (order as unknown as Record<string, unknown>).total_price = "12,50";
+    try {
+      const e = await rejectsWith(clientFor(sim).getOrder(order.id), "CCV_INVALID_RESPONSE");
+      assert.equal(e.details.field, "total_price");
+      assert.match(e.message, /total_price/);
+      const listed = await rejectsWith(
+        (async () => {
+          for await (const _ of clientFor(sim).orders({ size: 5 })) void _;
+        })(),
+        "CCV_INVALID_RESPONSE",
+      );
+      assert.match(String(listed.details.field), /^items\.\d+\.total_price$/);
+    } finally {
+      order.total_price = saved;
+    }
+  });
+
+  it("refuses a bad shop URL with CCV_CONFIG before any request", () => {
+    for (const shopUrl of ["", "not a url", "ftp://shop.example", "https://shop.example/winkel", "https://shop.example/?x=1"]) {
+      assert.throws(
+        () => new CcvClient({ shopUrl, publicKey: PUBLIC, secret: SECRET }),
+        (e: unknown) => e instanceof KoppelingError && e.code === "CCV_CONFIG",
+        shopUrl,
+      );
+    }
+    assert.throws(() => new CcvClient({ shopUrl: sim.url, publicKey: "", secret: SECRET }), /public key and secret/);
+    assert.doesNotThrow(() => new CcvClient({ shopUrl: `${sim.url}/api/rest/v1/`, publicKey: PUBLIC, secret: SECRET }));
+  });
+
+  it("refuses invalid ids locally with CCV_BAD_REQUEST", async () => {
+    await rejectsWith(clientFor(sim).getOrder(-1), "CCV_BAD_REQUEST");
+    await rejectsWith(clientFor(sim).getOrder(1.5), "CCV_BAD_REQUEST");
+    assert.equal(sim.state.requests.get("GET", ONE), 0);
+  });
+
+  it("sends requests to the configured shop only, even when a next link names another host", async () => {
+    // This shop writes a host that does not resolve into its links: paging must still work.
+    const other = await startCcvSim({ orders: 60, rateLimits: "off", linkOrigin: "https://elsewhere.invalid" });
+    try {
+      const first = other.state.orders[0];
+      assert.ok(first.href.startsWith("https://elsewhere.invalid/api/rest/v1/orders/"));
+      const seen: number[] = [];
+      for await (const o of clientFor(other).orders({ size: 25 })) seen.push(o.id);
+      assert.equal(seen.length, other.state.orders.filter((o) => o.is_completed).length);
+      assert.equal(other.state.requests.get("GET", "/api/rest/v1/orders/"), Math.ceil(seen.length / 25));
+    } finally {
+      await other.close();
+    }
+  });
+});
