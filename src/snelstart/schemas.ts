@@ -114,13 +114,26 @@ export type Relatie = z.infer<typeof relatie>;
 /** POST /relaties body (RelatieWriteModel, the fields we send). */
 export interface RelatieCreate {
   relatiesoort: ["Klant"];
+  /** Optional; SnelStart allocates one when absent. Must be unique (REL-0008). */
+  relatiecode?: number;
   naam: string;
   email?: string;
   telefoon?: string;
   mobieleTelefoon?: string;
   btwNummer?: string;
   kvkNummer?: string;
-  vestigingsAdres?: { contactpersoon?: string; straat: string; postcode: string; plaats: string; land: Ref };
+  vestigingsAdres?: AdresWrite;
+  /** Days; the default payment term of the relatie. */
+  krediettermijn?: number;
+}
+
+/** An address as sent (AdresModel): all of straat, postcode, plaats and land once any is filled (REL-0060). */
+export interface AdresWrite {
+  contactpersoon?: string;
+  straat: string;
+  postcode: string;
+  plaats: string;
+  land: Ref;
 }
 
 export interface VerkoopBoekingRegel {
@@ -212,6 +225,8 @@ export interface VerkoopOrderCreate {
   verkooporderBtwIngaveModel: "Inclusief" | "Exclusief";
   orderreferentie?: string;
   omschrijving?: string;
+  afleveradres?: AdresWrite;
+  factuuradres?: AdresWrite;
   regels: VerkoopOrderRegel[];
 }
 
@@ -220,6 +235,14 @@ export const verkooporder = z.looseObject({
   nummer: z.number().int().nullish(),
   relatie: ref.nullish(),
   orderreferentie: z.string().nullish(),
+  datum: z.string().nullish(),
+  procesStatus: z.string().nullish(),
+  verkooporderBtwIngaveModel: z.enum(["Inclusief", "Exclusief"]).nullish(),
+  regels: z
+    .array(z.looseObject({ artikel: ref.nullish(), omschrijving: z.string().nullish(), stuksprijs: z.number().nullish(), aantal: z.number().nullish(), totaal: z.number().nullish() }))
+    .nullish(),
+  totaalExclusiefBtw: z.number().nullish(),
+  totaalInclusiefBtw: z.number().nullish(),
 });
 export type Verkooporder = z.infer<typeof verkooporder>;
 

@@ -1,0 +1,70 @@
+/**
+ * Authentication (reference §2): the token endpoint exchanges a koppelsleutel for a bearer
+ * token; every `/v2` call needs that token and the subscription key header. The gateway
+ * (Azure API Management) checks the subscription key first.
+ */
+import { randomBytes } from "node:crypto";
+import type { SimRequest, SimResponse } from "../http";
+import { gatewayError } from "./messages";
+import type { SimState } from "./state";
+
+export interface AuthConfig {
+  subscriptionKey: string;
+  koppelsleutel: string;
+  tokenTtlSeconds: number;
+}
+
+const SCOPES = "relaties:read relaties:write boekhouden:read boekhouden:write orders:read orders:write artikelen:read artikelen:write settings:read settings:write documenten:read documenten:write";
+
+function b64url(x: unknown): string {
+  return Buffer.from(JSON.stringify(x)).toString("base64url");
+}
+
+/**
+ * `POST /b2b/token`, form body `grant_type=clientkey&clientkey=…`. Credentials are read from
+ * the body only ("het is belangrijk dat de credentials in de body worden gezet"); the
+ * `password` grant of the old .NET client is not modelled. Errors: 400 `{"error": …}`
+ * (UNCERTAIN in the reference; the OAuth 2 shape).
+ */
+export function issueToken(state: SimState, cfg: AuthConfig, req: SimRequest): SimResponse {
+  const form = new URLSearchParams(req.body);
+  const grant = form.get("grant_type");
+  if (grant !== "clientkey") {
+    return { status: 400, body: { error: "unsupported_grant_type", error_description: `grant_type '${grant ?? ""}' wordt niet ondersteund.` } };
+  }
+  if (form.get("clientkey") !== cfg.koppelsleutel) {
+    return { status: 400, body: { error: "invalid_grant", error_description: "De koppelsleutel is ongeldig." } };
+  }
+  const issuedAt = state.now();
+  const exp = Math.floor(issuedAt / 1000) + cfg.tokenTtlSeconds;
+  // JWT-shaped like the real token (OBSERVED: a JWT with a `scopes` claim); the signature is random.
+  const token = `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({ scopes: SCOPES, exp, jti: randomBytes(8).toString("hex") })}.${randomBytes(32).toString("base64url")}`;
+  state.tokens.set(token, { koppelsleutel: cfg.koppelsleutel, expiresAt: issuedAt + cfg.tokenTtlSeconds * 1000 });
+  state.tokensIssued += 1;
+  return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: cfg.tokenTtlSeconds } };
+}
+
+export type AuthResult = { ok: true; koppelsleutel: string } | { ok: false; response: SimResponse };
+
+/** Checks the subscription key header, then the bearer token (present, issued here, unexpired). */
+export function authenticate(state: SimState, cfg: AuthConfig, req: SimRequest): AuthResult {
+  const key = req.headers["ocp-apim-subscription-key"];
+  if (typeof key !== "string" || key === "") {
+    return { ok: false, response: gatewayError(401, "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.") };
+  }
+  if (key !== cfg.subscriptionKey) {
+    return { ok: false, response: gatewayError(401, "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.") };
+  }
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  const issued = m ? state.tokens.get(m[1]) : undefined;
+  if (!issued) return { ok: false, response: gatewayError(401, "Unauthorized. Access token is missing or invalid.") };
+  if (issued.expiresAt <= state.now()) return { ok: false, response: gatewayError(401, "Unauthorized. Access token has expired.") };
+  return { ok: true, koppelsleutel: issued.koppelsleutel };
+}
+
+/** Makes every issued token expired (control API `POST /__sim/expire-tokens`); returns how many. */
+export function expireTokens(state: SimState): number {
+  const past = state.now() - 1;
+  for (const t of state.tokens.values()) t.expiresAt = past;
+  return state.tokens.size;
+}

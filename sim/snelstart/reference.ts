@@ -1,0 +1,110 @@
+/**
+ * Settings and reference resources: `companyInfo` (GET, PUT of factureerBuitenlandsBtw only),
+ * `landen` (ignores `$filter`, like the real one), `grootboeken` (OData), `btwtarieven`,
+ * `vatrates`, `vatratedefinitions` (reference §4.3, §5, §6).
+ */
+import type { SimRequest, SimResponse } from "../http";
+import { companyInfoBody, parseBody } from "./bodies";
+import { ADMINISTRATIE_NAAM, ADMINISTRATION_ID, BTW_TARIEVEN, FOREIGN_VAT_LEDGER, GROOTBOEKEN, LANDEN, VAT_RATES, landById, ledgerById, refOut, simLedgerId, type SimGrootboek } from "./data";
+import { notFound } from "./messages";
+import { queryList, type PropMap } from "./odata";
+import type { SimState } from "./state";
+
+export function renderCompanyInfo(state: SimState): Record<string, unknown> {
+  return {
+    administratieIdentifier: ADMINISTRATION_ID,
+    administratieNaam: ADMINISTRATIE_NAAM,
+    bedrijfsnaam: ADMINISTRATIE_NAAM,
+    btwNummer: "NL123456789B01",
+    kvKNummer: "12345678",
+    huidigBoekjaar: new Date(state.now()).getUTCFullYear(),
+    volgendFactuurnummer: 1,
+    artikelcodeSoort: "Alfanumeriek",
+    artikelcodeMaxLengte: 25,
+    verkoopprijsArtikelbestandExclusiefBtw: false,
+    factuurAlsBijlageVerkoopboeking: false,
+    factureerBuitenlandsBtw: state.ossEnabled,
+    buitenlandseBtwGrootboek: refOut("grootboeken", simLedgerId(FOREIGN_VAT_LEDGER)),
+    factureerBuitenlandsBtwRanges: [],
+    kleineOndernemersregeling: false,
+    btwAangiftePeriodeSoort: "Kwartaal",
+    rechtsvorm: "BV",
+  };
+}
+
+export function getCompanyInfo(state: SimState): SimResponse {
+  return { status: 200, body: renderCompanyInfo(state) };
+}
+
+/** "Op dit moment wordt alleen het updaten van de setting FactureerBuitenlandsBtw ondersteund": other fields are ignored. */
+export function putCompanyInfo(state: SimState, req: SimRequest): SimResponse {
+  const parsed = parseBody(req, companyInfoBody);
+  if (!parsed.ok) return parsed.response;
+  state.ossEnabled = parsed.value.factureerBuitenlandsBtw;
+  return { status: 200, body: renderCompanyInfo(state) };
+}
+
+function renderLand(l: (typeof LANDEN)[number]): Record<string, unknown> {
+  return { ...l, uri: `/landen/${l.id}` };
+}
+
+/** Every land; `$filter`, `$top` and `$skip` are ignored (OBSERVED, reference §3.4). */
+export function listLanden(): SimResponse {
+  return { status: 200, body: LANDEN.map(renderLand) };
+}
+
+export function getLand(_state: SimState, req: SimRequest): SimResponse {
+  const l = landById(req.params.id);
+  return l ? { status: 200, body: renderLand(l) } : notFound("land", req.params.id);
+}
+
+const LEDGER_PROPS: PropMap<SimGrootboek> = {
+  Nummer: { type: "number", get: (g) => g.nummer },
+  Omschrijving: { type: "string", get: (g) => g.omschrijving },
+  Grootboekfunctie: { type: "string", get: (g) => g.grootboekfunctie },
+  RekeningCode: { type: "string", get: (g) => g.rekeningCode },
+  VatRateCode: { type: "string", get: (g) => g.vatRateCode },
+  Nonactief: { type: "boolean", get: (g) => g.nonactief },
+};
+
+function renderGrootboek(g: SimGrootboek): Record<string, unknown> {
+  return { ...g, uri: `/grootboeken/${g.id}`, modifiedOn: "2024-01-01T00:00:00", rgsCode: [] };
+}
+
+export function listGrootboeken(_state: SimState, req: SimRequest): SimResponse {
+  const page = queryList(req, GROOTBOEKEN, LEDGER_PROPS, "SnelStart.B2B.Api.V2.Models.Grootboeken.GrootboekModel");
+  return Array.isArray(page) ? { status: 200, body: page.map(renderGrootboek) } : page;
+}
+
+export function getGrootboek(_state: SimState, req: SimRequest): SimResponse {
+  const g = ledgerById(req.params.id);
+  return g ? { status: 200, body: renderGrootboek(g) } : notFound("grootboek", req.params.id);
+}
+
+export function listBtwTarieven(): SimResponse {
+  return { status: 200, body: BTW_TARIEVEN };
+}
+
+export function listVatRates(): SimResponse {
+  return { status: 200, body: [...VAT_RATES.entries()].map(([countryCode, vatRates]) => ({ countryCode, vatRates })) };
+}
+
+/** `GET /vatrates/{countryCode}`: ISO alpha-3, case-insensitive. */
+export function getVatRates(_state: SimState, req: SimRequest): SimResponse {
+  const code = req.params.countryCode.toUpperCase();
+  const rates = VAT_RATES.get(code);
+  return rates ? { status: 200, body: { countryCode: code, vatRates: rates } } : notFound("btw-tarief voor land", req.params.countryCode);
+}
+
+export function listVatRateDefinitions(): SimResponse {
+  return {
+    status: 200,
+    body: [
+      { rateCode: "SR", shortName: "Standaard", name: "Standaardtarief" },
+      { rateCode: "RRH", shortName: "Verlaagd hoog", name: "Verlaagd tarief (hoog)" },
+      { rateCode: "RRL", shortName: "Verlaagd laag", name: "Verlaagd tarief (laag)" },
+      { rateCode: "PR", shortName: "Parkeer", name: "Parkeertarief" },
+      { rateCode: "SRR", shortName: "Super verlaagd", name: "Super verlaagd tarief" },
+    ],
+  };
+}

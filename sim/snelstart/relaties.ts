@@ -1,0 +1,153 @@
+/**
+ * `/relaties`: list with OData (`Email`, `Relatiecode`), get one (active only), create with the
+ * REL rules of reference §4.1, and `/relaties/{id}/verkoopboekingen`.
+ */
+import type { SimRequest, SimResponse } from "../http";
+import { isGuid, naiveDateTime, parseBody, relatieBody, type RelatieBody } from "./bodies";
+import { landById, refOut } from "./data";
+import { apiError, badRequest, notFound, type ApiError } from "./messages";
+import { queryList, type PropMap } from "./odata";
+import type { SimState, StoredAdres, StoredRelatie } from "./state";
+import { checkVatNumber, vatNumberCountry } from "./vat-number";
+import { renderBoeking } from "./boekingen";
+
+const PROPS: PropMap<StoredRelatie> = {
+  Email: { type: "string", get: (r) => r.email },
+  Relatiecode: { type: "number", get: (r) => r.relatiecode },
+  Naam: { type: "string", get: (r) => r.naam },
+};
+
+/** Fields the stored relatie models itself; everything else of the body is kept in `extra`. */
+const MODELLED = new Set(["id", "uri", "modifiedOn", "relatiesoort", "relatiecode", "naam", "email", "btwNummer", "vestigingsAdres", "krediettermijn", "nonactief", "extraVeldenKlant", "inkoopBoekingenUri", "verkoopBoekingenUri", "documents"]);
+
+export function renderAdres(a: StoredAdres | null): Record<string, unknown> | null {
+  if (!a) return null;
+  return { contactpersoon: a.contactpersoon, straat: a.straat, postcode: a.postcode, plaats: a.plaats, land: a.landId ? refOut("landen", a.landId) : null };
+}
+
+export function renderRelatie(r: StoredRelatie): Record<string, unknown> {
+  return {
+    ...r.extra,
+    id: r.id,
+    uri: `/relaties/${r.id}`,
+    modifiedOn: r.modifiedOn,
+    relatiesoort: r.relatiesoort,
+    relatiecode: r.relatiecode,
+    naam: r.naam,
+    vestigingsAdres: renderAdres(r.vestigingsAdres),
+    email: r.email,
+    btwNummer: r.btwNummer,
+    krediettermijn: r.krediettermijn,
+    nonactief: r.nonactief,
+    extraVeldenKlant: [],
+    inkoopBoekingenUri: `/relaties/${r.id}/inkoopboekingen`,
+    verkoopBoekingenUri: `/relaties/${r.id}/verkoopboekingen`,
+  };
+}
+
+export function listRelaties(state: SimState, req: SimRequest): SimResponse {
+  const page = queryList(req, [...state.relaties.values()], PROPS, "SnelStart.B2B.Api.V2.Models.Relaties.RelatieModel");
+  return Array.isArray(page) ? { status: 200, body: page.map(renderRelatie) } : page;
+}
+
+/** The active relatie of `:id`, or the 400/404 to answer. */
+function findActive(state: SimState, id: string): StoredRelatie | SimResponse {
+  if (!isGuid(id)) return badRequest([apiError("ALG-0103", id)]);
+  const r = state.relaties.get(id);
+  return r && !r.nonactief ? r : notFound("relatie", id);
+}
+
+export function getRelatie(state: SimState, req: SimRequest): SimResponse {
+  const r = findActive(state, req.params.id);
+  return "status" in r ? r : { status: 200, body: renderRelatie(r) };
+}
+
+export function relatieVerkoopboekingen(state: SimState, req: SimRequest): SimResponse {
+  const r = findActive(state, req.params.id);
+  if ("status" in r) return r;
+  const boekingen = [...state.verkoopboekingen.values()].filter((b) => b.klantId === r.id);
+  return { status: 200, body: boekingen.map(renderBoeking) };
+}
+
+const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
+
+function filled(s: string | null | undefined): s is string {
+  return s != null && s.trim() !== "";
+}
+
+/**
+ * REL-0060: if any address field is filled, straat, postcode, plaats and land must be; the
+ * length limits (straat ≤ 50, postcode ≤ 25, plaats ≤ 50, contactpersoon ≤ 50) have codes the
+ * reference does not list for the vestigingsadres, so they are reported as REL-0060 too.
+ */
+function adresErrors(a: RelatieBody["vestigingsAdres"]): ApiError[] {
+  if (!a) return [];
+  const any = [a.contactpersoon, a.straat, a.postcode, a.plaats].some(filled) || a.land != null;
+  if (!any) return [];
+  const missing: string[] = (["straat", "postcode", "plaats"] as const).filter((f) => !filled(a[f]));
+  if (!a.land?.id) missing.push("land");
+  if (missing.length) return [apiError("REL-0060", `ontbreekt: ${missing.join(", ")}`)];
+  const limits = { contactpersoon: 50, straat: 50, postcode: 25, plaats: 50 } as const;
+  const tooLong = (Object.keys(limits) as Array<keyof typeof limits>).filter((f) => (a[f]?.length ?? 0) > limits[f]);
+  if (tooLong.length) return [apiError("REL-0060", `te lang: ${tooLong.join(", ")}`)];
+  if (!landById(a.land?.id)) return [apiError("REL-0056", a.land?.id)];
+  return [];
+}
+
+function btwNummerErrors(b: RelatieBody): ApiError[] {
+  const nr = b.btwNummer;
+  if (!filled(nr)) return [];
+  const vatCountry = vatNumberCountry(nr);
+  const addressCountry = landById(b.vestigingsAdres?.land?.id)?.landcode;
+  if (vatCountry && addressCountry && vatCountry !== addressCountry) return [apiError("REL-0087", `${nr.slice(0, 2)} / ${addressCountry}`)];
+  const code = checkVatNumber(nr);
+  return code ? [apiError(code, nr)] : [];
+}
+
+function relatieErrors(state: SimState, b: RelatieBody): ApiError[] {
+  const errors: ApiError[] = [];
+  if (filled(b.id)) errors.push(apiError("REL-0063"));
+  const soort = b.relatiesoort ?? [];
+  if (soort.length === 0 || soort.includes("Geen")) errors.push(apiError("REL-0001"));
+  if (soort.includes("Eigen")) errors.push(apiError("REL-0048"));
+  if (soort.includes("Klant") && soort.includes("Leverancier")) errors.push(apiError("REL-0065"));
+  if (b.relatiecode != null && [...state.relaties.values()].some((r) => r.relatiecode === b.relatiecode)) errors.push(apiError("REL-0008", String(b.relatiecode)));
+  if (!filled(b.naam) || b.naam.length > 50) errors.push(apiError("REL-0007"));
+  if ((b.telefoon?.length ?? 0) > 25) errors.push(apiError("REL-0013"));
+  if ((b.mobieleTelefoon?.length ?? 0) > 25) errors.push(apiError("REL-0012"));
+  if (filled(b.kvkNummer) && !/^\d{8}(\d{4})?$/.test(b.kvkNummer)) errors.push(apiError("REL-0006", b.kvkNummer));
+  errors.push(...adresErrors(b.vestigingsAdres));
+  if (filled(b.email) && (b.email.length > 250 || !b.email.split(";").every((e) => EMAIL.test(e.trim())))) errors.push(apiError("REL-0061", b.email));
+  errors.push(...btwNummerErrors(b));
+  return errors;
+}
+
+/** An address body as stored; null when every field is empty. */
+export function storedAdres(a: RelatieBody["vestigingsAdres"]): StoredAdres | null {
+  if (!a || (![a.contactpersoon, a.straat, a.postcode, a.plaats].some(filled) && !a.land)) return null;
+  return { contactpersoon: a.contactpersoon ?? null, straat: a.straat ?? null, postcode: a.postcode ?? null, plaats: a.plaats ?? null, landId: a.land?.id ?? null };
+}
+
+export function createRelatie(state: SimState, req: SimRequest): SimResponse {
+  const parsed = parseBody(req, relatieBody);
+  if (!parsed.ok) return parsed.response;
+  const b = parsed.value;
+  const errors = relatieErrors(state, b);
+  if (errors.length) return badRequest(errors);
+  const extra = Object.fromEntries(Object.entries(b).filter(([k]) => !MODELLED.has(k)));
+  const r: StoredRelatie = {
+    id: state.newId(),
+    relatiecode: b.relatiecode ?? state.nextRelatiecode(),
+    relatiesoort: b.relatiesoort ?? [],
+    naam: b.naam ?? "",
+    email: filled(b.email) ? b.email : null,
+    btwNummer: filled(b.btwNummer) ? b.btwNummer : null,
+    vestigingsAdres: storedAdres(b.vestigingsAdres),
+    krediettermijn: b.krediettermijn ?? null,
+    nonactief: b.nonactief ?? false,
+    modifiedOn: naiveDateTime(state.now()),
+    extra,
+  };
+  state.relaties.set(r.id, r);
+  return { status: 201, body: renderRelatie(r) };
+}

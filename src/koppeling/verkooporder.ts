@@ -1,0 +1,164 @@
+/**
+ * The verkooporder variant (snelstart-api.md §9.1): an order with article lines, for shops
+ * that let SnelStart invoice (and keep stock). SnelStart computes the VAT itself from each
+ * article's revenue group, so no VAT is sent; the lines carry the prices in the shop's mode
+ * (`Inclusief` when the rows are gross).
+ *
+ * Built in two steps: `buildVerkooporder` names articles by CODE (the CCV `product_number`,
+ * or the mapping's articles), so a node can find or create them; `toVerkooporder` takes the
+ * code -> SnelStart id map and makes the POST /verkooporders body.
+ */
+import { KoppelingError } from "../errors";
+import type { VerkoopOrderCreate } from "../snelstart/schemas";
+import { normaliseCustomer, truncate } from "./customer";
+import { snelstartDate } from "./dates";
+import { orderSource, unmappedRate, type OrderInput, type Source, type SourceRow } from "./input";
+import type { Mapping, MappingContext } from "./mapping";
+import { mulDivRound, rateToBasisPoints, timesCountCents, vatOfGross, vatOfNet } from "./money";
+import { COMPONENT_LABEL, componentLabel, orderTotals, type Component } from "./totals";
+import { categoryOf, nlSoort, ossRateCode, type VatCategory } from "./vat";
+
+export interface VerkooporderRegelModel {
+  artikelcode: string;
+  omschrijving: string;
+  /** Euros, incl. or excl. VAT per the order's `verkooporderBtwIngaveModel`. */
+  stuksprijs: number;
+  aantal: number;
+  kortingsPercentage?: number;
+  /** The Dutch VAT category the article belongs in (to pick its revenue group when it is created). */
+  vatCategory: VatCategory;
+}
+
+export interface VerkooporderModel {
+  /** `yyyy-MM-ddT00:00:00`, the Amsterdam order date. */
+  datum: string;
+  verkooporderBtwIngaveModel: "Inclusief" | "Exclusief";
+  /** The CCV order number (≤ 50, VOR-0011). */
+  orderreferentie: string;
+  omschrijving: string;
+  regels: VerkooporderRegelModel[];
+  warnings: string[];
+}
+
+/**
+ * The article's Dutch category for a rate: by the Dutch table; a destination OSS rate counts
+ * as `hoog` when it is the standard rate (SR) and `laag` otherwise.
+ */
+function categoryFor(bp: number, src: Source, destination: string, mapping: Mapping, ctx: MappingContext): VatCategory {
+  const soort = nlSoort(bp, src.day, ctx.nlRates, (mapping.overigRates ?? []).map(rateToBasisPoints));
+  if (soort) return categoryOf(soort);
+  const code = ossRateCode(bp, destination, src.day, ctx.ossRates);
+  if (code) return code === "SR" ? "hoog" : "laag";
+  throw unmappedRate(src, bp, `is neither a Dutch VAT rate on ${src.day} nor a known OSS rate of ${destination}.`);
+}
+
+function missingArticle(src: Source, what: string, field: string): KoppelingError {
+  return new KoppelingError("ARTICLE_NUMBER_MISSING", `${src.label}: ${what} has no article number, and the VAT mapping has no article for it (${field}).`, { order: src.ordernumberFull, what, field });
+}
+
+/** Euros from ten-thousandths of a euro. */
+const euros4 = (units: number) => units / 10_000 + 0;
+
+/** A row's unit price and discount percentage, so that aantal x stuksprijs x (1 - korting) is the row total to the cent. */
+function rowPrice(r: SourceRow, warnings: string[], src: Source): Pick<VerkooporderRegelModel, "stuksprijs" | "aantal" | "kortingsPercentage"> {
+  const count = r.count === 0 ? 1 : r.count;
+  const plain = timesCountCents(count, r.price - r.discount) === r.totalCents;
+  if (plain && r.discount === 0) return { stuksprijs: r.price, aantal: count };
+  if (plain && r.price > 0) {
+    // Discount per unit as a percentage with 2 decimals; used only when it reproduces the total exactly.
+    const korting = mulDivRound(Math.round(r.discount * 10_000), 10_000, Math.round(r.price * 10_000)) / 100;
+    if (timesCountCents(count, (r.price * (100 - korting)) / 100) === r.totalCents) return { stuksprijs: r.price, aantal: count, kortingsPercentage: korting };
+  }
+  // Otherwise (an awkward percentage, attribute surcharges): the unit price the row total implies, to 1/10000 euro.
+  const stuksprijs = euros4(mulDivRound(r.totalCents * 100, 1000, Math.round(count * 1000)));
+  if (timesCountCents(count, stuksprijs) !== r.totalCents) {
+    warnings.push(`${src.label}, row ${r.index}: ${count} x ${stuksprijs} does not give the row total exactly; SnelStart may differ by a cent.`);
+  }
+  return { stuksprijs, aantal: count };
+}
+
+/** A component's cents in the order's price mode (gross when `inclusive`). */
+function inMode(c: Component, inclusive: boolean): number {
+  if (c.gross === inclusive) return c.cents;
+  return inclusive ? c.cents + vatOfNet(c.cents, c.rateBp) : c.cents - vatOfGross(c.cents, c.rateBp);
+}
+
+/** A CCV order -> the verkooporder model with article codes. */
+export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: MappingContext = {}): VerkooporderModel {
+  const src = orderSource(input);
+  if (src.currency.toUpperCase() !== "EUR") {
+    throw new KoppelingError("CURRENCY_UNSUPPORTED", `${src.label} is in ${src.currency}; only EUR orders are booked.`, { currency: src.currency });
+  }
+  const { destination } = normaliseCustomer(src.customer, src.userId, src.label);
+  const totals = orderTotals(src, mapping.costsVat);
+  const inclusive = src.rowsGross;
+  const articles = mapping.articles ?? {};
+  const warnings = [...totals.warnings];
+  const regels: VerkooporderRegelModel[] = [];
+  const categories = new Map<number, VatCategory>();
+  const category = (bp: number) => {
+    let c = categories.get(bp);
+    if (!c) categories.set(bp, (c = categoryFor(bp, src, destination, mapping, context)));
+    return c;
+  };
+
+  for (const r of src.rows) {
+    if (r.totalCents === 0 && r.count === 0) continue;
+    const name = r.name || r.productNumber || `row ${r.index}`;
+    const artikelcode = r.productNumber || articles.fallback;
+    if (!artikelcode) throw missingArticle(src, `row ${r.index} (${name})`, "articles.fallback");
+    regels.push({ artikelcode, omschrijving: truncate(name, 250), ...rowPrice(r, warnings, src), vatCategory: category(r.rateBp) });
+  }
+  // Order-level amounts, one line per kind and VAT rate, from the components the totals model made.
+  const extra = new Map<string, { regel: VerkooporderRegelModel; cents: number }>();
+  for (const g of totals.groups) {
+    for (const c of g.components) {
+      if (c.kind === "row") continue;
+      const key = `${c.kind} ${c.rateBp}`;
+      const seen = extra.get(key);
+      if (seen) {
+        seen.cents += inMode(c, inclusive);
+        continue;
+      }
+      const cat = category(c.rateBp);
+      const cost = c.kind === "shipping" || c.kind === "paymentCosts" || c.kind === "extraCosts" ? c.kind : undefined;
+      const artikelcode = cost ? articles[cost] : articles.discount?.[cat];
+      if (!artikelcode) throw missingArticle(src, `${COMPONENT_LABEL[c.kind].toLowerCase()} (${c.rateBp / 100} %)`, cost ? `articles.${cost}` : `articles.discount.${cat}`);
+      extra.set(key, { regel: { artikelcode, omschrijving: truncate(componentLabel(c, src), 250), stuksprijs: 0, aantal: 1, vatCategory: cat }, cents: inMode(c, inclusive) });
+    }
+  }
+  for (const { regel, cents } of extra.values()) if (cents !== 0) regels.push({ ...regel, stuksprijs: cents / 100 + 0 });
+  return {
+    datum: snelstartDate(src.day),
+    verkooporderBtwIngaveModel: inclusive ? "Inclusief" : "Exclusief",
+    orderreferentie: truncate(src.ordernumberFull, 50),
+    omschrijving: `CCV Shop order ${src.ordernumberFull}`,
+    regels,
+    warnings,
+  };
+}
+
+/** The POST /verkooporders body; ARTICLE_NOT_FOUND when a code has no SnelStart article id. */
+export function toVerkooporder(model: VerkooporderModel, relatieId: string, artikelIds: ReadonlyMap<string, string>): VerkoopOrderCreate {
+  return {
+    relatie: { id: relatieId },
+    datum: model.datum,
+    procesStatus: "Order",
+    verkooporderBtwIngaveModel: model.verkooporderBtwIngaveModel,
+    orderreferentie: model.orderreferentie,
+    omschrijving: model.omschrijving,
+    regels: model.regels.map((r) => {
+      const id = artikelIds.get(r.artikelcode);
+      if (!id) {
+        throw new KoppelingError("ARTICLE_NOT_FOUND", `Article ${r.artikelcode} (${r.omschrijving}) does not exist in SnelStart; create it or map another article.`, { artikelcode: r.artikelcode });
+      }
+      return {
+        artikel: { id },
+        omschrijving: r.omschrijving,
+        stuksprijs: r.stuksprijs,
+        aantal: r.aantal,
+        ...(r.kortingsPercentage === undefined ? {} : { kortingsPercentage: r.kortingsPercentage }),
+      };
+    }),
+  };
+}

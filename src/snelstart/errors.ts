@@ -1,0 +1,83 @@
+/**
+ * SnelStart error bodies -> KoppelingError (reference snelstart-api.md §3.5). Three shapes,
+ * parsed defensively:
+ *   1. business rules: `[{"errorCode":"BOE-0021","message":"…","details":null}]`, where an item
+ *      may instead carry `modelState`;
+ *   2. ASP.NET model validation: `{"modelState": {"field": ["msg", …]}, "message": …}`;
+ *   3. Web API / gateway: `{"Message": "…"}` or `{"message": "…"}` (also the token endpoint's
+ *      `{"error", "error_description"}`), or plain text.
+ * The code is `SNELSTART_<RES>_<NNNN>` for the first SnelStart error code found (in `errorCode`
+ * or in a message, /\b[A-Z]{3}-\d{4}\b/), else one by HTTP status.
+ */
+import { KoppelingError } from "../errors";
+
+export interface SnelStartErrorItem {
+  /** `BOE-0021`, or null when the item has none. */
+  errorCode: string | null;
+  message: string;
+  /** The model field, for modelState entries. */
+  field?: string;
+}
+
+const CODE = /\b[A-Z]{3}-\d{4}\b/;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function str(x: unknown): string | null {
+  return typeof x === "string" && x.trim() !== "" ? x : null;
+}
+
+function item(errorCode: unknown, message: string, field?: string): SnelStartErrorItem {
+  const code = str(errorCode) ?? CODE.exec(message)?.[0] ?? null;
+  return field === undefined ? { errorCode: code, message } : { errorCode: code, message, field };
+}
+
+function modelStateItems(ms: unknown): SnelStartErrorItem[] {
+  if (!isRecord(ms)) return [];
+  return Object.entries(ms).flatMap(([field, msgs]) => (Array.isArray(msgs) ? msgs : [msgs]).map((m) => item(null, String(m), field)));
+}
+
+function objectItems(o: Record<string, unknown>): SnelStartErrorItem[] {
+  const out: SnelStartErrorItem[] = [];
+  const oauth = str(o.error) && str(o.error_description) ? `${String(o.error)}: ${String(o.error_description)}` : str(o.error);
+  const message = str(o.message) ?? str(o.Message) ?? oauth;
+  const fromModelState = modelStateItems(o.modelState ?? o.ModelState);
+  if (message !== null || str(o.errorCode) !== null) out.push(item(o.errorCode, message ?? String(o.errorCode)));
+  out.push(...fromModelState);
+  return out;
+}
+
+/** Every error item found in a body (any of the three shapes); [] when none. */
+export function parseErrorBody(body: unknown): SnelStartErrorItem[] {
+  if (Array.isArray(body)) return body.flatMap((x) => (isRecord(x) ? objectItems(x) : str(x) ? [item(null, String(x))] : []));
+  if (isRecord(body)) return objectItems(body);
+  const text = str(body);
+  return text ? [item(null, text.length > 500 ? `${text.slice(0, 500)}…` : text)] : [];
+}
+
+function statusCode(status: number): string {
+  if (status === 401) return "SNELSTART_AUTH";
+  if (status === 403) return "SNELSTART_FORBIDDEN";
+  if (status === 404) return "SNELSTART_NOT_FOUND";
+  if (status === 429) return "SNELSTART_RATE_LIMIT";
+  if (status >= 500) return "SNELSTART_SERVER";
+  return "SNELSTART_VALIDATION";
+}
+
+/** `BOE-0021` -> `SNELSTART_BOE_0021`. */
+export function codeFor(errorCode: string): string {
+  return `SNELSTART_${errorCode.replace("-", "_")}`;
+}
+
+/** The KoppelingError for an HTTP error answer. `request` is `METHOD path` for the message. */
+export function snelStartError(status: number, body: unknown, request: string, extra: Record<string, unknown> = {}): KoppelingError {
+  const errors = parseErrorBody(body);
+  const first = errors.find((e) => e.errorCode !== null);
+  const code = first?.errorCode ? codeFor(first.errorCode) : statusCode(status);
+  const text = errors.length
+    ? errors.map((e) => (e.field ? `${e.field}: ` : "") + (e.errorCode && !e.message.includes(e.errorCode) ? `${e.errorCode} ${e.message}` : e.message)).join("; ")
+    : `HTTP ${status}`;
+  return new KoppelingError(code, `SnelStart ${request} failed (${status}): ${text}`, { status, errors, ...extra });
+}

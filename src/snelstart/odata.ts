@@ -1,0 +1,42 @@
+/**
+ * OData v3 query building for SnelStart (reference snelstart-api.md §3.4). Every `$filter`
+ * this package sends is built here: values go through `odataString` / `odataInt`, property
+ * names are checked, and the whole query is percent-encoded with encodeURIComponent, so a
+ * value such as `x' or 1 eq 1` stays one string literal.
+ */
+import { KoppelingError } from "../errors";
+
+/**
+ * THE escaping function for OData v3 string literals: wraps in single quotes and doubles every
+ * quote inside (`O'Brien` -> `'O''Brien'`). Nothing else needs escaping inside a literal; the
+ * percent-encoding of the query string is a separate step (`queryString`).
+ */
+export function odataString(value: string): string {
+  if (typeof value !== "string") throw new KoppelingError("SNELSTART_ODATA", `An OData string literal needs a string, got ${typeof value}`);
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** An OData Int32/Int64 literal; refuses anything but a safe integer. */
+export function odataInt(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new KoppelingError("SNELSTART_ODATA", `An OData integer literal needs a safe integer, got ${String(value)}`);
+  return String(value);
+}
+
+const PROPERTY = /^[A-Z][A-Za-z0-9]*(\/[A-Z][A-Za-z0-9]*)*$/;
+
+/** `Property eq <literal>`: strings via `odataString`, numbers via `odataInt`. */
+export function odataEq(property: string, value: string | number): string {
+  if (!PROPERTY.test(property)) throw new KoppelingError("SNELSTART_ODATA", `Not an OData property name: ${property}`);
+  return `${property} eq ${typeof value === "number" ? odataInt(value) : odataString(value)}`;
+}
+
+/**
+ * `?k=v&…` with every value percent-encoded by encodeURIComponent; keys are written as given
+ * (`$filter`, `$top`). Undefined values are left out; "" when nothing remains.
+ */
+export function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
+  const parts = Object.entries(params)
+    .filter((e): e is [string, string | number] => e[1] !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join("&")}` : "";
+}

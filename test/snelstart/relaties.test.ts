@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import type { RelatieCreate } from "../../src/snelstart/schemas";
+import { checkVatNumber, simLandId } from "../../sim/snelstart/server";
+import { DE, NL, rejectsWith, setup, type Setup } from "./helpers";
+
+const adres = (land = NL) => ({ straat: "Dorpsstraat 1", postcode: "1234 AB", plaats: "Alkmaar", land: { id: land } });
+const klant = (over: Partial<RelatieCreate> = {}): RelatieCreate => ({ relatiesoort: ["Klant"], naam: "Jan Jansen", email: "jan@example.nl", vestigingsAdres: adres(), ...over });
+
+describe("SnelStart relaties", () => {
+  let s: Setup;
+  before(async () => (s = await setup()));
+  after(async () => s.close());
+
+  const refused = async (body: RelatieCreate, code: string) => {
+    const before = s.sim.state.relaties.size;
+    const err = await rejectsWith(s.client.createRelatie(body), `SNELSTART_${code.replace("-", "_")}`);
+    assert.equal(s.sim.state.relaties.size, before);
+    return err;
+  };
+
+  it("creates a consumer (201) with an id and an allocated relatiecode, readable by id", async () => {
+    const r = await s.client.createRelatie(klant());
+    assert.match(r.id, /^[0-9a-f-]{36}$/);
+    assert.equal(r.relatiecode, 3, "after the two seeded relaties");
+    assert.deepEqual(r.relatiesoort, ["Klant"]);
+    assert.equal(r.vestigingsAdres?.land?.id, NL);
+    const again = await s.client.getRelatie(r.id);
+    assert.equal(again.naam, "Jan Jansen");
+    assert.equal(again.email, "jan@example.nl");
+  });
+
+  it("an unknown relatie id is SNELSTART_NOT_FOUND", async () => {
+    await rejectsWith(s.client.getRelatie("0f0f0f0f-0000-4000-8000-000000000009"), "SNELSTART_NOT_FOUND");
+  });
+
+  it("REL-0007: naam missing or longer than 50", async () => {
+    await refused(klant({ naam: "" }), "REL-0007");
+    await refused(klant({ naam: "N".repeat(51) }), "REL-0007");
+    assert.equal((await s.client.createRelatie(klant({ naam: "N".repeat(50) }))).naam.length, 50);
+  });
+
+  it("REL-0060: an incomplete vestigingsAdres", async () => {
+    const err = await refused(klant({ vestigingsAdres: { ...adres(), plaats: "" } }), "REL-0060");
+    assert.match(err.message, /plaats/);
+    await refused(klant({ vestigingsAdres: { straat: "Dorpsstraat 1" } as RelatieCreate["vestigingsAdres"] }), "REL-0060");
+  });
+
+  it("REL-0056: an unknown land", async () => {
+    await refused(klant({ vestigingsAdres: adres("0f0f0f0f-0000-4000-8000-000000000000") }), "REL-0056");
+  });
+
+  it("REL-0061: an invalid e-mail address; a ;-separated list is fine", async () => {
+    await refused(klant({ email: "not-an-address" }), "REL-0061");
+    await refused(klant({ email: "a@example.nl; b@" }), "REL-0061");
+    await s.client.createRelatie(klant({ email: "a@example.nl;b@example.nl" }));
+  });
+
+  it("REL-0087: the VAT number's country differs from the address country", async () => {
+    const err = await refused(klant({ btwNummer: "DE123456789" }), "REL-0087");
+    assert.match(err.message, /DE \/ NL/);
+  });
+
+  it("REL-0088: a VAT number the simulator does not accept", async () => {
+    await refused(klant({ btwNummer: "DE123456000", vestigingsAdres: adres(DE) }), "REL-0088");
+    await refused(klant({ btwNummer: "DE12345678", vestigingsAdres: adres(DE) }), "REL-0088");
+    const ok = await s.client.createRelatie(klant({ btwNummer: "DE123456789", vestigingsAdres: adres(DE) }));
+    assert.equal(ok.btwNummer, "DE123456789");
+  });
+
+  it("REL-0063: a POST with an id; REL-0065: both Klant and Leverancier", async () => {
+    await refused({ ...klant(), id: "75b4fe7b-062b-4ae1-bad1-5c5e3866a2ae" } as RelatieCreate, "REL-0063");
+    await refused(klant({ relatiesoort: ["Klant", "Leverancier"] as unknown as ["Klant"] }), "REL-0065");
+  });
+
+  it("REL-0008: a relatiecode already in use", async () => {
+    await refused(klant({ relatiecode: 1 }), "REL-0008");
+    assert.equal((await s.client.createRelatie(klant({ relatiecode: 9001 }))).relatiecode, 9001);
+  });
+});
+
+describe("the simulator's VAT-number rule (documented in sim/snelstart/vat-number.ts)", () => {
+  it("accepts the documented formats and refuses the rest", () => {
+    const cases: Array<[string, string | null]> = [
+      ["NL123456789B01", null],
+      ["NL123456000B01", "REL-0088"],
+      ["NL123456789", "REL-0088"],
+      ["DE123456789", null],
+      ["DE123456000", "REL-0088"],
+      ["BE0123456789", null],
+      ["BE2123456789", "REL-0088"],
+      ["FRXX123456789", null],
+      ["ATU12345678", null],
+      ["ATU12345000", "REL-0088"],
+      ["EL123456789", null],
+      ["XX123456789", "REL-0088"],
+      ["DE-123456789", "REL-0059"],
+      ["D", "REL-0057"],
+      ["DE" + "1".repeat(49), "REL-0058"],
+    ];
+    for (const [nr, want] of cases) assert.equal(checkVatNumber(nr), want, nr);
+  });
+
+  it("land ids are derived from the ISO code", () => {
+    assert.equal(simLandId("NL"), "20000000-0000-4000-8000-000000004e4c");
+  });
+});
