@@ -1,0 +1,352 @@
+/**
+ * The whole koppeling on this machine, as `npm run demo` and the end-to-end and editor tests use
+ * it: both simulators, a local SMTP server for the alert mails, and a real Node-RED (a child
+ * process, fresh user directory) with this package installed from its `npm pack` tarball and the
+ * example flow deployed through the admin API with credentials that point at the simulators.
+ *
+ * Run summaries come back over HTTP: the deployed flow gets one extra `http request` node that
+ * posts the report node's summaries to a listener here.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { SMTPServer } from "smtp-server";
+import { listen, readBody, type Listening } from "../sim/http";
+import { startCcvSim, type CcvSim } from "../sim/ccv/server";
+import { simLedgerId, simOmzetgroepId, startSnelStartSim, type SnelStartSim } from "../sim/snelstart/server";
+import { SIM_CREDENTIALS } from "../sim/cli";
+import type { RateLimitMode } from "../sim/http";
+import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const PACKAGE_NAME = "@open-koppeling/node-red-ccv-snelstart";
+export const EXAMPLE_FILE = path.join(ROOT, "examples", "CCV Shop to SnelStart.json");
+
+/** Ids of the example flow's nodes that the runtime drives. */
+export const EXAMPLE_IDS = {
+  inject: "1nject0000000001",
+  registerWebhooks: "r3g1ster00000001",
+  ordersIn: "0rders1n00000001",
+  report: "rep0rt0000000001",
+  email: "ema1l00000000001",
+  ccvConfig: "ccvc0nf000000001",
+  snelstartConfig: "sn3lc0nf00000001",
+  mapping: "vatmap0000000001",
+};
+const PROBE_ID = "pr0be00000000001";
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export interface KoppelingOptions {
+  /** Node-RED's port; 0 = a free one. */
+  port?: number;
+  ccvPort?: number;
+  snelstartPort?: number;
+  orders?: number;
+  seed?: number;
+  rateLimits?: RateLimitMode;
+  /** Node.js binary and Node-RED package directory to run (default: this Node and the root's node-red). */
+  nodeBinary?: string;
+  nodeRedDir?: string;
+  /** Where the user directory goes (default: a fresh temp directory, removed on stop). */
+  userDir?: string;
+  webhookToken?: string;
+  /** Forward Node-RED's output lines (default: keep them in userDir/node-red.log only). */
+  onLog?: (line: string) => void;
+  /** Change the flow before it is deployed. */
+  editFlow?: (flow: FlowNode[]) => void;
+}
+
+export type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+export interface KoppelingRuntime {
+  url: string;
+  userDir: string;
+  ccv: CcvSim;
+  snelstart: SnelStartSim;
+  webhookUrl: string;
+  summaries: RunSummary[];
+  mails: Mail[];
+  /** Waits for the summary number `count` (1-based) to arrive. */
+  waitForSummary(count: number, timeoutMs?: number): Promise<RunSummary>;
+  /** Presses the schedule's inject button (a run) and waits for its summary. */
+  run(timeoutMs?: number): Promise<RunSummary>;
+  /** Presses an inject node's button. */
+  inject(id: string): Promise<void>;
+  /** GET on the Node-RED admin API, JSON. */
+  adminGet(pathAndQuery: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Packs this package (what npm would publish) and unpacks it into `userDir/node_modules`. */
+export function installPackage(userDir: string): void {
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-pack-"));
+  try {
+    const pack = spawnSync("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: ROOT, encoding: "utf8" });
+    if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
+    const file = (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0].filename;
+    const target = path.join(userDir, "node_modules", ...PACKAGE_NAME.split("/"));
+    fs.mkdirSync(target, { recursive: true });
+    const tar = spawnSync("tar", ["-xzf", path.join(packDir, path.basename(file)), "-C", target, "--strip-components=1"], { encoding: "utf8" });
+    if (tar.status !== 0) throw new Error(`unpacking ${file} failed: ${tar.stderr}`);
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
+}
+
+/** node-red-node-email, from tools/email (installed on first use), linked into the user directory. */
+export function installEmailNode(userDir: string): void {
+  const tools = path.join(ROOT, "tools", "email");
+  const source = path.join(tools, "node_modules", "node-red-node-email");
+  if (!fs.existsSync(path.join(source, "package.json"))) {
+    const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: tools, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`installing node-red-node-email failed: ${r.stderr}`);
+  }
+  const link = path.join(userDir, "node_modules", "node-red-node-email");
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.rmSync(link, { recursive: true, force: true });
+  fs.symlinkSync(source, link, "dir");
+}
+
+function settingsJs(port: number): string {
+  return `module.exports = {
+  uiHost: "127.0.0.1",
+  uiPort: ${port},
+  flowFile: "flows.json",
+  credentialSecret: "koppeling-demo-only",
+  contextStorage: { default: { module: "memory" }, file: { module: "localfilesystem" } },
+  logging: { console: { level: "info", metrics: false, audit: false } },
+  diagnostics: { enabled: false, ui: false },
+  telemetry: { enabled: false, updateNotification: false },
+  externalModules: { autoInstall: false, palette: { allowInstall: false }, modules: { allowInstall: false } },
+  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+};
+`;
+}
+
+/** The example flow, pointed at the simulators, the SMTP server and the summary listener. */
+export function demoFlow(opts: { ccvUrl: string; snelstartUrl: string; smtpPort: number; probeUrl: string; webhookAddress: string }): FlowNode[] {
+  const flow = JSON.parse(fs.readFileSync(EXAMPLE_FILE, "utf8")) as FlowNode[];
+  const byId = (id: string) => {
+    const n = flow.find((x) => x.id === id);
+    if (!n) throw new Error(`the example flow has no node ${id}`);
+    return n;
+  };
+  Object.assign(byId(EXAMPLE_IDS.ccvConfig), {
+    name: "CCV Shop simulator",
+    shopUrl: opts.ccvUrl,
+    credentials: { publicKey: SIM_CREDENTIALS.ccvPublicKey, secret: SIM_CREDENTIALS.ccvSecret },
+  });
+  Object.assign(byId(EXAMPLE_IDS.snelstartConfig), {
+    name: "SnelStart simulator",
+    apiUrl: `${opts.snelstartUrl}/v2`,
+    tokenUrl: `${opts.snelstartUrl}/b2b/token`,
+    credentials: { subscriptionKey: SIM_CREDENTIALS.subscriptionKey, koppelsleutel: SIM_CREDENTIALS.koppelsleutel },
+  });
+  const l = (n: number) => simLedgerId(n);
+  Object.assign(byId(EXAMPLE_IDS.mapping), {
+    ledgerHoog: l(8000),
+    ledgerLaag: l(8010),
+    ledgerOverig: l(8020),
+    ledgerGeen: l(8030),
+    ledgerShipping: l(8200),
+    ledgerPayment: l(8210),
+    ledgerExtra: l(8210),
+    euConsumers: "oss",
+    ledgerOssSR: l(8400),
+    ledgerOssRRH: l(8401),
+    ledgerOssRRL: l(8402),
+    ledgerOssPR: l(8403),
+    ledgerOssSRR: l(8404),
+    ledgerIcp: l(8100),
+    ledgerExport: l(8110),
+    groupHoog: simOmzetgroepId(1),
+    groupLaag: simOmzetgroepId(2),
+    groupGeen: simOmzetgroepId(3),
+  });
+  Object.assign(byId(EXAMPLE_IDS.email), { server: "127.0.0.1", port: String(opts.smtpPort), authtype: "NONE", secure: false, tls: false });
+  Object.assign(byId(EXAMPLE_IDS.registerWebhooks), { payload: JSON.stringify({ address: opts.webhookAddress }) });
+  const report = byId(EXAMPLE_IDS.report) as FlowNode & { wires: string[][]; z: string };
+  report.wires[0].push(PROBE_ID);
+  flow.push({ id: PROBE_ID, type: "http request", z: report.z, name: "summary to the demo", method: "POST", ret: "txt", paytoqs: "ignore", url: opts.probeUrl, tls: "", persist: false, proxy: "", insecureHTTPParser: false, authType: "", senderr: false, headers: [], x: 1390, y: 120, wires: [[]] });
+  return flow;
+}
+
+async function startSmtp(mails: Mail[]): Promise<{ port: number; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const [head, ...body] = raw.split(/\r?\n\r?\n/);
+        const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1].replace(/\r?\n[ \t]/g, " ") ?? "";
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: decodeMime(subject), text: body.join("\n\n") });
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+  return { port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Decodes RFC 2047 encoded-words (`=?UTF-8?Q?…?=` / `=?UTF-8?B?…?=`), as mail clients show subjects. */
+function decodeMime(text: string): string {
+  return text.replace(/=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_m, enc: string, data: string) =>
+    enc.toLowerCase() === "b"
+      ? Buffer.from(data, "base64").toString("utf8")
+      : Buffer.from(data.replace(/_/g, " ").replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
+  );
+}
+
+export async function startKoppeling(opts: KoppelingOptions = {}): Promise<KoppelingRuntime> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const seed = opts.seed ?? 1;
+    const rateLimits = opts.rateLimits ?? "real";
+    const ccv = await startCcvSim({ port: opts.ccvPort ?? 0, orders: opts.orders ?? 50, seed, rateLimits });
+    cleanups.push(() => ccv.close());
+    const snelstart = await startSnelStartSim({ port: opts.snelstartPort ?? 0, seed, rateLimits });
+    cleanups.push(() => snelstart.close());
+    const mails: Mail[] = [];
+    const smtp = await startSmtp(mails);
+    cleanups.push(() => smtp.close());
+
+    const summaries: RunSummary[] = [];
+    const waiters: Array<() => void> = [];
+    const probe: Listening = await listen(async (req, res) => {
+      summaries.push(JSON.parse(await readBody(req)) as RunSummary);
+      res.writeHead(204).end();
+      waiters.splice(0).forEach((w) => w());
+    });
+    cleanups.push(() => probe.close());
+
+    const userDir = opts.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-node-red-"));
+    fs.mkdirSync(userDir, { recursive: true });
+    if (!opts.userDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
+    const port = opts.port || (await freePort());
+    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port));
+    fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "koppeling-user-dir", private: true }, null, 2));
+    installPackage(userDir);
+    installEmailNode(userDir);
+
+    const token = opts.webhookToken ?? "demo-webhook-token-0123456789";
+    const nodeRedDir = opts.nodeRedDir ?? path.dirname(require.resolve("node-red/package.json"));
+    const log = fs.createWriteStream(path.join(userDir, "node-red.log"));
+    const child: ChildProcess = spawn(opts.nodeBinary ?? process.execPath, [path.join(nodeRedDir, "red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
+      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), CCV_WEBHOOK_TOKEN: token, NODE_RED_ENABLE_PROJECTS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    cleanups.push(async () => {
+      if (child.exitCode === null) {
+        child.kill("SIGINT");
+        await Promise.race([exited, sleep(10_000).then(() => child.kill("SIGKILL"))]);
+      }
+      log.end();
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let buf = "";
+      stream?.on("data", (c: Buffer) => {
+        log.write(c);
+        buf += c.toString("utf8");
+        const lines = buf.split("\n");
+        buf = lines.pop() ?? "";
+        for (const line of lines) opts.onLog?.(line);
+      });
+    }
+
+    const url = `http://127.0.0.1:${port}`;
+    const admin = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const r = await fetch(url + p, { method, headers: { Accept: "application/json", "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
+      return text ? (JSON.parse(text) as unknown) : null;
+    };
+    await waitForModule(url, child, userDir);
+
+    const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, webhookAddress: `${url}/ccv-snelstart/webhook/${token}` });
+    opts.editFlow?.(flow);
+    await admin("POST", "/flows", { flows: flow }, { "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" });
+
+    const waitForSummary = async (count: number, timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (summaries.length < count) {
+        if (Date.now() > deadline) throw new Error(`no run summary #${count} within ${timeoutMs} ms (see ${path.join(userDir, "node-red.log")})`);
+        await Promise.race([new Promise<void>((r) => waiters.push(r)), sleep(250)]);
+      }
+      return summaries[count - 1];
+    };
+    const inject = async (id: string) => {
+      await admin("POST", `/inject/${id}`);
+    };
+    return {
+      url,
+      userDir,
+      ccv,
+      snelstart,
+      webhookUrl: `${url}/ccv-snelstart/webhook/${token}`,
+      summaries,
+      mails,
+      waitForSummary,
+      inject,
+      run: async (timeoutMs?: number) => {
+        const next = summaries.length + 1;
+        await inject(EXAMPLE_IDS.inject);
+        return waitForSummary(next, timeoutMs);
+      },
+      adminGet: (p: string) => admin("GET", p),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Waits until Node-RED lists this package's node sets, all enabled and loaded without error. */
+async function waitForModule(url: string, child: ChildProcess, userDir: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Node-RED exited (${child.exitCode}); see ${path.join(userDir, "node-red.log")}`);
+    try {
+      const r = await fetch(`${url}/nodes/${PACKAGE_NAME}`, { headers: { Accept: "application/json" } });
+      if (r.ok) {
+        const info = (await r.json()) as { nodes: Array<{ name: string; enabled: boolean; err?: string }> };
+        const broken = info.nodes.filter((n) => !n.enabled || n.err);
+        if (broken.length) throw new Error(`node sets that did not load: ${broken.map((n) => `${n.name}: ${n.err ?? "disabled"}`).join("; ")}`);
+        return;
+      }
+      last = `HTTP ${r.status}`;
+    } catch (err) {
+      if ((err as Error).message.startsWith("node sets")) throw err;
+      last = (err as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`Node-RED did not list ${PACKAGE_NAME} within 60 s (${last}); see ${path.join(userDir, "node-red.log")}`);
+}
