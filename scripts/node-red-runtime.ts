@@ -61,6 +61,8 @@ export interface KoppelingOptions {
   onLog?: (line: string) => void;
   /** Change the flow before it is deployed. */
   editFlow?: (flow: FlowNode[]) => void;
+  /** Deploy the example flow (default true); false leaves Node-RED with an empty workspace. */
+  deploy?: boolean;
 }
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -288,9 +290,11 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     };
     await waitForModule(url, child, userDir);
 
-    const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, webhookAddress: `${url}/ccv-snelstart/webhook/${token}` });
-    opts.editFlow?.(flow);
-    await admin("POST", "/flows", { flows: flow }, { "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" });
+    if (opts.deploy !== false) {
+      const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, webhookAddress: `${url}/ccv-snelstart/webhook/${token}` });
+      opts.editFlow?.(flow);
+      await admin("POST", "/flows", { flows: flow }, { "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" });
+    }
 
     const waitForSummary = async (count: number, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
