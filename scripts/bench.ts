@@ -9,14 +9,23 @@
 import os from "node:os";
 import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
+import { pipelineCases } from "./bench-pipeline";
 
-interface Case {
+export type Case = {
   name: string;
   /** What one call does, for the unit column ("orders"). */
   unit: string;
-  /** One operation; returns a number so the work cannot be optimised away. */
-  op: () => number;
-}
+} & (
+  | {
+      /** One operation; returns a number so the work cannot be optimised away. */
+      op: () => number;
+    }
+  | {
+      /** One timed round of asynchronous work; returns units per second. */
+      round: () => Promise<number>;
+      rounds: number;
+    }
+);
 
 interface Section {
   name: string;
@@ -54,10 +63,18 @@ function timed(op: () => number, ms: number): number {
   return calls / (Number(now - start) / 1e9);
 }
 
-function measure(section: string, c: Case): Result {
-  timed(c.op, WARMUP_MS);
-  const rates = Array.from({ length: ROUNDS }, () => timed(c.op, ROUND_MS)).sort((a, b) => a - b);
-  return { section, name: c.name, unit: c.unit, median: rates[Math.floor(ROUNDS / 2)], min: rates[0], max: rates[ROUNDS - 1] };
+async function measure(section: string, c: Case): Promise<Result> {
+  let rates: number[];
+  if ("op" in c) {
+    timed(c.op, WARMUP_MS);
+    rates = Array.from({ length: ROUNDS }, () => timed(c.op, ROUND_MS));
+  } else {
+    await c.round(); // warm-up
+    rates = [];
+    for (let i = 0; i < c.rounds; i++) rates.push(await c.round());
+  }
+  rates.sort((a, b) => a - b);
+  return { section, name: c.name, unit: c.unit, median: rates[Math.floor(rates.length / 2)], min: rates[0], max: rates[rates.length - 1] };
 }
 
 // ---- mapping: the domain's mapOrder ----
@@ -153,7 +170,10 @@ function mappingCases(): Case[] {
   ];
 }
 
-const SECTIONS: Section[] = [{ name: "mapping", cases: mappingCases }];
+const SECTIONS: Section[] = [
+  { name: "mapping", cases: mappingCases },
+  { name: "pipeline", cases: pipelineCases },
+];
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
@@ -162,11 +182,11 @@ function fmt(n: number): string {
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log(`Machine: ${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}, Node.js ${process.version}; one core, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up.\n`);
+  console.log(`Machine: ${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}, Node.js ${process.version}. Mapping: one core, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; pipeline: median of its rounds after one warm-up round.\n`);
   const results: Result[] = [];
   for (const section of SECTIONS) {
     if (wanted.length > 0 && !wanted.includes(section.name)) continue;
-    for (const c of await section.cases()) results.push(measure(section.name, c));
+    for (const c of await section.cases()) results.push(await measure(section.name, c));
   }
   const header = ["section", "case", "median /s", "min /s", "max /s"];
   const rows = results.map((r) => [r.section, `${r.name} (${r.unit})`, fmt(r.median), fmt(r.min), fmt(r.max)]);

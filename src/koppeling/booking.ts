@@ -260,8 +260,19 @@ function buildBooking(src: Source, mapping: Mapping, ctx: MappingContext, doc: D
   if (src.currency.toUpperCase() !== "EUR") {
     throw new KoppelingError("CURRENCY_UNSUPPORTED", `${src.label} is in ${src.currency}; SnelStart bookings have no currency, so only EUR orders are booked.`, { currency: src.currency });
   }
-  const { customer, destination } = normaliseCustomer(src.customer, src.userId, src.label);
-  const treatment = classify(src, destination, customer.isBusiness, mapping, ctx);
+  const normalised = normaliseCustomer(src.customer, src.userId, src.label);
+  const { destination } = normalised;
+  const treatment = classify(src, destination, normalised.customer.isBusiness, mapping, ctx);
+  const customer = treatment.scheme === "oss" && normalised.customer.country !== destination ? normaliseCustomer(src.customer, src.userId, src.label, destination).customer : normalised.customer;
+  const chargesVat = [...treatment.byRate.values()].some((t) => t.soort !== "Geen");
+  if (ctx.ossEnabled === true && treatment.scheme === "domestic" && chargesVat && !customer.isBusiness && isEu(customer.country) && customer.country !== "NL" && src.day >= OSS_START_DATE) {
+    // SnelStart (oss-btw): with foreign VAT on, it accepts no Dutch VAT for a private customer elsewhere in the EU.
+    throw new KoppelingError(
+      "OSS_REQUIRED",
+      `${src.label} charges Dutch VAT to a consumer in ${customer.country}, but the SnelStart administration invoices foreign VAT (factureerBuitenlandsBtw is on) and refuses that. Choose OSS for EU consumers in the VAT mapping, or switch foreign VAT off in SnelStart.`,
+      { country: customer.country },
+    );
+  }
   const totals = orderTotals(src, mapping.costsVat);
   const drafts = buildLines(src, totals.groups, treatment, destination, mapping);
   if (drafts.length === 0) {

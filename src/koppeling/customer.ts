@@ -83,12 +83,25 @@ export function destinationCountry(info: CcvPersonalInfo, label: string): string
   throw new KoppelingError("COUNTRY_UNKNOWN", `${label}: the customer's address has no country code.`, { country: null });
 }
 
-/** The debtor's data, or CUSTOMER_MISSING when the order has no customer (or neither a name nor an e-mail address). */
-export function normaliseCustomer(info: CcvPersonalInfo | null, userId: number | null, label: string): { customer: BookingCustomer; destination: string } {
+/**
+ * The debtor's data, or CUSTOMER_MISSING when the order has no customer (or neither a name nor an
+ * e-mail address). The address is the billing address, unless `addressIn` names a country: then
+ * the delivery address when that is where it lies. (SnelStart books foreign VAT only for a klant
+ * whose address is in the destination country, so an OSS sale delivered abroad needs that one.)
+ */
+export function normaliseCustomer(info: CcvPersonalInfo | null, userId: number | null, label: string, addressIn?: string): { customer: BookingCustomer; destination: string } {
   if (!info) throw new KoppelingError("CUSTOMER_MISSING", `${label} has no customer, so there is no debtor to book it on.`, {});
   const destination = destinationCountry(info, label);
   const billing = info.billingaddress;
-  const address = hasStreet(billing) ? billing : hasStreet(info.deliveryaddress) ? info.deliveryaddress : billing;
+  const delivery = info.deliveryaddress;
+  const address =
+    addressIn && addressIn !== billing.country_code && delivery?.country_code === addressIn && hasStreet(delivery)
+      ? delivery
+      : hasStreet(billing)
+        ? billing
+        : hasStreet(delivery)
+          ? delivery
+          : billing;
   const country = address.country_code ?? billing.country_code ?? destination;
   const person = personName(billing) || personName(address);
   const company = clean(billing.company) || clean(address.company);

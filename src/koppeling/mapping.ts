@@ -206,6 +206,9 @@ export function validateMapping(mapping: Mapping, context: MappingContext = {}):
   if (!mapping.export) add("export", "warning", "No export ledger: orders shipped outside the EU will be refused.");
   expect("export", mapping.export, "Geen", "exports (0 %)");
 
+  if (mapping.euConsumers === "nl-vat" && context.ossEnabled === true) {
+    add("euConsumers", "warning", "The SnelStart administration invoices foreign VAT (factureerBuitenlandsBtw is on), so it refuses Dutch VAT on sales to consumers elsewhere in the EU: choose OSS, or those orders are refused (OSS_REQUIRED).");
+  }
   if (mapping.euConsumers === "oss") {
     if (context.ossEnabled === false) {
       add("euConsumers", "error", "OSS is chosen but the SnelStart administration does not invoice foreign VAT (factureerBuitenlandsBtw is off).");

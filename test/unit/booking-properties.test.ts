@@ -6,7 +6,7 @@ import { KoppelingError } from "../../src/errors";
 import { mapCancellation, mapCreditInvoice, mapOrder, type Booking, type Mapping } from "../../src/koppeling";
 import { checkBookingAgainstModel } from "./helpers/check-booking";
 import { LEDGERS, creditInvoice, fullMapping } from "./helpers/ccv";
-import { CONTEXT, ordersArb, type GeneratedOrder } from "./helpers/orders-arb";
+import { contextFor, ordersArb, type GeneratedOrder } from "./helpers/orders-arb";
 
 const RUNS = 3000;
 const mappingChoices = fc.record({
@@ -54,7 +54,7 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
     fc.assert(
       fc.property(ordersArb(), mappingChoices, (g, m) => {
         const mapping = mappingFor(g, m);
-        checkBooking(mapOrder(g, mapping, CONTEXT), g, mapping);
+        checkBooking(mapOrder(g, mapping, contextFor(g)), g, mapping);
       }),
       { numRuns: RUNS },
     );
@@ -64,7 +64,7 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
     fc.assert(
       fc.property(ordersArb(), mappingChoices, (g, m) => {
         const mapping = mappingFor(g, m);
-        const booking = mapOrder(g, mapping, CONTEXT);
+        const booking = mapOrder(g, mapping, contextFor(g));
         const o = g.order;
         const neg = (n: number) => (n === 0 ? 0 : -n);
         const invoice = creditInvoice({
@@ -83,8 +83,8 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
         });
         const rows = g.rows.map((r) => ({ ...r, price: neg(r.price), discount: neg(r.discount), total_price: neg(r.total_price) }));
         for (const credit of [
-          mapCreditInvoice({ invoice, rows, originalFactuurnummer: booking.factuurnummer }, mapping, CONTEXT),
-          mapCancellation(g, booking.factuurnummer, mapping, CONTEXT),
+          mapCreditInvoice({ invoice, rows, originalFactuurnummer: booking.factuurnummer }, mapping, contextFor(g)),
+          mapCancellation(g, booking.factuurnummer, mapping, contextFor(g)),
         ]) {
           checkBooking(credit, g, mapping);
           assert.equal(credit.kind, "credit");
@@ -102,8 +102,8 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
   it("grouping by row and by ledger book the same amount per (ledger, VAT code)", () => {
     fc.assert(
       fc.property(ordersArb(), mappingChoices, (g, m) => {
-        const byRow = mapOrder(g, mappingFor(g, { ...m, grouping: "row" }), CONTEXT);
-        const byLedger = mapOrder(g, mappingFor(g, { ...m, grouping: "ledger" }), CONTEXT);
+        const byRow = mapOrder(g, mappingFor(g, { ...m, grouping: "row" }), contextFor(g));
+        const byLedger = mapOrder(g, mappingFor(g, { ...m, grouping: "ledger" }), contextFor(g));
         const totals = (b: Booking) => {
           const t = new Map<string, number>();
           for (const l of b.lines) if (l.ledgerId !== LEDGERS.foreignVat.id) t.set(`${l.ledgerId} ${l.btwSoort}`, (t.get(`${l.ledgerId} ${l.btwSoort}`) ?? 0) + l.amountCents);
@@ -121,9 +121,9 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
       fc.property(ordersArb(), (g) => {
         const mapping = mappingFor(g, { grouping: "ledger", shipping: false, paymentCosts: false, extraCosts: false });
         const raw = rawJson(g.order);
-        const fromRaw = mapOrder({ order: raw as CcvOrder, rows: g.rows }, mapping, CONTEXT);
-        assert.deepEqual(fromRaw, mapOrder(g, mapping, CONTEXT));
-        assert.deepEqual(mapOrder({ order: ccvOrder.parse(raw), rows: g.rows }, mapping, CONTEXT), fromRaw);
+        const fromRaw = mapOrder({ order: raw as CcvOrder, rows: g.rows }, mapping, contextFor(g));
+        assert.deepEqual(fromRaw, mapOrder(g, mapping, contextFor(g)));
+        assert.deepEqual(mapOrder({ order: ccvOrder.parse(raw), rows: g.rows }, mapping, contextFor(g)), fromRaw);
       }),
       { numRuns: RUNS / 3 },
     );
@@ -137,12 +137,12 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
         const mapping = mappingFor(g, { grouping: "ledger", shipping: false, paymentCosts: false, extraCosts: false });
         const order = { ...g.order, total_tax: (g.taxCents + delta) / 100 };
         if (Math.abs(delta) <= taxedGroups) {
-          const b = mapOrder({ order, rows: g.rows }, mapping, CONTEXT);
+          const b = mapOrder({ order, rows: g.rows }, mapping, contextFor(g));
           assert.equal(b.vatTotalCents, g.taxCents + delta);
           assert.equal(b.totalCents, g.totalCents);
           assert.match(b.warnings.join(" "), /differ/);
         } else {
-          assert.throws(() => mapOrder({ order, rows: g.rows }, mapping, CONTEXT), (e: unknown) => e instanceof KoppelingError && e.code === "VAT_TOTAL_MISMATCH");
+          assert.throws(() => mapOrder({ order, rows: g.rows }, mapping, contextFor(g)), (e: unknown) => e instanceof KoppelingError && e.code === "VAT_TOTAL_MISMATCH");
         }
       }),
       { numRuns: RUNS / 3 },

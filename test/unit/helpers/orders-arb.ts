@@ -47,7 +47,10 @@ export const OSS_TABLE: OssRateTable = {
   ],
 };
 
-export const CONTEXT: MappingContext = { ossRates: OSS_TABLE, ossEnabled: true };
+/** What SnelStart says: foreign VAT on, except for the shops that charge Dutch VAT to EU consumers (SnelStart refuses that combination). */
+export function contextFor(g: { scenario: Scenario }): MappingContext {
+  return { ossRates: OSS_TABLE, ossEnabled: g.scenario !== "eu-nl-vat" };
+}
 
 const EU_OTHER = ["DE", "FR", "BE", "IE", "EE"] as const;
 const NON_EU = ["US", "GB", "CH", "NO", "JP", "AU"] as const;
