@@ -81,9 +81,13 @@ function qualifies(order: CcvOrder, s: Settings, start: string | null): boolean 
   return !(start && Date.parse(order.create_date) < Date.parse(start));
 }
 
-/** The effective lower bound on `create_date`: the start date, and without historical import, the first run. */
+/**
+ * The effective lower bound on `create_date`: the start date, and without historical import, the
+ * first run — from the start of its second, because CCV gives `create_date` in whole seconds: an
+ * order placed in the same second as the first run, after it, must not be left out for good.
+ */
 function startOf(s: Settings, ledger: LedgerState, now: Date): string | null {
-  const first = firstRunAt(ledger, now);
+  const first = new Date(Math.floor(Date.parse(firstRunAt(ledger, now)) / 1000) * 1000).toISOString();
   if (s.importExisting) return s.since;
   if (!s.since) return first;
   return Date.parse(first) > Date.parse(s.since) ? first : s.since;
@@ -174,6 +178,8 @@ function webhookOrderId(msg: KoppelingMessage): number | null {
 export default function (RED: NodeAPI): void {
   function OrdersIn(this: Node, def: OrdersInDef): void {
     RED.nodes.createNode(this, def);
+    // The Node-RED idiom: the handlers and helpers below refer to the node, not to their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
     const settings: Settings = {
@@ -194,7 +200,9 @@ export default function (RED: NodeAPI): void {
         return;
       }
       if (msg.topic === REGISTER_WEBHOOKS) {
-        registerWebhooks(shop.client(), (msg.payload as { address?: unknown } | null)?.address)
+        // shop.client() throws without keys: inside the chain, so the failure gets its status too.
+        Promise.resolve()
+          .then(() => registerWebhooks(shop.client(), (msg.payload as { address?: unknown } | null)?.address))
           .then((r) => {
             node.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept`));
             done();

@@ -64,6 +64,8 @@ export function alertText(shopId: string, alerts: DueAlerts, threshold: number):
 export default function (RED: NodeAPI): void {
   function Report(this: Node, def: ReportDef): void {
     RED.nodes.createNode(this, def);
+    // The Node-RED idiom: the handlers and helpers below refer to the node, not to their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const threshold = Math.max(1, Math.floor(Number(def.threshold) || 3));
     const runs = new Map<string, { summary: RunSummary; configId: string; timer: NodeJS.Timeout }>();

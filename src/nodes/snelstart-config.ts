@@ -31,6 +31,10 @@ export interface ReferenceData {
 }
 
 export interface SnelStartConfigNode extends Node<SnelStartCredentials> {
+  /** The settings as deployed (the admin routes fall back to them when a dialog leaves a field empty). */
+  apiUrl: string;
+  tokenUrl: string;
+  tier: SnelStartConfigDef["tier"];
   client(): SnelStartClient;
   reference(): Promise<ReferenceData>;
   /** A country's OSS rates (ISO-2 code), cached like the reference data. */
@@ -85,8 +89,11 @@ function cached<T>(ttlMs: number, fetch: () => Promise<T>): () => Promise<T> {
 export default function (RED: NodeAPI): void {
   function SnelStartConfig(this: SnelStartConfigNode, def: SnelStartConfigDef): void {
     RED.nodes.createNode(this, def);
+    this.apiUrl = (def.apiUrl ?? "").trim();
+    this.tokenUrl = (def.tokenUrl ?? "").trim();
+    this.tier = def.tier === "test" ? "test" : "production";
     let client: SnelStartClient | null = null;
-    this.client = () => (client ??= makeSnelStartClient(def, this.credentials ?? {}));
+    this.client = () => (client ??= makeSnelStartClient(this, this.credentials ?? {}));
     this.reference = cached(REFERENCE_TTL_MS, async () => {
       const c = this.client();
       const [company, landen, grootboeken, nlRates] = await Promise.all([c.companyInfo(), c.landen(), c.grootboeken(), c.btwtarieven()]);

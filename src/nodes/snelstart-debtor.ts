@@ -1,8 +1,9 @@
 /**
  * `snelstart-debtor`: finds the customer of the booking in SnelStart by e-mail (unless matching
  * on e-mail is off, for shops whose customers share an address), else creates it as a Klant.
- * Adds `msg.snelstart.relatieId`. Lookups are cached within a run, and two messages of one run
- * with the same customer share one lookup, so a customer is never created twice.
+ * Adds `msg.snelstart.relatieId`. Lookups are cached within a run, and messages with the same
+ * customer share one lookup while it is in progress (also across runs: webhooks for one order
+ * arrive together), so a customer is never created twice.
  *
  * A business customer's VAT number goes on the relatie; if SnelStart refuses it (REL-0087/0088)
  * the relatie is created without it, a warning says so, and the order is booked without ICP
@@ -74,11 +75,18 @@ async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c:
 export default function (RED: NodeAPI): void {
   function Debtor(this: Node, def: DebtorDef): void {
     RED.nodes.createNode(this, def);
+    // The Node-RED idiom: the handlers and helpers below refer to the node, not to their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const admin = RED.nodes.getNode(def.snelstart) as SnelStartConfigNode | null;
     const matchOnEmail = def.matchOnEmail !== false;
     /** Per run id: customer key → lookup (the promise, so concurrent messages share it). */
     const runs = new Map<string, Map<string, Promise<DebtorResult>>>();
+    /**
+     * Lookups in progress, whatever their run: two runs at once (webhooks for the same order, a
+     * webhook during the scheduled run) share one, so they never create one customer twice.
+     */
+    const inFlight = new Map<string, Promise<DebtorResult>>();
     let found = 0;
     let created = 0;
     node.status(admin ? status.idle("ready") : status.error("no SnelStart configured"));
@@ -95,7 +103,10 @@ export default function (RED: NodeAPI): void {
         .catch((err: unknown) => failMessage(RED, node, msg, err, done));
     });
 
-    node.on("close", () => runs.clear());
+    node.on("close", () => {
+      runs.clear();
+      inFlight.clear();
+    });
 
     async function work(msg: KoppelingMessage): Promise<DebtorResult> {
       if (!admin) throw new KoppelingError("SNELSTART_CONFIG", "Select a SnelStart administration (snelstart-config) in this node");
@@ -112,12 +123,19 @@ export default function (RED: NodeAPI): void {
         runs.set(runId, new Map());
       }
       const cache = runs.get(runId) as Map<string, Promise<DebtorResult>>;
-      let lookup = cache.get(key);
+      let lookup = cache.get(key) ?? inFlight.get(key);
       if (!lookup) {
-        const { landen } = await admin.reference();
-        lookup = findOrCreate(admin.client(), landen, c, matchOnEmail);
-        cache.set(key, lookup);
-        lookup.catch(() => cache.delete(key));
+        // Registered before anything is awaited, so a message arriving meanwhile finds it.
+        const started = admin.reference().then(({ landen }) => findOrCreate(admin.client(), landen, c, matchOnEmail));
+        inFlight.set(key, started);
+        const settled = () => inFlight.get(key) === started && inFlight.delete(key);
+        started.then(settled, settled);
+        lookup = started;
+      }
+      if (!cache.has(key)) {
+        const shared = lookup;
+        cache.set(key, shared);
+        shared.catch(() => cache.get(key) === shared && cache.delete(key));
       }
       const r = await lookup;
       const warnings = [...r.warnings];

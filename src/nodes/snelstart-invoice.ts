@@ -17,7 +17,7 @@ import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerko
 import { type BookedEntry, type LedgerKey, isBooked, markBooked } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { CcvConfigNode } from "./ccv-config";
-import { type CcvMeta, type KoppelingMessage, failMessage, ledgerKeyOf, shopOf, status } from "./shared";
+import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, failMessage, hadUnknownOutcome, ledgerKeyOf, shopOf, status } from "./shared";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { ArticleGroups, VatMappingNode } from "./vat-mapping";
 
@@ -34,7 +34,7 @@ interface Outcome {
   adopted: boolean;
 }
 
-const UNKNOWN = "SNELSTART_UNKNOWN_OUTCOME";
+const UNKNOWN = UNKNOWN_OUTCOME;
 /** How often, and how far apart, a booking whose answer got lost is looked up before giving up for this run. */
 const LOOKUP_TRIES = 3;
 const LOOKUP_GAP_MS = 1000;
@@ -87,6 +87,8 @@ async function postBooking(client: SnelStartClient, booking: Booking, relatieId:
 export default function (RED: NodeAPI): void {
   function Invoice(this: Node, def: InvoiceDef): void {
     RED.nodes.createNode(this, def);
+    // The Node-RED idiom: the handlers and helpers below refer to the node, not to their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const admin = RED.nodes.getNode(def.snelstart) as SnelStartConfigNode | null;
     const mappingNode = def.mapping ? (RED.nodes.getNode(def.mapping) as VatMappingNode | null) : null;
@@ -132,13 +134,13 @@ export default function (RED: NodeAPI): void {
         msg.snelstart = { ...msg.snelstart, ...idsOf(before.booked.type, before.booked.snelstartId), factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
         return;
       }
-      const lookupFirst = !shop || before?.failed?.code === UNKNOWN;
+      const earlierUnknown = hadUnknownOutcome(before?.failed);
       node.status(status.busy(`booking ${booking.factuurnummer}`));
       const client = admin.client();
       const outcome =
         mode === "verkooporder" && booking.kind === "invoice"
-          ? await postOrder(client, msg, relatieId, before?.failed?.code === UNKNOWN)
-          : await postBooking(client, booking, relatieId, lookupFirst);
+          ? await postOrder(client, msg, relatieId, earlierUnknown)
+          : await postBooking(client, booking, relatieId, !shop || earlierUnknown);
 
       if (shop && key) await record(shop, key, msg.ccv as CcvMeta, booking, outcome);
       booked++;

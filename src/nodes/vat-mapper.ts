@@ -34,6 +34,8 @@ function payloadOf(msg: KoppelingMessage): { order?: CcvOrder; invoice?: CcvInvo
 export default function (RED: NodeAPI): void {
   function VatMapper(this: Node, def: VatMapperDef): void {
     RED.nodes.createNode(this, def);
+    // The Node-RED idiom: the handlers and helpers below refer to the node, not to their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const config = RED.nodes.getNode(def.mapping) as VatMappingNode | null;
     let mapped = 0;

@@ -1,0 +1,382 @@
+/**
+ * ccv-orders-in against the CCV simulator: which orders a run sends (statuses, paid only, start
+ * date, historical import, the ledger), the message it sends, webhooks (one order, and
+ * registering them), cancellations and credit invoices of booked orders, and its failures.
+ */
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  NODES,
+  TAB,
+  addCreditInvoice,
+  addOrder,
+  assertCode,
+  atLeast,
+  boekingen,
+  collect,
+  control,
+  credentials,
+  helper,
+  koppelingFlow,
+  simpleOrder,
+  sleep,
+  startSims,
+  statusMatching,
+  statuses,
+  teardown,
+  trigger,
+  until,
+  type Msg,
+  type Sims,
+} from "./support";
+
+const ALL_BUT_CANCELLED = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
+
+/** ccv-orders-in alone: its output to `orders`, a Catch node to `caught`, a Status node to `statuses`. */
+function ordersFlow(sims: Sims, over: Record<string, unknown> = {}): Array<Record<string, unknown> & { id: string; type: string }> {
+  const z = TAB;
+  return [
+    { id: TAB, type: "tab", label: "orders" },
+    { id: "ccv", type: "ccv-config", name: "shop", shopUrl: sims.ccv.url, contextStore: "" },
+    { id: "in", type: "ccv-orders-in", z, x: 100, y: 40, ccv: "ccv", statuses: ALL_BUT_CANCELLED, paidOnly: true, since: "", importExisting: true, credits: true, ...over, wires: [["orders"]] },
+    { id: "orders", type: "helper", z, x: 300, y: 40 },
+    { id: "catchAll", type: "catch", z, x: 100, y: 80, scope: null, uncaught: false, wires: [["caught"]] },
+    { id: "caught", type: "helper", z, x: 300, y: 80 },
+    { id: "statusOfIn", type: "status", z, x: 100, y: 120, scope: ["in"], wires: [["statusMsgs"]] },
+    { id: "statusMsgs", type: "helper", z, x: 300, y: 120 },
+  ];
+}
+
+type Ledger = {
+  booked: Record<string, { factuurnummer: string }>;
+  failed: Record<string, { code: string; stage: string; attempts: number }>;
+  runs: { consecutiveFailures: number; firstRunAt: string | null; lastError: { code: string } | null };
+};
+
+function ledger(): Promise<Ledger> {
+  const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: Ledger) => T): Promise<T> } };
+  return shop.ledger.read((l) => structuredClone(l));
+}
+
+const ids = (msgs: Msg[]) => msgs.map((m) => m.payload.order?.id ?? m.payload.invoice?.id);
+
+describe("nodes: ccv-orders-in", function () {
+  let sims: Sims | null = null;
+  afterEach(async () => {
+    await teardown(sims);
+    sims = null;
+  });
+
+  it("sends one message per due order: {order, rows}, msg.ccv, msg.run, msg.topic; progress in its status", async () => {
+    sims = await startSims();
+    const a = await addOrder(sims, simpleOrder(1001, { status: 1 }));
+    const b = await addOrder(sims, simpleOrder(1002, { status: 4, orderrows: [{ product_name: "A", count: 1, price: 10, tax: 21 }, { product_name: "B", count: 3, price: 2.5, tax: 9 }] }));
+    const c = await addOrder(sims, simpleOrder(1003, { status: 7 }));
+    await addOrder(sims, simpleOrder(1004, { paid: false }));
+    await addOrder(sims, simpleOrder(1005, { status: 8 }));
+    await addOrder(sims, simpleOrder(1006, { is_completed: false, ordernumber: null }));
+    await helper.load(NODES, ordersFlow(sims), credentials(sims));
+    const out = collect("orders");
+    trigger();
+    await atLeast(out, 3);
+    await statusMatching("in", /^3\/3 sent \d\d:\d\d$/);
+    await sleep(20);
+    assert.equal(out.length, 3);
+    assert.deepEqual(ids(out).sort(), [a.id, b.id, c.id].sort());
+
+    const mb = out.find((m) => m.payload.order.id === b.id) as Msg;
+    assert.equal(mb.payload.rows.length, 2);
+    assert.deepEqual(
+      mb.payload.rows.map((r: { product_name: string; count: number; price: number; tax: number }) => [r.product_name, r.count, r.price, r.tax]),
+      [
+        ["A", 1, 10, 21],
+        ["B", 3, 2.5, 9],
+      ],
+    );
+    assert.equal(mb.payload.order.ordernumber, 1002);
+    assert.equal(mb.topic, "1002");
+    assert.deepEqual(mb.ccv, { configId: "ccv", shopId: new URL(sims.ccv.url).host, orderId: b.id, ordernumber: 1002, kind: "order" });
+    const runId = out[0].run?.id;
+    assert.ok(runId);
+    assert.deepEqual(
+      out.map((m) => m.run),
+      [1, 2, 3].map((index) => ({ id: runId, configId: "ccv", index, total: 3 })),
+    );
+
+    const texts = statuses("in").map((s) => `${s.fill}/${s.shape}/${s.text}`);
+    assert.equal(texts[0], "grey/ring/ready");
+    assert.equal(texts[1], "yellow/ring/fetching…");
+    assert.deepEqual(texts.slice(2, 5), ["yellow/ring/1/3", "yellow/ring/2/3", "yellow/ring/3/3"]);
+    assert.match(texts[5], /^green\/dot\/3\/3 sent \d\d:\d\d$/);
+  });
+
+  it("honours the selected statuses (as a comma-separated string) and paid-only off", async () => {
+    sims = await startSims();
+    const s1 = await addOrder(sims, simpleOrder(1101, { status: 1, paid: false }));
+    await addOrder(sims, simpleOrder(1102, { status: 2 }));
+    const s4 = await addOrder(sims, simpleOrder(1103, { status: 4 }));
+    await addOrder(sims, simpleOrder(1104, { status: 7 }));
+    await helper.load(NODES, ordersFlow(sims, { statuses: "1, 4", paidOnly: false }), credentials(sims));
+    const out = collect("orders");
+    trigger();
+    await statusMatching("in", /sent/);
+    assert.deepEqual(ids(out).sort(), [s1.id, s4.id].sort());
+  });
+
+  it("honours the start date as midnight in Amsterdam (summer and winter time)", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(1201, { create_date: "2025-06-02T21:59:59Z" })); // 23:59:59 on 2 June in Amsterdam (CEST)
+    const june = await addOrder(sims, simpleOrder(1202, { create_date: "2025-06-02T22:00:00Z" })); // 00:00 on 3 June
+    const dec = await addOrder(sims, simpleOrder(1203, { create_date: "2025-11-30T23:00:00Z" })); // 00:00 on 1 December (CET)
+    await addOrder(sims, simpleOrder(1204, { create_date: "2025-11-30T22:59:59Z" }));
+    await helper.load(NODES, ordersFlow(sims, { since: "2025-06-03" }), credentials(sims));
+    const out = collect("orders");
+    trigger();
+    await statusMatching("in", /sent/);
+    assert.deepEqual(ids(out).sort(), [june.id, dec.id, sims.ccv.state.orders[3].id].sort());
+    await helper.unload();
+
+    await helper.load(NODES, ordersFlow(sims, { since: "2025-12-01" }), credentials(sims));
+    const winter = collect("orders");
+    trigger();
+    await statusMatching("in", /sent/);
+    assert.deepEqual(ids(winter), [dec.id]);
+  });
+
+  it("without historical import leaves orders created before the first run alone and takes those after it", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(1301, { create_date: new Date(Date.now() - 3_600_000).toISOString().slice(0, 19) + "Z" }));
+    await helper.load(NODES, ordersFlow(sims, { importExisting: false }), credentials(sims));
+    const out = collect("orders");
+    trigger();
+    await statusMatching("in", /^nothing due \d\d:\d\d$/);
+    assert.equal(out.length, 0);
+    const firstRunAt = (await ledger()).runs.firstRunAt;
+    assert.ok(firstRunAt);
+
+    // CCV gives create_date in whole seconds: an order placed in the same second as (after) the first run.
+    const sameSecond = await addOrder(sims, simpleOrder(1302, { create_date: `${firstRunAt.slice(0, 19)}Z` }));
+    const later = await addOrder(sims, simpleOrder(1303, { create_date: new Date(Date.parse(firstRunAt) + 60_000).toISOString().slice(0, 19) + "Z" }));
+    const before = statuses("in").length;
+    trigger();
+    await until("the second run", () => statuses("in").length > before + 1 && /sent/.test(String(statuses("in").at(-1)?.text)));
+    assert.deepEqual(ids(out).sort(), [sameSecond.id, later.id].sort());
+    assert.equal((await ledger()).runs.firstRunAt, firstRunAt, "the first run stays the first run");
+  });
+
+  it("with historical import on takes old orders too; booked orders (ledger) are not sent again", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(1401, { create_date: "2020-01-15T10:00:00Z" }));
+    await addOrder(sims, simpleOrder(1402));
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const orders = collect("orders");
+    const out = collect("out");
+    trigger();
+    await atLeast(out, 2, "bookings");
+    assert.deepEqual(boekingen(sims).map((b) => b.factuurnummer).sort(), ["20201401", "20251402"]);
+
+    trigger();
+    await statusMatching("in", /^nothing due/);
+    assert.equal(orders.length, 2, "the second run sends nothing");
+
+    const third = await addOrder(sims, simpleOrder(1403));
+    trigger();
+    await atLeast(out, 3, "bookings");
+    assert.equal(orders.length, 3);
+    assert.equal(orders[2].payload.order.id, third.id);
+    assert.equal(orders[2].run?.total, 1);
+  });
+
+  it("a webhook (msg.payload.id, as CCV posts it) sends that one order only if it is due", async () => {
+    sims = await startSims();
+    const receiver = await startReceiver();
+    try {
+      await helper.load(NODES, ordersFlow(sims), credentials(sims));
+      const out = collect("orders");
+      const caught = collect("caught");
+
+      // register-webhooks: the three order events for the flow's address, once.
+      trigger({ topic: "register-webhooks", payload: { address: receiver.url } });
+      await statusMatching("in", /^webhooks: 3 new, 0 kept$/);
+      assert.deepEqual(sims.ccv.state.webhooks.map((w) => w.event).sort(), ["orders.created", "orders.updated.ispaid", "orders.updated.status"]);
+      assert.ok(sims.ccv.state.webhooks.every((w) => w.address === receiver.url && w.is_active));
+      trigger({ topic: "register-webhooks", payload: { address: receiver.url } });
+      await statusMatching("in", /^webhooks: 0 new, 3 kept$/);
+      assert.equal(sims.ccv.state.webhooks.length, 3);
+      assert.equal(out.length, 0, "registering sends nothing");
+
+      await addOrder(sims, simpleOrder(1501)); // due, but the webhooks below name another order
+      const unpaid = await addOrder(sims, simpleOrder(1502, { paid: false }));
+      await sims.ccv.state.settled();
+      const created = receiver.bodies.find((b) => b.id === unpaid.id);
+      assert.ok(created, "CCV posted orders.created");
+      trigger({ payload: created });
+      await statusMatching("in", new RegExp(`^order ${unpaid.id} not due`));
+      assert.equal(out.length, 0);
+
+      await control(sims.ccv.url, "PATCH", `/__sim/orders/${unpaid.id}`, { paid: true });
+      await sims.ccv.state.settled();
+      const paid = receiver.bodies.find((b) => b.id === unpaid.id && b.paid === true);
+      assert.ok(paid, "CCV posted orders.updated.ispaid");
+      trigger({ payload: paid });
+      await atLeast(out, 1);
+      await statusMatching("in", new RegExp(`^order ${unpaid.id} sent`));
+      assert.equal(out.length, 1);
+      assert.equal(out[0].payload.order.id, unpaid.id);
+      assert.deepEqual([out[0].run?.index, out[0].run?.total], [1, 1]);
+
+      trigger({ payload: { id: "12; DROP" } });
+      trigger({ topic: "register-webhooks", payload: { address: "not a url" } });
+      await atLeast(caught, 2, "caught errors");
+      assert.deepEqual(caught.map((c) => c.error?.code).sort(), ["CCV_WEBHOOK_ADDRESS", "CCV_WEBHOOK_INVALID"]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("credits booked orders: a cancellation, and a CCV credit invoice (which wins over the cancellation of its order)", async () => {
+    sims = await startSims();
+    const a = await addOrder(sims, simpleOrder(1601));
+    const b = await addOrder(sims, simpleOrder(1602));
+    const c = await addOrder(sims, simpleOrder(1603));
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const orders = collect("orders");
+    const out = collect("out");
+    trigger();
+    await atLeast(out, 3, "bookings");
+
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${a.id}`, { status: 8 });
+    addCreditInvoice(sims, b, 90001);
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${c.id}`, { status: 8 });
+    addCreditInvoice(sims, c, 90002);
+    trigger();
+    await atLeast(out, 5, "bookings");
+    await sleep(50);
+    const second = orders.slice(3);
+    assert.deepEqual(
+      second.map((m) => [m.ccv.kind, m.ccv.ordernumber, m.ccv.originalFactuurnummer]).sort(),
+      [
+        ["cancellation", 1601, "20251601"],
+        ["credit-invoice", 1602, "20251602"],
+        ["credit-invoice", 1603, "20251603"],
+      ],
+      "A's cancellation, B's credit invoice, and for C (cancelled and credited) only its credit invoice",
+    );
+    const cancel = second.find((m) => m.ccv.kind === "cancellation") as Msg;
+    assert.equal(cancel.ccv.orderId, a.id);
+    assert.equal(cancel.payload.order.status, 8);
+    const credit = second.find((m) => m.ccv.ordernumber === 1602) as Msg;
+    assert.equal(credit.payload.invoice.type, "credit");
+    assert.equal(credit.ccv.orderId, credit.payload.invoice.id, "a credit invoice is named by its CCV invoice id");
+    assert.ok(credit.payload.rows.length > 0);
+
+    const byNumber = Object.fromEntries(boekingen(sims).map((x) => [x.factuurnummer, x.factuurbedrag]));
+    assert.deepEqual(byNumber, {
+      "20251601": 24.2,
+      "20251602": 24.2,
+      "20251603": 24.2,
+      C20251601: -24.2,
+      "C20251602-90001": -24.2,
+      "C20251603-90002": -24.2,
+    });
+
+    // Everything is credited once: the next run has nothing to do.
+    const before = orders.length;
+    trigger();
+    await statusMatching("in", /nothing due/);
+    assert.equal(orders.length, before);
+  });
+
+  it("CCV_AUTH: a wrong secret ends the run with an error for the Catch node, a red status (seen by a Status node) and a run failure in the ledger", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(1701));
+    await helper.load(NODES, ordersFlow(sims), credentials(sims, { ccv: { secret: "wrong-secret-value" } }));
+    const out = collect("orders");
+    const caught = collect("caught");
+    const statusMsgs = collect("statusMsgs");
+    trigger();
+    const [c] = await atLeast(caught, 1, "caught errors");
+    assertCode(c, "CCV_AUTH");
+    assert.equal(c.ccv, undefined, "a run failure names no order");
+    assert.deepEqual([c.run?.configId, c.run?.index, c.run?.total], ["ccv", 0, 0]);
+    assert.ok(!JSON.stringify(c.error).includes("wrong-secret-value"), "the secret is not in the error");
+    assert.equal(out.length, 0);
+    assert.deepEqual(statuses("in").at(-1), { fill: "red", shape: "ring", text: "CCV_AUTH" });
+    const seen = await atLeast(statusMsgs, 1, "status messages");
+    await until("a CCV_AUTH status message", () => seen.some((m) => (m as unknown as { status: { text: string } }).status.text === "CCV_AUTH"));
+    const l = await ledger();
+    assert.equal(l.runs.consecutiveFailures, 1);
+    assert.equal(l.runs.lastError?.code, "CCV_AUTH");
+  });
+
+  it("a shop without API keys: a run and register-webhooks both end in CCV_CONFIG, with a red status", async () => {
+    sims = await startSims();
+    await helper.load(NODES, ordersFlow(sims), {});
+    const caught = collect("caught");
+    trigger();
+    await atLeast(caught, 1, "caught errors");
+    assertCode(caught[0], "CCV_CONFIG");
+    assert.deepEqual(statuses("in").at(-1), { fill: "red", shape: "ring", text: "CCV_CONFIG" });
+    trigger({ topic: "register-webhooks", payload: { address: "https://node-red.example.nl/ccv-snelstart/webhook/x" } });
+    await atLeast(caught, 2, "caught errors");
+    assertCode(caught[1], "CCV_CONFIG");
+    assert.ok(statuses("in").filter((st) => st.text === "CCV_CONFIG").length >= 2, "register-webhooks shows its failure too");
+    assert.equal(sims.ccv.state.requests.toJSON()["GET /api/rest/v1/webhooks/"] ?? 0, 0);
+  });
+
+  it("a problem fetching one order's rows is reported for that order (msg.ccv) and the run goes on", async () => {
+    sims = await startSims();
+    const a = await addOrder(sims, simpleOrder(1801));
+    const b = await addOrder(sims, simpleOrder(1802));
+    const c = await addOrder(sims, simpleOrder(1803));
+    await control(sims.ccv.url, "POST", "/__sim/faults", { kind: "status", status: 404, method: "GET", path: `orders/${b.id}/orderrows` });
+    await helper.load(NODES, ordersFlow(sims), credentials(sims));
+    const out = collect("orders");
+    const caught = collect("caught");
+    trigger();
+    const [err] = await atLeast(caught, 1, "caught errors");
+    await statusMatching("in", /sent/);
+    assertCode(err, "CCV_NOT_FOUND");
+    assert.equal(err.ccv.orderId, b.id);
+    assert.equal(err.run?.total, 3);
+    assert.deepEqual(ids(out).sort(), [a.id, c.id].sort());
+    assert.match(String(statuses("in").at(-1)?.text), /^2\/3 sent/);
+    const l = await ledger();
+    assert.deepEqual([l.failed[`order:${b.id}`]?.code, l.failed[`order:${b.id}`]?.stage], ["CCV_NOT_FOUND", "ccv-orders-in"]);
+  });
+
+  it("skips a second run while one is busy", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(1901));
+    await control(sims.ccv.url, "POST", "/__sim/faults", { kind: "delay", ms: 300, method: "GET", path: "/orders/" });
+    await helper.load(NODES, ordersFlow(sims), credentials(sims));
+    const out = collect("orders");
+    trigger();
+    await sleep(50);
+    trigger();
+    await statusMatching("in", /sent/);
+    await sleep(50);
+    assert.equal(out.length, 1);
+    assert.ok(statuses("in").some((s) => s.text === "run already busy"));
+  });
+});
+
+/** A webhook receiver on 127.0.0.1 that keeps the JSON bodies CCV posts. */
+async function startReceiver(): Promise<{ url: string; bodies: Array<Record<string, unknown>>; close(): Promise<void> }> {
+  const bodies: Array<Record<string, unknown>> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>);
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ccv-snelstart/webhook/token`,
+    bodies,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
