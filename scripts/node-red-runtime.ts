@@ -77,7 +77,7 @@ export interface KoppelingRuntime {
   mails: Mail[];
   /** Waits for the summary number `count` (1-based) to arrive. */
   waitForSummary(count: number, timeoutMs?: number): Promise<RunSummary>;
-  /** Presses the schedule's inject button (a run) and waits for its summary. */
+  /** Presses the schedule's inject button (a run) and waits for its summary (webhook runs' summaries are passed over). */
   run(timeoutMs?: number): Promise<RunSummary>;
   /** Presses an inject node's button. */
   inject(id: string): Promise<void>;
@@ -317,10 +317,15 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       mails,
       waitForSummary,
       inject,
-      run: async (timeoutMs?: number) => {
-        const next = summaries.length + 1;
+      run: async (timeoutMs = 120_000) => {
+        // Webhook runs report too; wait for the next summary of a scheduled run.
+        const seen = summaries.length;
         await inject(EXAMPLE_IDS.inject);
-        return waitForSummary(next, timeoutMs);
+        const deadline = Date.now() + timeoutMs;
+        for (let i = seen; ; i++) {
+          const s = await waitForSummary(i + 1, Math.max(1, deadline - Date.now()));
+          if (s.trigger === "schedule") return s;
+        }
       },
       adminGet: (p: string) => admin("GET", p),
       stop,

@@ -107,6 +107,15 @@ function classify(src: Source, destination: string, business: boolean, mapping: 
   let scheme: Scheme = "domestic";
   if (!taxed) {
     if (foreignEu && (business || src.intraCommunity)) {
+      if (ctx.icpAllowed === false && ctx.ossEnabled === true) {
+        // Without the VAT number the klant is a private person to SnelStart, and with foreign VAT
+        // on it then accepts only an OSS booking, with VAT the shop never charged: a person must decide.
+        throw new KoppelingError(
+          "ICP_VAT_NUMBER_REFUSED",
+          `${src.label} is an intra-community supply at 0 %, but SnelStart refused the customer's VAT number, and with foreign VAT (OSS) on it books a customer without one only with destination VAT. Check the VAT number (VIES), correct the customer in SnelStart, and book this order by hand.`,
+          { country: destination },
+        );
+      }
       if (ctx.icpAllowed === false) {
         warnings.push(`${src.label}: SnelStart refused the customer's VAT number, so this intra-community supply is booked as a domestic 0 % sale (check the VAT number).`);
       } else scheme = "icp";

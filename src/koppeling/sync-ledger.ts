@@ -33,6 +33,11 @@ export interface FailedEntry {
   lastRunId: string;
   /** Whether the alert for this failure went out (it goes out once, when attempts reach N). */
   alerted: boolean;
+  /**
+   * A POST of this document got no answer, so it may be stored in SnelStart. Kept through later
+   * failures (of any stage) until the document is booked: a later run must look it up first.
+   */
+  unknownOutcome: boolean;
 }
 
 export interface RunsEntry {
@@ -90,6 +95,8 @@ export interface FailureInfo {
   code: string;
   message: string;
   runId: string;
+  /** The failure is a POST whose outcome is unknown. */
+  unknownOutcome?: boolean;
 }
 
 /** Records a failed attempt; several failures of one document within one run count once. */
@@ -106,8 +113,20 @@ export function recordFailure(ledger: LedgerState, key: LedgerKey, info: Failure
         attempts: prev.lastRunId === info.runId ? prev.attempts : prev.attempts + 1,
         lastAt: at,
         lastRunId: info.runId,
+        unknownOutcome: prev.unknownOutcome === true || info.unknownOutcome === true,
       }
-    : { ordernumber: info.ordernumber, stage: info.stage, code: info.code, message: info.message, attempts: 1, firstAt: at, lastAt: at, lastRunId: info.runId, alerted: false };
+    : {
+        ordernumber: info.ordernumber,
+        stage: info.stage,
+        code: info.code,
+        message: info.message,
+        attempts: 1,
+        firstAt: at,
+        lastAt: at,
+        lastRunId: info.runId,
+        alerted: false,
+        unknownOutcome: info.unknownOutcome === true,
+      };
   ledger.failed[key] = entry;
   return entry;
 }

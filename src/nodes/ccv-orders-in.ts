@@ -23,7 +23,7 @@ import {
   recordRunSuccess,
 } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
-import { type CcvMeta, type KoppelingMessage, asKoppelingError, clock, status } from "./shared";
+import { type CcvMeta, type KoppelingMessage, type RunMeta, asKoppelingError, clock, status } from "./shared";
 
 export interface OrdersInDef extends NodeDef {
   ccv: string;
@@ -38,6 +38,9 @@ export interface OrdersInDef extends NodeDef {
 }
 
 const CANCELLED = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** More selected statuses than this: one query for all orders, filtered here, costs fewer calls. */
+const MAX_STATUS_QUERIES = 3;
 const ALL_STATUSES = Array.from({ length: 14 }, (_, i) => i + 1);
 
 export function parseStatuses(value: number[] | string | undefined): number[] {
@@ -104,9 +107,10 @@ function bookedByOrdernumber(ledger: LedgerState, ordernumber: number | null, ki
 async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, start: string | null): Promise<Due[]> {
   const due: Due[] = [];
   const seen = new Set<number>();
-  const min = start ?? undefined;
-  // One query per selected status (CCV filters on one status), or one for all.
-  const queries = s.statuses.length === 14 ? [undefined] : s.statuses;
+  // A day's overlap: CCV's time zone for min_create_date is not documented; `qualifies` filters exactly.
+  const min = start ? new Date(Date.parse(start) - DAY_MS).toISOString().replace(/\.\d+Z$/, "Z") : undefined;
+  // CCV filters on one status at a time: a query per selected status, or one for all when most are selected.
+  const queries = s.statuses.length > MAX_STATUS_QUERIES ? [undefined] : s.statuses;
   for (const st of queries) {
     for await (const order of client.orders({ status: st, is_paid: s.paidOnly ? true : undefined, min_create_date: min, orderby: "create_date" })) {
       if (seen.has(order.id) || !qualifies(order, s, start)) continue;
@@ -150,6 +154,8 @@ async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger
 }
 
 export const REGISTER_WEBHOOKS = "register-webhooks";
+/** `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
+export const RETRY = "retry";
 const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
 
 /** Registers the three order webhooks for `address` with the shop; those already there are kept. */
@@ -217,6 +223,7 @@ export default function (RED: NodeAPI): void {
       let webhookId: number | null;
       try {
         webhookId = webhookOrderId(msg);
+        if (msg.topic === RETRY && webhookId == null) throw new KoppelingError("CCV_WEBHOOK_INVALID", 'msg.topic "retry" needs msg.payload.id, the CCV order id');
       } catch (err) {
         node.status(status.error((err as KoppelingError).code));
         done(err as Error);
@@ -229,12 +236,12 @@ export default function (RED: NodeAPI): void {
       }
       const runId = `${Date.now().toString(36)}-${++runCounter}`;
       if (webhookId == null) running = true;
-      run(shop, runId, webhookId, send)
+      run(shop, runId, webhookId, send, msg.topic === RETRY)
         .then(() => done())
         .catch((err: unknown) => {
           const e = asKoppelingError(err);
           node.status(status.error(e.code));
-          msg.run = { id: runId, configId: shop.id, index: 0, total: 0 };
+          msg.run = { id: runId, configId: shop.id, index: 0, total: 0, trigger: webhookId == null ? "schedule" : "webhook" };
           shop.ledger
             .update((l) => recordRunFailure(l, e, new Date()))
             .catch((storeErr: Error) => node.warn(storeErr.message))
@@ -245,9 +252,14 @@ export default function (RED: NodeAPI): void {
         });
     });
 
-    async function run(shop: CcvConfigNode, runId: string, webhookId: number | null, send: (m: KoppelingMessage) => void): Promise<void> {
+    async function run(shop: CcvConfigNode, runId: string, webhookId: number | null, send: (m: KoppelingMessage) => void, retry: boolean): Promise<void> {
       const client = shop.client();
       node.status(status.busy(webhookId == null ? "fetching…" : `order ${webhookId}…`));
+      if (retry && webhookId != null) {
+        // After a manual check: forget the order's failures (also "outcome unknown") and try it afresh.
+        const id = webhookId;
+        await shop.ledger.update((l) => [ledgerKey("order", id), ledgerKey("cancel", id)].forEach((k) => clearFailure(l, k)));
+      }
       const { ledger, start } = await shop.ledger.update((l) => ({ ledger: l, start: startOf(settings, l, new Date()) }));
       let due: Due[];
       if (webhookId == null) {
@@ -260,7 +272,7 @@ export default function (RED: NodeAPI): void {
       let sent = 0;
       for (const [i, d] of due.entries()) {
         node.status(status.busy(`${i + 1}/${due.length}`));
-        const out = messageFor(d, shop, runId, i + 1, due.length);
+        const out = messageFor(d, shop, runId, i + 1, due.length, webhookId == null ? "schedule" : "webhook");
         try {
           out.payload = d.kind === "credit-invoice" ? { invoice: d.invoice, rows: await client.getInvoiceRows(d.invoice.id) } : { order: d.order, rows: await client.getOrderRows(d.order.id) };
         } catch (err) {
@@ -289,7 +301,7 @@ export default function (RED: NodeAPI): void {
       else node.status(sent || due.length ? status.ok(`${sent}/${due.length} sent ${clock()}`) : status.ok(`nothing due ${clock()}`));
     }
 
-    function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number): KoppelingMessage {
+    function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number, trigger: RunMeta["trigger"]): KoppelingMessage {
       const doc = d.kind === "credit-invoice" ? d.invoice : d.order;
       const ordernumber = doc.ordernumber ?? null;
       const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: doc.id, ordernumber, kind: d.kind };
@@ -299,7 +311,7 @@ export default function (RED: NodeAPI): void {
         topic: ordernumber != null ? String(ordernumber) : String(doc.id),
         payload: null,
         ccv,
-        run: { id: runId, configId: shop.id, index, total },
+        run: { id: runId, configId: shop.id, index, total, trigger },
       } as KoppelingMessage;
     }
   }

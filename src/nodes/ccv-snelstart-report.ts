@@ -17,6 +17,8 @@ export interface ReportDef extends NodeDef {
 
 export interface RunSummary {
   runId: string;
+  /** What started the run: the schedule, or a webhook for one order. */
+  trigger: "schedule" | "webhook";
   shopId: string;
   total: number;
   booked: number;
@@ -78,7 +80,7 @@ export default function (RED: NodeAPI): void {
         done();
         return;
       }
-      const entry = runs.get(run.id) ?? start(run.id, run.configId, run.total);
+      const entry = runs.get(run.id) ?? start(run.id, run.configId, run.total, run.trigger ?? "schedule");
       const s = entry.summary;
       if (msg.error) {
         const code = msg.error.code ?? "UNEXPECTED";
@@ -100,12 +102,12 @@ export default function (RED: NodeAPI): void {
       done();
     });
 
-    function start(runId: string, configId: string, total: number) {
+    function start(runId: string, configId: string, total: number, trigger: RunSummary["trigger"]) {
       const shop = RED.nodes.getNode(configId) as CcvConfigNode | null;
       const now = new Date().toISOString();
       const entry = {
         configId,
-        summary: { runId, shopId: shop?.shopId ?? "", total, booked: 0, alreadyBooked: 0, failed: 0, runError: null, errors: [], incomplete: false, startedAt: now, finishedAt: now },
+        summary: { runId, trigger, shopId: shop?.shopId ?? "", total, booked: 0, alreadyBooked: 0, failed: 0, runError: null, errors: [], incomplete: false, startedAt: now, finishedAt: now },
         timer: setTimeout(() => void finish(runId, true, (m) => node.send(m)).catch((err: Error) => node.warn(err.message)), QUIET_MS).unref(),
       };
       runs.set(runId, entry);

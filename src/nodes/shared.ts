@@ -4,7 +4,7 @@
  */
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
-import { type FailedEntry, type LedgerKey, ledgerKey, recordFailure } from "../koppeling/sync-ledger";
+import { type LedgerKey, ledgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 
 /** `msg.ccv`: set by ccv-orders-in, read by every node after it. */
@@ -32,6 +32,8 @@ export interface RunMeta {
   /** 1-based position and number of messages of the run. */
   index: number;
   total: number;
+  /** What started the run: the schedule (any input), or a webhook / retry for one order. */
+  trigger: "schedule" | "webhook";
 }
 
 /** `msg.snelstart`: what the SnelStart nodes add. */
@@ -88,19 +90,6 @@ export function shopOf(RED: NodeAPI, msg: KoppelingMessage): CcvConfigNode | nul
 export const UNKNOWN_OUTCOME = "SNELSTART_UNKNOWN_OUTCOME";
 
 /**
- * A failed ledger entry can carry `unknownOutcome`: a POST of this document got no answer. It is
- * kept through later failures of the document (`recordFailure` keeps the entry's fields) and goes
- * with the entry when the document is booked, so a later run never takes a failure of another
- * stage, or its own ORDER_OUTCOME_UNKNOWN, for "nothing was posted".
- */
-export type FailedWithOutcome = FailedEntry & { unknownOutcome?: boolean };
-
-/** Whether an earlier attempt to post the document may have been stored. */
-export function hadUnknownOutcome(failed: FailedWithOutcome | null | undefined): boolean {
-  return !!failed && (failed.code === UNKNOWN_OUTCOME || failed.unknownOutcome === true);
-}
-
-/**
  * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
  * retry and the alert), sets the status, then done(err) so a Catch node sees `msg.error.code`.
  */
@@ -112,12 +101,9 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
     done(e);
     return;
   }
-  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, message: e.message, runId: msg.run?.id ?? "" };
+  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, message: e.message, runId: msg.run?.id ?? "", unknownOutcome: e.code === UNKNOWN_OUTCOME };
   shop.ledger
-    .update((l) => {
-      const entry: FailedWithOutcome = recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date());
-      if (e.code === UNKNOWN_OUTCOME) entry.unknownOutcome = true;
-    })
+    .update((l) => recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date()))
     .catch((storeErr: Error) => node.warn(storeErr.message))
     .finally(() => done(e));
 }

@@ -1,6 +1,6 @@
 /**
  * `snelstart-debtor`: finds the customer of the booking in SnelStart by e-mail (unless matching
- * on e-mail is off, for shops whose customers share an address), else creates it as a Klant.
+ * on e-mail is off, for shops whose customers share an address) and country, else creates it as a Klant.
  * Adds `msg.snelstart.relatieId`. Lookups are cached within a run, and messages with the same
  * customer share one lookup while it is in progress (also across runs: webhooks for one order
  * arrive together), so a customer is never created twice.
@@ -48,16 +48,26 @@ export function relatieFor(c: BookingCustomer, landen: readonly Land[], withVat:
   return body;
 }
 
-/** The best match among relaties with this e-mail: an active Klant, the oldest (lowest relatiecode) first. */
-function pick(found: readonly Relatie[]): Relatie | null {
-  const klanten = found.filter((r) => r.relatiesoort.includes("Klant") && !r.nonactief);
+/**
+ * The best match among relaties with this e-mail: an active Klant, the oldest (lowest relatiecode)
+ * first, whose address is in the customer's country — SnelStart decides OSS and ICP by the klant's
+ * country, so a relatie elsewhere is no match and the order gets its own. A relatie without an
+ * address matches, except for an OSS sale (SnelStart needs the klant in the destination country).
+ */
+function pick(found: readonly Relatie[], landId: string | undefined, oss: boolean): Relatie | null {
+  const fits = (r: Relatie) => {
+    const land = r.vestigingsAdres?.land?.id;
+    return land ? !landId || land === landId : !oss;
+  };
+  const klanten = found.filter((r) => r.relatiesoort.includes("Klant") && !r.nonactief && fits(r));
   klanten.sort((a, b) => (a.relatiecode ?? Number.MAX_SAFE_INTEGER) - (b.relatiecode ?? Number.MAX_SAFE_INTEGER));
   return klanten[0] ?? null;
 }
 
-async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c: BookingCustomer, matchOnEmail: boolean): Promise<DebtorResult> {
+async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c: BookingCustomer, matchOnEmail: boolean, oss: boolean): Promise<DebtorResult> {
   if (matchOnEmail && c.email) {
-    const hit = pick(await client.findRelatiesByEmail(c.email));
+    const landId = landen.find((l) => l.landcode.toUpperCase() === c.country)?.id;
+    const hit = pick(await client.findRelatiesByEmail(c.email), landId, oss);
     if (hit) return { relatieId: hit.id, created: false, hasVatNumber: !!hit.btwNummer, warnings: [] };
   }
   const withVat = c.isBusiness && !!c.vatNumber;
@@ -115,7 +125,8 @@ export default function (RED: NodeAPI): void {
         throw new KoppelingError("BOOKING_INVALID", "msg.payload must be the booking vat-mapper makes (with its customer)");
       }
       const c = booking.customer;
-      const key = matchOnEmail && c.email ? `email:${c.email}` : `new:${msg._msgid}`;
+      const oss = booking.scheme === "oss";
+      const key = matchOnEmail && c.email ? `email:${c.email} ${c.country}${oss ? " oss" : ""}` : `new:${msg._msgid}`;
       const runId = msg.run?.id ?? "";
       if (!runs.has(runId)) {
         // Keep the lookups of the current run only (and the few before it that may still be finishing).
@@ -126,7 +137,7 @@ export default function (RED: NodeAPI): void {
       let lookup = cache.get(key) ?? inFlight.get(key);
       if (!lookup) {
         // Registered before anything is awaited, so a message arriving meanwhile finds it.
-        const started = admin.reference().then(({ landen }) => findOrCreate(admin.client(), landen, c, matchOnEmail));
+        const started = admin.reference().then(({ landen }) => findOrCreate(admin.client(), landen, c, matchOnEmail, oss));
         inFlight.set(key, started);
         const settled = () => inFlight.get(key) === started && inFlight.delete(key);
         started.then(settled, settled);
@@ -141,11 +152,12 @@ export default function (RED: NodeAPI): void {
       const warnings = [...r.warnings];
       let out: Booking = booking;
       if (booking.scheme === "icp" && !r.hasVatNumber) {
+        if (booking.icpFallbackError) throw new KoppelingError(booking.icpFallbackError.code, booking.icpFallbackError.message);
         if (!booking.icpFallback) throw new KoppelingError("BOOKING_INVALID", `${booking.factuurnummer}: the relatie has no VAT number, so ICP is not allowed, and the booking carries no alternative`);
         if (r.warnings.length === 0) warnings.push(`The SnelStart relatie of ${c.name} has no VAT number; ${booking.factuurnummer} is booked without ICP.`);
         out = { ...booking.icpFallback, warnings: [...booking.icpFallback.warnings, ...warnings] };
-      } else if (booking.icpFallback) {
-        const { icpFallback: _drop, ...rest } = booking;
+      } else if (booking.icpFallback || booking.icpFallbackError) {
+        const { icpFallback: _drop, icpFallbackError: _none, ...rest } = booking;
         out = rest;
       }
       for (const w of warnings) node.warn(w);

@@ -17,7 +17,7 @@ import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerko
 import { type BookedEntry, type LedgerKey, isBooked, markBooked } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { CcvConfigNode } from "./ccv-config";
-import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, failMessage, hadUnknownOutcome, ledgerKeyOf, shopOf, status } from "./shared";
+import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, failMessage, ledgerKeyOf, shopOf, status } from "./shared";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { ArticleGroups, VatMappingNode } from "./vat-mapping";
 
@@ -34,7 +34,6 @@ interface Outcome {
   adopted: boolean;
 }
 
-const UNKNOWN = UNKNOWN_OUTCOME;
 /** How often, and how far apart, a booking whose answer got lost is looked up before giving up for this run. */
 const LOOKUP_TRIES = 3;
 const LOOKUP_GAP_MS = 1000;
@@ -73,7 +72,7 @@ async function postBooking(client: SnelStartClient, booking: Booking, relatieId:
       if (id) return { id, type: "verkoopboeking", adopted: true };
       throw err;
     }
-    if (err.code !== UNKNOWN) throw err;
+    if (err.code !== UNKNOWN_OUTCOME) throw err;
     // The booking may or may not exist: look it up a few times (it can take a moment to appear).
     for (let i = 0; i < LOOKUP_TRIES; i++) {
       await sleep(LOOKUP_GAP_MS * i);
@@ -134,7 +133,7 @@ export default function (RED: NodeAPI): void {
         msg.snelstart = { ...msg.snelstart, ...idsOf(before.booked.type, before.booked.snelstartId), factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
         return;
       }
-      const earlierUnknown = hadUnknownOutcome(before?.failed);
+      const earlierUnknown = before?.failed?.unknownOutcome === true;
       node.status(status.busy(`booking ${booking.factuurnummer}`));
       const client = admin.client();
       const outcome =
@@ -163,13 +162,12 @@ export default function (RED: NodeAPI): void {
       if (!ccvOrder || typeof ccvOrder !== "object" || !("order" in ccvOrder)) {
         throw new KoppelingError("ORDER_INVALID", "Mode verkooporder needs the CCV order (msg.ccv.order, kept by vat-mapper)");
       }
-      const reference = await admin!.reference();
-      const { mapping, articleGroups } = await mappingNode.resolve();
-      const model = buildVerkooporder(ccvOrder, mapping, { nlRates: reference.nlRates, ossEnabled: reference.company.factureerBuitenlandsBtw });
+      const { mapping, articleGroups, context } = await mappingNode.forCustomer(ccvOrder.order.customer);
+      const model = buildVerkooporder(ccvOrder, mapping, context);
       if (earlierUnknown) {
         throw new KoppelingError(
           "ORDER_OUTCOME_UNKNOWN",
-          `An earlier attempt to post the sales order for CCV order ${model.orderreferentie} got no answer. SnelStart cannot be searched for it reliably, so it is not posted again: check SnelStart for a sales order with reference ${model.orderreferentie}, and remove its failure from the sync ledger to post it.`,
+          `An earlier attempt to post the sales order for CCV order ${model.orderreferentie} got no answer. SnelStart cannot be searched for sales orders, so it is not posted again by itself: check SnelStart for a sales order with reference ${model.orderreferentie}; if there is none, send ccv-orders-in a message with msg.topic "retry" and msg.payload.id = ${String(ccvOrder.order.id)} (the CCV order id).`,
           { orderreferentie: model.orderreferentie },
         );
       }

@@ -5,9 +5,9 @@
  * run goes on. The rates and the OSS switch come from the administration (cached).
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import type { CcvInvoice, CcvOrder, CcvPersonalInfo } from "../ccv/schemas";
+import type { CcvInvoice, CcvOrder } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
-import { type Booking, type CreditInvoiceInput, type MappingContext, type OrderInput, EU_COUNTRIES, mapCancellation, mapCreditInvoice, mapOrder } from "../koppeling";
+import { type Booking, type CreditInvoiceInput, type OrderInput, mapCancellation, mapCreditInvoice, mapOrder } from "../koppeling";
 import { type KoppelingMessage, failMessage, status } from "./shared";
 import type { VatMappingNode } from "./vat-mapping";
 
@@ -16,12 +16,7 @@ export interface VatMapperDef extends NodeDef {
 }
 
 /** msg.payload after vat-mapper: the booking, and for ICP orders the booking without ICP. */
-export type MappedBooking = Booking & { icpFallback?: Booking };
-
-/** The destination the OSS rates are needed for: delivery country, else billing (design.md). */
-function destinationOf(customer: CcvPersonalInfo | null | undefined): string | null {
-  return customer?.deliveryaddress?.country_code ?? customer?.billingaddress?.country_code ?? null;
-}
+export type MappedBooking = Booking & { icpFallback?: Booking; icpFallbackError?: { code: string; message: string } };
 
 function payloadOf(msg: KoppelingMessage): { order?: CcvOrder; invoice?: CcvInvoice; rows?: unknown[] } {
   const p = msg.payload as { order?: CcvOrder; invoice?: CcvInvoice; rows?: unknown[] } | null | undefined;
@@ -58,13 +53,7 @@ export default function (RED: NodeAPI): void {
     async function work(msg: KoppelingMessage): Promise<MappedBooking> {
       if (!config) throw new KoppelingError("MAPPING_INVALID", "Select a VAT mapping (vat-mapping) in this node");
       const p = payloadOf(msg);
-      const { mapping } = await config.resolve();
-      const reference = await config.snelstart!.reference();
-      const context: MappingContext = { nlRates: reference.nlRates, ossEnabled: reference.company.factureerBuitenlandsBtw };
-      const destination = destinationOf(p.order?.customer ?? p.invoice?.customer);
-      if (mapping.euConsumers === "oss" && destination && destination !== "NL" && EU_COUNTRIES.has(destination)) {
-        context.ossRates = { [destination]: await config.snelstart!.ossRates(destination) };
-      }
+      const { mapping, context } = await config.forCustomer(p.order?.customer ?? p.invoice?.customer);
       const kind = msg.ccv?.kind ?? (p.invoice ? "credit-invoice" : "order");
       if (kind === "credit-invoice") {
         return mapCreditInvoice({ invoice: p.invoice, rows: p.rows, originalFactuurnummer: msg.ccv?.originalFactuurnummer } as CreditInvoiceInput, mapping, context);
@@ -77,7 +66,14 @@ export default function (RED: NodeAPI): void {
       const booking: MappedBooking = mapOrder(input, mapping, context);
       // An ICP booking needs the customer's VAT number in SnelStart; if SnelStart refuses it, the
       // debtor node books the order without ICP: the same order mapped as if ICP were not allowed.
-      if (booking.scheme === "icp") booking.icpFallback = mapOrder(input, mapping, { ...context, icpAllowed: false });
+      if (booking.scheme === "icp") {
+        try {
+          booking.icpFallback = mapOrder(input, mapping, { ...context, icpAllowed: false });
+        } catch (err) {
+          const e = err as KoppelingError;
+          booking.icpFallbackError = { code: e.code, message: e.message };
+        }
+      }
       return booking;
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
-import { type LedgerRef, type Mapping, type MappingInput, parseMapping, validateMapping } from "../koppeling";
+import { type LedgerRef, type Mapping, type MappingContext, type MappingInput, EU_COUNTRIES, parseMapping, validateMapping } from "../koppeling";
 import type { Grootboek } from "../snelstart/schemas";
 import { adminPost, answer, body } from "./admin";
 import { type SnelStartConfigNode, postedSnelStartClient } from "./snelstart-config";
@@ -52,6 +52,12 @@ export interface VatMappingDef extends NodeDef, VatMappingFields {
   snelstart: string;
 }
 
+/** The part of a CCV customer (raw or validated) that decides which OSS rates are needed. */
+export interface CustomerCountries {
+  billingaddress?: { country_code?: string | null } | null;
+  deliveryaddress?: { country_code?: string | null } | null;
+}
+
 /** Article revenue groups (ids) per VAT category, for articles the order mode creates. */
 export type ArticleGroups = Partial<Record<"hoog" | "laag" | "overig" | "geen", string>>;
 
@@ -59,6 +65,8 @@ export interface VatMappingNode extends Node {
   snelstart: SnelStartConfigNode | null;
   /** The mapping, its ledgers completed from the administration. */
   resolve(): Promise<{ mapping: Mapping; articleGroups: ArticleGroups }>;
+  /** The mapping and what the domain needs from SnelStart to map an order of this customer: rate tables, OSS switch. */
+  forCustomer(customer: CustomerCountries | null | undefined): Promise<{ mapping: Mapping; articleGroups: ArticleGroups; context: MappingContext }>;
 }
 
 const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
@@ -130,6 +138,17 @@ export default function (RED: NodeAPI): void {
       const ref = await this.snelstart.reference();
       const mapping = parseMapping(mappingInputOf(def, ref.grootboeken, ref.company.buitenlandseBtwGrootboek?.id));
       return { mapping, articleGroups: articleGroupsOf(def) };
+    };
+    this.forCustomer = async (customer) => {
+      const { mapping, articleGroups } = await this.resolve();
+      const reference = await (this.snelstart as SnelStartConfigNode).reference();
+      const context: MappingContext = { nlRates: reference.nlRates, ossEnabled: reference.company.factureerBuitenlandsBtw };
+      // The destination (delivery country, else billing) decides whether its OSS rates are needed.
+      const destination = (customer?.deliveryaddress?.country_code || customer?.billingaddress?.country_code || "").toUpperCase();
+      if (mapping.euConsumers === "oss" && destination && destination !== "NL" && EU_COUNTRIES.has(destination)) {
+        context.ossRates = { [destination]: await (this.snelstart as SnelStartConfigNode).ossRates(destination) };
+      }
+      return { mapping, articleGroups, context };
     };
   }
 

@@ -222,8 +222,8 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     );
   });
 
-  it("books an ICP order without ICP when the relatie found by e-mail has no VAT number", async () => {
-    sims = await startSims();
+  it("books an ICP order without ICP when the relatie found by e-mail has no VAT number (foreign VAT off)", async () => {
+    sims = await startSims({ ossEnabled: false });
     await snelstartClient(sims).createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: "einkauf4003@example.de" });
     await addOrder(sims, icpOrder(4003, "DE123456789"));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
@@ -233,6 +233,19 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.equal(m.snelstart.relatieCreated, false);
     assert.match(m.snelstart.warnings[0], /has no VAT number/);
     assert.equal(boekingen(sims)[0].boekingsregels[0].grootboekId, L(8030));
+  });
+
+  it("refuses such an ICP order with ICP_VAT_NUMBER_REFUSED when SnelStart invoices foreign VAT, booking nothing", async () => {
+    sims = await startSims({ ossEnabled: true });
+    await snelstartClient(sims).createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: "einkauf4004@example.de" });
+    await addOrder(sims, icpOrder(4004, "DE123456789"));
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const caught = collect("caught");
+    trigger();
+    const [c] = await atLeast(caught, 1, "caught errors");
+    assert.equal(c.error?.code, "ICP_VAT_NUMBER_REFUSED");
+    assert.equal(c.error?.source?.type, "snelstart-debtor");
+    assert.equal(boekingen(sims).length, 0);
   });
 
   it("books an EU consumer order under OSS: destination rate on the OSS ledger, the VAT on the foreign-VAT ledger", async () => {

@@ -101,7 +101,7 @@ describe("nodes: ccv-orders-in", function () {
     assert.ok(runId);
     assert.deepEqual(
       out.map((m) => m.run),
-      [1, 2, 3].map((index) => ({ id: runId, configId: "ccv", index, total: 3 })),
+      [1, 2, 3].map((index) => ({ id: runId, configId: "ccv", index, total: 3, trigger: "schedule" })),
     );
 
     const texts = statuses("in").map((s) => `${s.fill}/${s.shape}/${s.text}`);

@@ -119,6 +119,12 @@ describe("bad input is refused with a stable code and a message a shop owner und
     refuses(() => mapOrder({ order: order({ total_price: 100, customer: customerIn("US") }), rows: [row(100, 0)] }, fullMapping({ export: undefined })), "MAPPING_INCOMPLETE", /export/);
   });
 
+  it("ICP_VAT_NUMBER_REFUSED: an ICP supply whose VAT number SnelStart refused, while SnelStart invoices foreign VAT", () => {
+    const icp = { order: order({ total_price: 100, total_tax: 0, is_intra_community_order: true, customer: customerIn("DE", { btw: "DE123456000", customertype: "b2b" }) }), rows: [row(100, 0)] };
+    refuses(() => mapOrder(icp, fullMapping(), { icpAllowed: false, ossEnabled: true }), "ICP_VAT_NUMBER_REFUSED", /VAT number/);
+    assert.equal(mapOrder(icp, fullMapping(), { icpAllowed: false, ossEnabled: false }).lines[0].ledgerId, LEDGERS.geen.id);
+  });
+
   it("OSS_NOT_ENABLED and OSS_RATES_MISSING", () => {
     const de = { order: order({ total_price: 119, total_tax: 19, customer: customerIn("DE") }), rows: [row(119, 19)] };
     refuses(() => mapOrder(de, fullMapping({ euConsumers: "oss" }), { ossRates: OSS_TABLE, ossEnabled: false }), "OSS_NOT_ENABLED");

@@ -39,6 +39,17 @@ describe("sync ledger", () => {
     assert.equal(l.failed[key].attempts, 2);
   });
 
+  it("keeps 'outcome unknown' through later failures until the document is booked", () => {
+    const l = emptyLedger();
+    const key = ledgerKey("order", 8);
+    recordFailure(l, key, { ...fail("r1", "SNELSTART_UNKNOWN_OUTCOME"), stage: "snelstart-invoice", unknownOutcome: true }, t0);
+    recordFailure(l, key, { ...fail("r2", "SNELSTART_REL_0061"), stage: "snelstart-debtor" }, t0);
+    assert.equal(l.failed[key].code, "SNELSTART_REL_0061");
+    assert.equal(l.failed[key].unknownOutcome, true);
+    recordFailure(l, ledgerKey("order", 9), fail("r2"), t0);
+    assert.equal(l.failed[ledgerKey("order", 9)].unknownOutcome, false);
+  });
+
   it("raises an order alert once, when the attempts reach the threshold", () => {
     const l = emptyLedger();
     const key = ledgerKey("order", 5);
