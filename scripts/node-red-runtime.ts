@@ -286,7 +286,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       const r = await fetch(url + p, { method, headers: { Accept: "application/json", "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await r.text();
       if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-      return text ? (JSON.parse(text) as unknown) : null;
+      return (r.headers.get("content-type") ?? "").includes("json") ? (JSON.parse(text) as unknown) : text;
     };
     await waitForModule(url, child, userDir);
 

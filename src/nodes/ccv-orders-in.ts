@@ -289,6 +289,10 @@ export default function (RED: NodeAPI): void {
         sent++;
       }
 
+      if (webhookId == null && due.length === 0) {
+        // Nothing due: one message marks the run's end, so that the report node can report it.
+        send({ _msgid: RED.util.generateId(), topic: "run", payload: null, run: { id: runId, configId: shop.id, index: 0, total: 0, trigger: "schedule" } } as KoppelingMessage);
+      }
       await shop.ledger.update((l) => {
         recordRunSuccess(l, new Date());
         if (webhookId == null) {

@@ -89,8 +89,10 @@ export default function (RED: NodeAPI): void {
           s.failed++;
           s.errors.push({ ordernumber: msg.ccv.ordernumber, code, message: msg.error.message ?? "", stage: msg.error.source?.type ?? "" });
         }
-      } else if (msg.snelstart?.alreadyBooked) s.alreadyBooked++;
-      else s.booked++;
+      } else if (msg.ccv) {
+        if (msg.snelstart?.alreadyBooked) s.alreadyBooked++;
+        else s.booked++;
+      }
       entry.timer.refresh();
       if (s.runError || s.booked + s.alreadyBooked + s.failed >= s.total) finish(run.id, false, send).then(() => done(), done);
       else done();

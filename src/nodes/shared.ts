@@ -55,6 +55,14 @@ export interface KoppelingMessage extends NodeMessageInFlow {
   snelstart?: SnelStartMeta;
 }
 
+/**
+ * The message a scheduled run with nothing due sends (`msg.run.total` 0, no `msg.ccv`), so that
+ * the report node still sees the run. The flow nodes pass it on untouched.
+ */
+export function isEmptyRun(msg: KoppelingMessage): boolean {
+  return !msg.ccv && !!msg.run && msg.run.total === 0;
+}
+
 /** Any thrown value as a KoppelingError with a code, keeping the original as `cause`. */
 export function asKoppelingError(err: unknown): KoppelingError {
   if (isKoppelingError(err)) return err;

@@ -15,7 +15,7 @@ import type { Booking, BookingCustomer } from "../koppeling";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
 import type { SnelStartConfigNode } from "./snelstart-config";
-import { type KoppelingMessage, failMessage, status } from "./shared";
+import { type KoppelingMessage, failMessage, isEmptyRun, status } from "./shared";
 import type { MappedBooking } from "./vat-mapper";
 
 export interface DebtorDef extends NodeDef {
@@ -102,6 +102,11 @@ export default function (RED: NodeAPI): void {
     node.status(admin ? status.idle("ready") : status.error("no SnelStart configured"));
 
     node.on("input", (msg: KoppelingMessage, send, done) => {
+      if (isEmptyRun(msg)) {
+        send(msg);
+        done();
+        return;
+      }
       work(msg)
         .then((r) => {
           if (r.created) created++;

@@ -17,7 +17,7 @@ import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerko
 import { type BookedEntry, type LedgerKey, isBooked, markBooked } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { CcvConfigNode } from "./ccv-config";
-import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, failMessage, ledgerKeyOf, shopOf, status } from "./shared";
+import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, failMessage, isEmptyRun, ledgerKeyOf, shopOf, status } from "./shared";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { ArticleGroups, VatMappingNode } from "./vat-mapping";
 
@@ -101,6 +101,11 @@ export default function (RED: NodeAPI): void {
     node.status(admin ? status.idle(`ready (${mode})`) : status.error("no SnelStart configured"));
 
     node.on("input", (msg: KoppelingMessage, send, done) => {
+      if (isEmptyRun(msg)) {
+        send(msg);
+        done();
+        return;
+      }
       const key = msg.ccv ? ledgerKeyOf(msg.ccv) : null;
       const previous = key ? inFlight.get(key) : undefined;
       const job = (previous ?? Promise.resolve()).catch(() => undefined).then(() => work(msg, key));

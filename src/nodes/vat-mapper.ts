@@ -8,7 +8,7 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { CcvInvoice, CcvOrder } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import { type Booking, type CreditInvoiceInput, type OrderInput, mapCancellation, mapCreditInvoice, mapOrder } from "../koppeling";
-import { type KoppelingMessage, failMessage, status } from "./shared";
+import { type KoppelingMessage, failMessage, isEmptyRun, status } from "./shared";
 import type { VatMappingNode } from "./vat-mapping";
 
 export interface VatMapperDef extends NodeDef {
@@ -37,6 +37,11 @@ export default function (RED: NodeAPI): void {
     node.status(config ? status.idle("ready") : status.error("no VAT mapping configured"));
 
     node.on("input", (msg: KoppelingMessage, send, done) => {
+      if (isEmptyRun(msg)) {
+        send(msg);
+        done();
+        return;
+      }
       work(msg)
         .then((booking) => {
           msg.ccv = msg.ccv ? { ...msg.ccv, order: msg.payload } : msg.ccv;

@@ -35,6 +35,21 @@ describe("nodes: ccv-snelstart-report", function () {
     sims = null;
   });
 
+  it("reports a scheduled run with nothing due: its marker passes the flow nodes untouched", async () => {
+    sims = await startSims();
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const summary = collect("summary");
+    const caught = collect("caught");
+    trigger();
+    const [s] = await atLeast(summary, 1, "summaries");
+    assert.deepEqual(
+      { total: s.payload.total, booked: s.payload.booked, failed: s.payload.failed, runError: s.payload.runError, trigger: s.payload.trigger },
+      { total: 0, booked: 0, failed: 0, runError: null, trigger: "schedule" },
+    );
+    assert.equal(caught.length, 0, "no node took the marker for an order");
+    assert.equal(sims.ss.state.requests.get("POST", "/v2/relaties"), 0);
+  });
+
   it("sends the summary of a run once every message of it came back (booked and failed)", async () => {
     sims = await startSims();
     await addOrder(sims, unmappable(3001));

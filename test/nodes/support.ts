@@ -320,6 +320,16 @@ export function collect(id: string): Msg[] {
   return list;
 }
 
+/** The messages that carry a CCV document (a run with nothing due sends one marker without). */
+export function documents(list: Msg[]): Msg[] {
+  return list.filter((m) => m.ccv);
+}
+
+/** The end-of-run markers of runs with nothing due: topic "run", no payload, `run.total` 0. */
+export function emptyRunMarkers(list: Msg[]): Msg[] {
+  return list.filter((m) => !m.ccv && m.topic === "run" && m.payload === null && m.run?.total === 0);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
