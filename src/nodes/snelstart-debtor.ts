@@ -97,6 +97,8 @@ export default function (RED: NodeAPI): void {
      * webhook during the scheduled run) share one, so they never create one customer twice.
      */
     const inFlight = new Map<string, Promise<DebtorResult>>();
+    /** Lookup results already reported as "created" (to one message only). */
+    const counted = new WeakSet<DebtorResult>();
     let found = 0;
     let created = 0;
     node.status(admin ? status.idle("ready") : status.error("no SnelStart configured"));
@@ -108,8 +110,8 @@ export default function (RED: NodeAPI): void {
         return;
       }
       work(msg)
-        .then((r) => {
-          if (r.created) created++;
+        .then(() => {
+          if (msg.snelstart?.relatieCreated) created++;
           else found++;
           node.status(status.ok(`${found} found, ${created} created`));
           send(msg);
@@ -154,6 +156,9 @@ export default function (RED: NodeAPI): void {
         shared.catch(() => cache.get(key) === shared && cache.delete(key));
       }
       const r = await lookup;
+      // Messages sharing one lookup: the first of them created the relatie, the others found it.
+      const createdHere = r.created && !counted.has(r);
+      counted.add(r);
       const warnings = [...r.warnings];
       let out: Booking = booking;
       if (booking.scheme === "icp" && !r.hasVatNumber) {
@@ -167,7 +172,7 @@ export default function (RED: NodeAPI): void {
       }
       for (const w of warnings) node.warn(w);
       msg.payload = out;
-      msg.snelstart = { ...(msg.snelstart ?? {}), relatieId: r.relatieId, relatieCreated: r.created, ...(warnings.length ? { warnings } : {}) };
+      msg.snelstart = { ...(msg.snelstart ?? {}), relatieId: r.relatieId, relatieCreated: createdHere, ...(warnings.length ? { warnings } : {}) };
       return r;
     }
   }

@@ -176,6 +176,19 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.ok(out2.every((x) => x.snelstart.relatieCreated === true && x.snelstart.relatieId !== existing.id));
   });
 
+  it("two orders of one new customer in a run: one relatie, created for one message and found for the other", async () => {
+    sims = await startSims();
+    for (const n of [3101, 3102]) await addOrder(sims, simpleOrder(n, { customer: customer({ email: "twee@example.nl" }) }));
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const out = collect("out");
+    trigger();
+    const both = await atLeast(out, 2, "bookings");
+    assert.deepEqual(both.map((m) => m.snelstart.relatieCreated).sort(), [false, true]);
+    assert.equal(new Set(both.map((m) => m.snelstart.relatieId)).size, 1);
+    assert.equal(postsOf(sims, "/v2/relaties"), 1);
+    assert.ok(statuses("debtor").some((st) => st.text === "1 found, 1 created"));
+  });
+
   it("books an ICP order on the ICP ledger with the customer's VAT number on the new relatie", async () => {
     sims = await startSims();
     await addOrder(sims, icpOrder(4001, "DE123456789"));
