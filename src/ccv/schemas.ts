@@ -93,6 +93,29 @@ export const ccvDiscountCoupon = z.looseObject({
   givesfreeshipping: z.boolean().nullish(),
 });
 
+/** The order-level amounts, VAT flags and account link that orders and invoices share (§3.3, §5). */
+const ccvDocumentAmounts = {
+  /** Shipping (and, by our rule, payment and extra costs) include VAT when true. */
+  shipping_taxes_included: z.boolean(),
+  shipping_tax_percentage: ccvMoneyOr0,
+  is_intra_community_order: z.boolean(),
+  total_shipping: ccvMoneyOr0,
+  total_discounts: ccvMoneyOr0,
+  total_price: ccvMoney,
+  total_tax: ccvMoney,
+  currency: z.string().default("EUR"),
+  paymethod_costs: ccvMoneyOr0,
+  credit_point_discount: ccvMoneyOr0,
+  /** Handling costs; negative values are used as a discount. */
+  extra_costs: ccvMoneyOr0,
+  extra_costs_description: ccvText,
+  /** The customer account; `id` null for a guest. */
+  user: z
+    .looseObject({ id: ccvOptionalId, href: z.string().nullish() })
+    .nullish()
+    .transform((u) => u ?? { id: null }),
+};
+
 export const ccvOrder = z.looseObject({
   href: ccvText.optional(),
   id: ccvId,
@@ -113,26 +136,9 @@ export const ccvOrder = z.looseObject({
   taxes_included: z.boolean(),
   /** Row prices include VAT (gross) when true, exclude it (net) when false. */
   order_row_taxes_included: z.boolean(),
-  /** Shipping (and, by our rule, payment and extra costs) include VAT when true. */
-  shipping_taxes_included: z.boolean(),
-  shipping_tax_percentage: ccvMoneyOr0,
-  is_intra_community_order: z.boolean(),
   is_platform_sale: z.boolean().nullish(),
   total_orderrow_price: ccvMoneyOr0,
-  total_shipping: ccvMoneyOr0,
-  total_discounts: ccvMoneyOr0,
-  total_price: ccvMoney,
-  total_tax: ccvMoney,
-  currency: z.string().default("EUR"),
-  paymethod_costs: ccvMoneyOr0,
-  credit_point_discount: ccvMoneyOr0,
-  /** Handling costs; negative values are used as a discount. */
-  extra_costs: ccvMoneyOr0,
-  extra_costs_description: ccvText,
-  user: z
-    .looseObject({ id: ccvOptionalId, href: z.string().nullish() })
-    .nullish()
-    .transform((u) => u ?? { id: null }),
+  ...ccvDocumentAmounts,
   discountcoupon: ccvDiscountCoupon.nullish(),
   customer: ccvPersonalInfo.nullable(),
   orderrows: ccvLink.optional(),
@@ -177,22 +183,7 @@ export const ccvInvoice = z.looseObject({
   status: z.union([z.number(), z.string()]).nullish(),
   taxes_included: z.boolean().nullish(),
   invoice_row_taxes_included: z.boolean(),
-  shipping_taxes_included: z.boolean(),
-  shipping_tax_percentage: ccvMoneyOr0,
-  is_intra_community_order: z.boolean(),
-  total_shipping: ccvMoneyOr0,
-  total_discounts: ccvMoneyOr0,
-  total_price: ccvMoney,
-  total_tax: ccvMoney,
-  currency: z.string().default("EUR"),
-  paymethod_costs: ccvMoneyOr0,
-  credit_point_discount: ccvMoneyOr0,
-  extra_costs: ccvMoneyOr0,
-  extra_costs_description: ccvText,
-  user: z
-    .looseObject({ id: ccvOptionalId })
-    .nullish()
-    .transform((u) => u ?? { id: null }),
+  ...ccvDocumentAmounts,
   customer: ccvPersonalInfo.nullable(),
   order: ccvLink.nullish(),
   invoicerows: ccvLink.optional(),

@@ -115,3 +115,25 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
     .catch((storeErr: Error) => node.warn(storeErr.message))
     .finally(() => done(e));
 }
+
+/**
+ * The input handler every flow node after ccv-orders-in has: the end-of-run marker passes on
+ * untouched; otherwise `work` handles the message (changing it in place), which is then sent, or
+ * its failure is recorded (failMessage) and reaches a Catch node.
+ */
+export function onOrderMessage(RED: NodeAPI, node: Node, work: (msg: KoppelingMessage) => Promise<void>): void {
+  node.on("input", (msg: KoppelingMessage, send, done) => {
+    if (isEmptyRun(msg)) {
+      send(msg);
+      done();
+      return;
+    }
+    work(msg).then(
+      () => {
+        send(msg);
+        done();
+      },
+      (err: unknown) => failMessage(RED, node, msg, err, done),
+    );
+  });
+}

@@ -15,7 +15,7 @@ import type { Booking, BookingCustomer } from "../koppeling";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
 import type { SnelStartConfigNode } from "./snelstart-config";
-import { type KoppelingMessage, failMessage, isEmptyRun, status } from "./shared";
+import { type KoppelingMessage, onOrderMessage, status } from "./shared";
 import type { MappedBooking } from "./vat-mapper";
 
 export interface DebtorDef extends NodeDef {
@@ -103,21 +103,11 @@ export default function (RED: NodeAPI): void {
     let created = 0;
     node.status(admin ? status.idle("ready") : status.error("no SnelStart configured"));
 
-    node.on("input", (msg: KoppelingMessage, send, done) => {
-      if (isEmptyRun(msg)) {
-        send(msg);
-        done();
-        return;
-      }
-      work(msg)
-        .then(() => {
-          if (msg.snelstart?.relatieCreated) created++;
-          else found++;
-          node.status(status.ok(`${found} found, ${created} created`));
-          send(msg);
-          done();
-        })
-        .catch((err: unknown) => failMessage(RED, node, msg, err, done));
+    onOrderMessage(RED, node, async (msg) => {
+      await work(msg);
+      if (msg.snelstart?.relatieCreated) created++;
+      else found++;
+      node.status(status.ok(`${found} found, ${created} created`));
     });
 
     node.on("close", () => {

@@ -17,7 +17,7 @@ import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerko
 import { type BookedEntry, type LedgerKey, isBooked, markBooked } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { CcvConfigNode } from "./ccv-config";
-import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, failMessage, isEmptyRun, ledgerKeyOf, shopOf, status } from "./shared";
+import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, ledgerKeyOf, onOrderMessage, shopOf, status } from "./shared";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { ArticleGroups, VatMappingNode } from "./vat-mapping";
 
@@ -100,12 +100,7 @@ export default function (RED: NodeAPI): void {
     let skipped = 0;
     node.status(admin ? status.idle(`ready (${mode})`) : status.error("no SnelStart configured"));
 
-    node.on("input", (msg: KoppelingMessage, send, done) => {
-      if (isEmptyRun(msg)) {
-        send(msg);
-        done();
-        return;
-      }
+    onOrderMessage(RED, node, async (msg) => {
       const key = msg.ccv ? ledgerKeyOf(msg.ccv) : null;
       const previous = key ? inFlight.get(key) : undefined;
       const job = (previous ?? Promise.resolve()).catch(() => undefined).then(() => work(msg, key));
@@ -113,13 +108,8 @@ export default function (RED: NodeAPI): void {
         inFlight.set(key, job);
         job.catch(() => undefined).finally(() => inFlight.get(key) === job && inFlight.delete(key));
       }
-      job
-        .then(() => {
-          node.status(status.ok(`${booked} booked${skipped ? `, ${skipped} already` : ""}`));
-          send(msg);
-          done();
-        })
-        .catch((err: unknown) => failMessage(RED, node, msg, err, done));
+      await job;
+      node.status(status.ok(`${booked} booked${skipped ? `, ${skipped} already` : ""}`));
     });
 
     async function work(msg: KoppelingMessage, key: LedgerKey | null): Promise<void> {

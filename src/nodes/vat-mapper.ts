@@ -8,7 +8,7 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { CcvInvoice, CcvOrder } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import { type Booking, type CreditInvoiceInput, type OrderInput, mapCancellation, mapCreditInvoice, mapOrder } from "../koppeling";
-import { type KoppelingMessage, failMessage, isEmptyRun, status } from "./shared";
+import { type KoppelingMessage, onOrderMessage, status } from "./shared";
 import type { VatMappingNode } from "./vat-mapping";
 
 export interface VatMapperDef extends NodeDef {
@@ -36,23 +36,13 @@ export default function (RED: NodeAPI): void {
     let mapped = 0;
     node.status(config ? status.idle("ready") : status.error("no VAT mapping configured"));
 
-    node.on("input", (msg: KoppelingMessage, send, done) => {
-      if (isEmptyRun(msg)) {
-        send(msg);
-        done();
-        return;
-      }
-      work(msg)
-        .then((booking) => {
-          msg.ccv = msg.ccv ? { ...msg.ccv, order: msg.payload } : msg.ccv;
-          msg.payload = booking;
-          mapped++;
-          node.status(booking.warnings.length ? status.busy(`${mapped} mapped, warning`) : status.ok(`${mapped} mapped`));
-          for (const w of booking.warnings) node.warn(`${booking.factuurnummer}: ${w}`);
-          send(msg);
-          done();
-        })
-        .catch((err: unknown) => failMessage(RED, node, msg, err, done));
+    onOrderMessage(RED, node, async (msg) => {
+      const booking = await work(msg);
+      msg.ccv = msg.ccv ? { ...msg.ccv, order: msg.payload } : msg.ccv;
+      msg.payload = booking;
+      mapped++;
+      node.status(booking.warnings.length ? status.busy(`${mapped} mapped, warning`) : status.ok(`${mapped} mapped`));
+      for (const w of booking.warnings) node.warn(`${booking.factuurnummer}: ${w}`);
     });
 
     async function work(msg: KoppelingMessage): Promise<MappedBooking> {
