@@ -96,12 +96,13 @@ function startOf(s: Settings, ledger: LedgerState, now: Date): string | null {
   return Date.parse(first) > Date.parse(s.since) ? first : s.since;
 }
 
-function bookedByOrdernumber(ledger: LedgerState, ordernumber: number | null, kinds: string[]): string | null {
-  if (ordernumber == null) return null;
+/** Invoice numbers booked per `<kind>:<CCV order number>` (e.g. `order:10330`), to find an original or an earlier credit. */
+function bookedNumbers(ledger: LedgerState): Map<string, string> {
+  const index = new Map<string, string>();
   for (const [key, entry] of Object.entries(ledger.booked)) {
-    if (entry.ordernumber === ordernumber && kinds.includes(key.split(":")[0])) return entry.factuurnummer;
+    if (entry.ordernumber != null) index.set(`${key.split(":")[0]}:${entry.ordernumber}`, entry.factuurnummer);
   }
-  return null;
+  return index;
 }
 
 async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, start: string | null): Promise<Due[]> {
@@ -122,21 +123,22 @@ async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, s
   if (!s.credits) return due;
 
   // Credit invoices first: a CCV credit invoice of a booked order wins over crediting its cancellation.
+  const numbers = bookedNumbers(ledger);
   const creditedNumbers = new Set<number>();
   for await (const invoice of client.invoices({ min_create_date: min, orderby: "create_date" })) {
-    if (invoice.type !== "credit") continue;
-    const original = bookedByOrdernumber(ledger, invoice.ordernumber ?? null, ["order"]);
+    if (invoice.type !== "credit" || invoice.ordernumber == null) continue;
+    const original = numbers.get(`order:${invoice.ordernumber}`);
     if (!original) continue;
-    if (invoice.ordernumber != null) creditedNumbers.add(invoice.ordernumber);
+    creditedNumbers.add(invoice.ordernumber);
     const key = ledgerKey("credit", invoice.id);
-    if (isBooked(ledger, key) || bookedByOrdernumber(ledger, invoice.ordernumber ?? null, ["cancel"])) continue;
+    if (isBooked(ledger, key) || numbers.has(`cancel:${invoice.ordernumber}`)) continue;
     due.push({ kind: "credit-invoice", key, invoice, originalFactuurnummer: original });
   }
   for await (const order of client.orders({ status: CANCELLED, min_create_date: min, orderby: "create_date" })) {
     const booked = isBooked(ledger, ledgerKey("order", order.id));
     if (!booked || order.ordernumber == null || creditedNumbers.has(order.ordernumber)) continue;
     const key = ledgerKey("cancel", order.id);
-    if (isBooked(ledger, key) || bookedByOrdernumber(ledger, order.ordernumber, ["credit"])) continue;
+    if (isBooked(ledger, key) || numbers.has(`credit:${order.ordernumber}`)) continue;
     due.push({ kind: "cancellation", key, order, originalFactuurnummer: booked.factuurnummer });
   }
   return due;
@@ -147,7 +149,7 @@ async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger
   const order = await client.getOrder(id);
   const booked = isBooked(ledger, ledgerKey("order", order.id));
   if (!booked) return qualifies(order, s, start) ? { kind: "order", key: ledgerKey("order", order.id), order } : null;
-  if (s.credits && order.status === CANCELLED && !isBooked(ledger, ledgerKey("cancel", order.id)) && !bookedByOrdernumber(ledger, order.ordernumber, ["credit"])) {
+  if (s.credits && order.status === CANCELLED && !isBooked(ledger, ledgerKey("cancel", order.id)) && !bookedNumbers(ledger).has(`credit:${order.ordernumber}`)) {
     return { kind: "cancellation", key: ledgerKey("cancel", order.id), order, originalFactuurnummer: booked.factuurnummer };
   }
   return null;
