@@ -1,14 +1,15 @@
 /**
  * Cross-check of two independent implementations of the totals model of docs/design.md:
  * the CCV simulator's generator (sim/ccv) builds orders and credit invoices with it, the
- * domain (src/koppeling) maps them. Every booking must balance to the cent and reproduce
- * CCV's totals without any rounding difference.
+ * domain (src/koppeling) maps them, with the OSS rates the SnelStart simulator serves. Every
+ * booking must balance to the cent and reproduce CCV's totals without any rounding difference.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import "./helpers/fc-seed";
-import { isEu, mapCreditInvoice, mapOrder, type Booking, type CreditInvoiceInput, type Mapping, type MappingContext, type OrderInput } from "../../src/koppeling";
+import { euIso3, isEu, mapCreditInvoice, mapOrder, type Booking, type CreditInvoiceInput, type Mapping, type MappingContext, type OrderInput } from "../../src/koppeling";
 import { generateInvoices, generateOrders, type SimInvoice, type SimOrder } from "../../sim/ccv/generate";
+import { VAT_RATES } from "../../sim/snelstart/data";
 import { checkBookingAgainstModel } from "./helpers/check-booking";
 import { LEDGERS, fullMapping } from "./helpers/ccv";
 import { modelGroups } from "./helpers/orders-arb";
@@ -16,31 +17,12 @@ import { modelGroups } from "./helpers/orders-arb";
 const ORDERS_PER_SEED = 250;
 const SEEDS = 16;
 
-/** OSS rates of the simulator's consumer destinations (as SnelStart's /vatrates would give them). */
+/** OSS rates as the SnelStart simulator's /vatrates gives them: the third party to this check. */
 const CONTEXT: MappingContext = {
   ossEnabled: true,
-  ossRates: {
-    DE: [
-      { rateCode: "SR", rate: 19, validFrom: "2021-01-01" },
-      { rateCode: "RRL", rate: 7, validFrom: "2021-01-01" },
-    ],
-    BE: [
-      { rateCode: "SR", rate: 21, validFrom: "1996-01-01" },
-      { rateCode: "RRH", rate: 12, validFrom: "1996-01-01" },
-      { rateCode: "RRL", rate: 6, validFrom: "1996-01-01" },
-    ],
-    FR: [
-      { rateCode: "SR", rate: 20, validFrom: "2014-01-01" },
-      { rateCode: "RRH", rate: 10, validFrom: "2014-01-01" },
-      { rateCode: "RRL", rate: 5.5, validFrom: "2014-01-01" },
-      { rateCode: "SRR", rate: 2.1, validFrom: "2014-01-01" },
-    ],
-    AT: [
-      { rateCode: "SR", rate: 20, validFrom: "2016-01-01" },
-      { rateCode: "RRH", rate: 13, validFrom: "2016-01-01" },
-      { rateCode: "RRL", rate: 10, validFrom: "2016-01-01" },
-    ],
-  },
+  ossRates: Object.fromEntries(
+    (["DE", "BE", "FR", "AT"] as const).map((iso2) => [iso2, [...(VAT_RATES.get(euIso3(iso2) as string) ?? [])]]),
+  ),
 };
 
 function mapping(grouping: "ledger" | "row"): Mapping {
