@@ -115,7 +115,7 @@ export default function (RED: NodeAPI): void {
       inFlight.clear();
     });
 
-    async function work(msg: KoppelingMessage): Promise<DebtorResult> {
+    async function work(msg: KoppelingMessage): Promise<void> {
       if (!admin) throw new KoppelingError("SNELSTART_CONFIG", "Select a SnelStart administration (snelstart-config) in this node");
       const booking = msg.payload as MappedBooking | undefined;
       if (!booking || typeof booking !== "object" || !booking.customer || !booking.factuurnummer) {
@@ -163,7 +163,6 @@ export default function (RED: NodeAPI): void {
       for (const w of warnings) node.warn(w);
       msg.payload = out;
       msg.snelstart = { ...(msg.snelstart ?? {}), relatieId: r.relatieId, relatieCreated: createdHere, ...(warnings.length ? { warnings } : {}) };
-      return r;
     }
   }
 
