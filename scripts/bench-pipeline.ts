@@ -57,7 +57,7 @@ async function bookAll(): Promise<number> {
     }
     const context: MappingContext = { nlRates, ossRates, ossEnabled: true };
     const due: CcvOrder[] = [];
-    for await (const o of ccv.orders({ is_paid: true, size: 100 })) if (o.status !== 8 && o.ordernumber != null) due.push(o);
+    for await (const c of ccv.orders({ is_paid: true, size: 100 })) if (c.ok && c.value.status !== 8 && c.value.ordernumber != null) due.push(c.value);
     // Per e-mail: the relatie id, and whether it carries the VAT number (ICP needs one).
     const relaties = new Map<string, Promise<{ id: string; vat: boolean }>>();
     let booked = 0;

@@ -5,6 +5,7 @@
 import type { SimRequest, SimResponse } from "../http";
 import { boolParam, dateParam, intParam, orderBy } from "./query";
 import { apiInvoice, apiOrder, page } from "./resources";
+import { shapeInvoice, shapeOrder, shapeRow, type Shape } from "./shapes";
 import { BadInput } from "./responses";
 import type { CcvSimState } from "./state";
 import type { SimInvoice, SimOrder } from "./types";
@@ -33,9 +34,8 @@ export function listOrders(state: CcvSimState, req: SimRequest): SimResponse {
     .filter((o) => isPaid === undefined || o.paid === isPaid)
     .filter((o) => ordernumber === undefined || o.ordernumber === ordernumber)
     .filter(created)
-    .sort(sort)
-    .map(apiOrder);
-  return { status: 200, body: page(items, req, state.origin) };
+    .sort(sort);
+  return { status: 200, body: page(items, req, state.origin, (o) => serveOrder(state, o), listShape(state, req)) };
 }
 
 export function listInvoices(state: CcvSimState, req: SimRequest): SimResponse {
@@ -57,7 +57,25 @@ export function listInvoices(state: CcvSimState, req: SimRequest): SimResponse {
     .filter((i) => invoicenumber === undefined || i.invoicenumber === invoicenumber)
     .filter((i) => status === null || i.status === status)
     .filter(created)
-    .sort(sort)
-    .map(apiInvoice);
-  return { status: 200, body: page(items, req, state.origin) };
+    .sort(sort);
+  return { status: 200, body: page(items, req, state.origin, (i) => serveInvoice(state, i), listShape(state, req)) };
+}
+
+/** An order as the API serves it, in its shape. */
+export function serveOrder(state: CcvSimState, o: SimOrder): Record<string, unknown> {
+  return shapeOrder(apiOrder(o), state.shape(o.id));
+}
+
+export function serveInvoice(state: CcvSimState, i: SimInvoice): Record<string, unknown> {
+  return shapeInvoice(apiInvoice(i), state.shape(i.id));
+}
+
+/** A row in the shape of the document it belongs to. */
+export function serveRow(state: CcvSimState, ownerId: number, row: object): Record<string, unknown> {
+  return shapeRow(row as Record<string, unknown>, state.shape(ownerId));
+}
+
+/** The shape of a page's links: by the page's start, so both forms are met while paging. */
+function listShape(state: CcvSimState, req: SimRequest): Shape {
+  return state.shape(Number(req.query.get("start") ?? 0));
 }

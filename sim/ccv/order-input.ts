@@ -1,17 +1,15 @@
 /**
  * Hand-written orders for `POST /__sim/orders` and `state.addOrder`: a full CCV order JSON with
  * its `orderrows` array inline. Missing ids, hrefs, order number, bookkeeping defaults and
- * totals are filled in (totals by the design.md model); the result must parse with the
- * `ccvOrder` / `ccvOrderRow` schemas, else the input is refused with the failing fields.
- * Totals that ARE given are kept as they are, so tests can post deliberately odd orders.
+ * totals are filled in (totals by the design.md model); the result must have the documented
+ * types (ccvshop-api.md §3.3, §4.2; checked here, independently of the koppeling's schemas),
+ * else the input is refused naming the field. Totals that ARE given are kept as they are, so
+ * tests can post deliberately odd orders; `PATCH /__sim/orders/{id}/raw` breaks them further.
  */
-import { describeIssues } from "../../src/errors";
-import { ccvOrder, ccvOrderRow } from "../../src/ccv/schemas";
 import { formatCcvDate } from "../../src/ccv/signing";
 import { cents, euros, timesCount } from "./money";
 import { emptyAddress } from "./people";
 import { BadInput } from "./responses";
-import { apiOrder } from "./resources";
 import { computeTotals } from "./totals";
 import type { SimOrder } from "./types";
 
@@ -158,13 +156,63 @@ export function orderFromInput(input: unknown, ctx: InputContext): SimOrder {
   fillTotals(order, rows);
   order.orderrows = rows;
 
-  // Checked: the order as the API serves it, and every row, parse with the package's schemas.
-  const candidate = order as unknown as SimOrder;
-  const parsed = ccvOrder.safeParse(apiOrder(candidate));
-  if (!parsed.success) throw new BadInput(`order refused: ${describeIssues(parsed.error.issues)}`);
-  rows.forEach((r, i) => {
-    const p = ccvOrderRow.safeParse(r);
-    if (!p.success) throw new BadInput(`orderrows.${i} refused: ${describeIssues(p.error.issues)}`);
-  });
-  return candidate;
+  checkTypes(order, ORDER_TYPES, "order");
+  if (!isObject((order.customer as Json).billingaddress)) throw new BadInput("order refused: customer.billingaddress must be an object");
+  rows.forEach((r, i) => checkTypes(r, ROW_TYPES, `orderrows.${i}`));
+  return order as unknown as SimOrder;
+}
+
+type Kind = "int" | "number" | "count" | "boolean" | "string" | "date" | "object" | "int?" | "status?";
+
+/** The documented type of each field the simulator serves from an order (§3.3). */
+const ORDER_TYPES: Readonly<Record<string, Kind>> = {
+  id: "int",
+  ordernumber: "int?",
+  status: "status?",
+  create_date: "date",
+  paid: "boolean",
+  is_completed: "boolean",
+  order_row_taxes_included: "boolean",
+  shipping_taxes_included: "boolean",
+  is_intra_community_order: "boolean",
+  shipping_tax_percentage: "number",
+  total_shipping: "number",
+  total_discounts: "number",
+  total_price: "number",
+  total_tax: "number",
+  paymethod_costs: "number",
+  credit_point_discount: "number",
+  extra_costs: "number",
+  currency: "string",
+  customer: "object",
+};
+/** And of an order row (§4.2). */
+const ROW_TYPES: Readonly<Record<string, Kind>> = { id: "int", product_name: "string", count: "count", price: "number", discount: "number", total_price: "number", tax: "count" };
+
+function fits(v: unknown, kind: Kind): boolean {
+  switch (kind) {
+    case "int":
+      return Number.isSafeInteger(v) && (v as number) > 0;
+    case "int?":
+      return v === null || Number.isSafeInteger(v);
+    case "status?":
+      return v === null || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 14);
+    case "number":
+      return typeof v === "number" && Number.isFinite(v);
+    case "count":
+      return typeof v === "number" && Number.isFinite(v) && v >= 0;
+    case "boolean":
+      return typeof v === "boolean";
+    case "string":
+      return typeof v === "string";
+    case "date":
+      return typeof v === "string" && !Number.isNaN(Date.parse(v));
+    case "object":
+      return isObject(v);
+  }
+}
+
+function checkTypes(doc: Json, types: Readonly<Record<string, Kind>>, where: string): void {
+  const bad = Object.entries(types).filter(([k, kind]) => !fits(doc[k], kind));
+  if (bad.length) throw new BadInput(`${where} refused: ${bad.map(([k, kind]) => `${k} must be ${kind === "count" ? "a number ≥ 0" : kind.replace("?", " or null")}`).join("; ")}`);
 }

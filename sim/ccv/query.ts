@@ -70,5 +70,6 @@ export function pagingParams(q: URLSearchParams): { start: number; size: number 
   return { start: intParam(q, "start") ?? 0, size: intParam(q, "size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE };
 }
 
-export const MAX_PAGE_SIZE = 100;
+/** Up to 250 per page (a client generated from CCV's documentation clamps to 1..250; UNCERTAIN, §2.1). */
+export const MAX_PAGE_SIZE = 250;
 export const DEFAULT_PAGE_SIZE = 25;

@@ -4,9 +4,10 @@
  * settings, and the collection envelope of every list (§2.1: absolute links, no total).
  */
 import type { SimRequest } from "../http";
-import { CATALOG, COUNTRIES, INVOICE_STATUS_NAMES, NL_RATES, ORDER_STATUS_NAMES, WEBSHOP } from "./catalog";
+import { CATALOG, COUNTRIES, INVOICE_STATUS_NAMES, NL_RATES, ORDER_STATUS_NAMES, PAYMETHODS, WEBSHOP } from "./catalog";
 import { euros } from "./money";
 import { pagingParams } from "./query";
+import { shapePageLink, type Shape } from "./shapes";
 import type { CcvInvoiceJson, CcvOrderJson, CcvPersonalInfoJson, SimInvoice, SimOrder } from "./types";
 
 export function apiOrder(o: SimOrder): CcvOrderJson {
@@ -27,14 +28,17 @@ export interface Envelope<T> {
   items: T[];
 }
 
-/** One page of `items`; links keep the request's own query and replace `start`/`size`. */
-export function page<T>(items: readonly T[], req: SimRequest, origin: string): Envelope<T> {
+/**
+ * One page of `items`, each served through `serve`; links keep the request's own query and
+ * replace `start`/`size` (in the `real` shape without the trailing slash of the path).
+ */
+export function page<T, U = T>(items: readonly T[], req: SimRequest, origin: string, serve: (x: T) => U = (x) => x as unknown as U, shape: Shape = "strict"): Envelope<U> {
   const { start, size } = pagingParams(req.query);
   const link = (s: number) => {
     const q = new URLSearchParams(req.query);
     q.set("start", String(s));
     q.set("size", String(size));
-    return `${origin}${req.path}?${q.toString()}`;
+    return shapePageLink(`${origin}${req.path}?${q.toString()}`, shape) as string;
   };
   return {
     start,
@@ -43,7 +47,7 @@ export function page<T>(items: readonly T[], req: SimRequest, origin: string): E
     first: link(0),
     previous: start > 0 ? link(Math.max(0, start - size)) : null,
     next: start + size < items.length ? link(start + size) : null,
-    items: items.slice(start, start + size),
+    items: items.slice(start, start + size).map(serve),
   };
 }
 
@@ -135,6 +139,23 @@ export function productsFromOrders(orders: readonly SimOrder[], api: string): Si
     }
   }
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** `GET paymethods/` (ccvshop-api.md §6.3): the shop's payment methods. */
+export function paymethods(api: string) {
+  return Object.values(PAYMETHODS).map((p) => ({
+    href: `${api}paymethods/${p.id}/`,
+    id: p.id,
+    psp: "ccv",
+    method: p.paymethod,
+    combined_name: p.paymethod,
+    label: p.label,
+    extra_costs: euros(p.costs),
+    extra_costs_fixed: euros(p.costs),
+    extra_costs_percentage: 0,
+    apppsp: null,
+    apppsppaymethod: null,
+  }));
 }
 
 export function webshop(api: string, origin: string) {

@@ -15,8 +15,9 @@ import type http from "node:http";
 import { Router, listen, readBody, send, type Fault, type Handler, type RateLimitMode, type SimRequest, type SimResponse } from "../http";
 import { checkAuth, responseSignature, type AuthConfig } from "./auth";
 import { BadInput, CODES, ccvError, faultCode } from "./responses";
-import { listInvoices, listOrders } from "./lists";
-import { apiInvoice, apiOrder, page, productsFromOrders, userFromOrders, webshop, webshopSettings } from "./resources";
+import { listInvoices, listOrders, serveInvoice, serveOrder, serveRow } from "./lists";
+import { page, paymethods, productsFromOrders, userFromOrders, webshop, webshopSettings } from "./resources";
+import { shapeSettings, shapeUser, type ShapeMode } from "./shapes";
 import { CcvSimState, NotFound } from "./state";
 import { WEBSHOP } from "./catalog";
 
@@ -41,6 +42,8 @@ export interface CcvSimOptions {
    * that reports its canonical domain while being reached at another address.
    */
   linkOrigin?: string;
+  /** The shapes documents are served in: `strict`, `real` or `mixed` (default; see ./shapes). */
+  shapes?: ShapeMode;
 }
 
 export interface CcvSim {
@@ -83,37 +86,57 @@ function apiRoutes(state: CcvSimState): Router {
   r.on("GET", api("orders/"), (req) => listOrders(state, req));
   r.on("GET", api("orders/:id/"), (req) => {
     const o = state.order(idParam(req));
-    return o ? json(200, apiOrder(o)) : notFound(`order ${req.params.id}`);
+    return o ? json(200, serveOrder(state, o)) : notFound(`order ${req.params.id}`);
   });
   r.on("GET", api("orders/:id/orderrows/"), (req) => {
     const o = state.order(idParam(req));
-    return o ? json(200, page(o.orderrows, req, origin)) : notFound(`order ${req.params.id}`);
+    return o ? json(200, page(o.orderrows, req, origin, (row) => serveRow(state, o.id, row), state.shape(o.id))) : notFound(`order ${req.params.id}`);
+  });
+  r.on("GET", api("orderrows/:id/"), (req) => {
+    const id = idParam(req);
+    const o = state.orders.find((x) => x.orderrows.some((row) => Number(row.id) === id));
+    const row = o?.orderrows.find((x) => Number(x.id) === id);
+    return o && row ? json(200, serveRow(state, o.id, row)) : notFound(`order row ${req.params.id}`);
+  });
+  r.on("GET", api("orders/:id/invoices/"), (req) => {
+    const o = state.order(idParam(req));
+    if (!o) return notFound(`order ${req.params.id}`);
+    const mine = state.invoices.filter((i) => i.order.href === o.href);
+    return json(200, page(mine, req, origin, (i) => serveInvoice(state, i), state.shape(o.id)));
   });
   r.on("GET", api("users/:id/"), (req) => {
     const u = userFromOrders(state.orders, idParam(req), state.apiBase);
-    return u ? json(200, u) : notFound(`user ${req.params.id}`);
+    return u ? json(200, shapeUser(u, state.shape(u.id))) : notFound(`user ${req.params.id}`);
   });
   r.on("GET", api("products/"), (req) => {
     const wanted = req.query.get("productnumber");
     const items = productsFromOrders(state.orders, state.apiBase).filter((p) => wanted === null || p.productnumber === wanted);
     return json(200, page(items, req, origin));
   });
+  r.on("GET", api("paymethods/"), (req) => json(200, page(paymethods(state.apiBase), req, origin)));
   r.on("GET", api("invoices/"), (req) => listInvoices(state, req));
   r.on("GET", api("invoices/:id/"), (req) => {
     const i = state.invoice(idParam(req));
-    return i ? json(200, apiInvoice(i)) : notFound(`invoice ${req.params.id}`);
+    return i ? json(200, serveInvoice(state, i)) : notFound(`invoice ${req.params.id}`);
   });
   r.on("GET", api("invoices/:id/invoicerows/"), (req) => {
     const i = state.invoice(idParam(req));
-    return i ? json(200, page(i.invoicerows, req, origin)) : notFound(`invoice ${req.params.id}`);
+    return i ? json(200, page(i.invoicerows, req, origin, (row) => serveRow(state, i.id, row), state.shape(i.id))) : notFound(`invoice ${req.params.id}`);
   });
   r.on("GET", api("webshops/"), (req) => json(200, page([webshop(state.apiBase, origin)], req, origin)));
-  r.on("GET", api("webshops/:id/settings/"), (req) => (idParam(req) === WEBSHOP.id ? json(200, webshopSettings(state.apiBase)) : notFound(`webshop ${req.params.id}`)));
+  r.on("GET", api("webshops/:id/"), (req) => (idParam(req) === WEBSHOP.id ? json(200, webshop(state.apiBase, origin)) : notFound(`webshop ${req.params.id}`)));
+  r.on("GET", api("webshops/:id/settings/"), (req) =>
+    idParam(req) === WEBSHOP.id ? json(200, shapeSettings(webshopSettings(state.apiBase), state.shape(WEBSHOP.id))) : notFound(`webshop ${req.params.id}`),
+  );
   r.on("GET", api("webhooks/"), (req) => json(200, page(state.webhooks, req, origin)));
   r.on("POST", api("webhooks/"), (req) => json(201, state.addWebhook(parseJson(req.body))));
   r.on("GET", api("webhooks/:id/"), (req) => {
     const w = state.webhooks.find((x) => x.id === idParam(req));
     return w ? json(200, w) : notFound(`webhook ${req.params.id}`);
+  });
+  r.on("PATCH", api("webhooks/:id/"), (req) => {
+    state.patchWebhook(idParam(req), parseJson(req.body));
+    return { status: 204 };
   });
   r.on("DELETE", api("webhooks/:id/"), (req) => {
     state.removeWebhook(idParam(req));
@@ -131,6 +154,8 @@ function controlRoutes(state: CcvSimState): Router {
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new BadInput("body must be {paid?, status?}");
     return json(200, state.patchOrder(idParam(req), body));
   });
+  r.on("PATCH", "/__sim/orders/:id/raw", (req) => json(200, state.malform("order", idParam(req), parseJson(req.body))));
+  r.on("PATCH", "/__sim/invoices/:id/raw", (req) => json(200, state.malform("invoice", idParam(req), parseJson(req.body))));
   r.on("POST", "/__sim/faults", (req) => {
     state.faults.add(parseFault(parseJson(req.body)));
     return json(201, { pending: state.faults.pending });
@@ -279,7 +304,7 @@ export async function startCcvSim(opts: CcvSimOptions = {}): Promise<CcvSim> {
   const host = opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1";
   const url = `http://${host}:${listening.port}`;
   const origin = (opts.linkOrigin ?? url).replace(/\/+$/, "");
-  state = new CcvSimState({ seed: opts.seed ?? 1, orders: opts.orders ?? 50, origin, rateLimits: opts.rateLimits ?? "real", now });
+  state = new CcvSimState({ seed: opts.seed ?? 1, orders: opts.orders ?? 50, origin, rateLimits: opts.rateLimits ?? "real", now, shapes: opts.shapes ?? "mixed" });
   api = apiRoutes(state);
   control = controlRoutes(state);
   const ready = state;

@@ -8,8 +8,9 @@ import { formatCcvDate } from "../../src/ccv/signing";
 import { generateInvoices, generateOrders } from "./generate";
 import { orderFromInput } from "./order-input";
 import { BadInput } from "./responses";
+import { shapeOf, type Shape, type ShapeMode } from "./shapes";
 import type { SimInvoice, SimOrder } from "./types";
-import { deliver, eventPayload, newWebhookKey, parseWebhookInput, type OrderEvent, type SimWebhook, type WebhookDelivery } from "./webhooks";
+import { deliver, eventPayload, newWebhookKey, parseWebhookInput, parseWebhookPatch as parsePatch, type OrderEvent, type SimWebhook, type WebhookDelivery } from "./webhooks";
 
 /** Documented limits (§2.4): per resource and method, per minute. */
 export const GET_LIMIT = 150;
@@ -22,6 +23,8 @@ export interface StateConfig {
   origin: string;
   rateLimits: RateLimitMode;
   now: () => number;
+  /** The shapes documents are served in (./shapes); default `mixed`. */
+  shapes?: ShapeMode;
 }
 
 export class NotFound extends Error {}
@@ -55,6 +58,11 @@ export class CcvSimState {
 
   now(): number {
     return this.cfg.now();
+  }
+
+  /** The shape the document with this id is served in. */
+  shape(id: number): Shape {
+    return shapeOf(this.cfg.shapes ?? "mixed", this.cfg.seed, id);
   }
 
   private seed(): void {
@@ -134,11 +142,56 @@ export class CcvSimState {
     return order;
   }
 
+  /**
+   * Writes raw values into a stored order or invoice, bypassing every check, so that tests and
+   * demos can serve a document as broken as a real shop may: `set` maps dotted paths
+   * (`total_tax`, `orderrows.0.count`, `customer.billingaddress.country_code`) to JSON values,
+   * `unset` lists paths to remove.
+   */
+  malform(kind: "order" | "invoice", id: number, body: unknown): SimOrder | SimInvoice {
+    const doc = kind === "order" ? this.order(id) : this.invoice(id);
+    if (!doc) throw new NotFound(`${kind} ${id} not found`);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new BadInput("body must be {set?: {path: value}, unset?: [path]}");
+    const { set = {}, unset = [], ...extra } = body as { set?: unknown; unset?: unknown };
+    if (Object.keys(extra).length) throw new BadInput(`unknown field(s): ${Object.keys(extra).join(", ")}`);
+    if (typeof set !== "object" || set === null || Array.isArray(set) || !Array.isArray(unset) || !unset.every((p) => typeof p === "string")) {
+      throw new BadInput("set must be an object of path: value, unset a list of paths");
+    }
+    const walk = (path: string): [Record<string, unknown>, string] => {
+      const keys = path.split(".");
+      let at: unknown = doc;
+      for (const k of keys.slice(0, -1)) {
+        at = (at as Record<string, unknown> | null)?.[k];
+        if (typeof at !== "object" || at === null) throw new BadInput(`no such path: ${path}`);
+      }
+      return [at as Record<string, unknown>, keys[keys.length - 1]];
+    };
+    for (const [path, value] of Object.entries(set)) {
+      const [parent, key] = walk(path);
+      parent[key] = value;
+    }
+    for (const path of unset as string[]) {
+      const [parent, key] = walk(path);
+      delete parent[key];
+    }
+    return doc;
+  }
+
   addWebhook(body: unknown): SimWebhook {
     const input = parseWebhookInput(body);
     const id = this.nextWebhookId++;
     const hook: SimWebhook = { href: `${this.apiBase}webhooks/${id}/`, id, createdate: formatCcvDate(new Date(this.cfg.now())), ...input, key: newWebhookKey() };
     this.webhooks.push(hook);
+    return hook;
+  }
+
+  /** `PATCH webhooks/{id}/`: only `address` and `is_active` can change (ccvshop-api.md §7.1). */
+  patchWebhook(id: number, body: unknown): SimWebhook {
+    const hook = this.webhooks.find((w) => w.id === id);
+    if (!hook) throw new NotFound(`webhook ${id} not found`);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new BadInput("body must be a JSON object");
+    const patch = parsePatch(body as Record<string, unknown>);
+    Object.assign(hook, patch);
     return hook;
   }
 

@@ -69,6 +69,15 @@ export function parseWebhookInput(body: unknown): { event: string; address: stri
   return { event: b.event, address: b.address, is_active: b.is_active ?? true };
 }
 
+/** The body of `PATCH webhooks/{id}/`: `address` and/or `is_active`, nothing else (§7.1). */
+export function parseWebhookPatch(b: Record<string, unknown>): { address?: string; is_active?: boolean } {
+  const extra = Object.keys(b).filter((k) => !["address", "is_active"].includes(k));
+  if (extra.length) throw new BadInput(`only address and is_active can be patched, not ${extra.join(", ")}`);
+  if (b.address !== undefined && (typeof b.address !== "string" || !isHttpUrl(b.address))) throw new BadInput("address must be an http(s) URL");
+  if (b.is_active !== undefined && typeof b.is_active !== "boolean") throw new BadInput("is_active must be a boolean");
+  return { ...(b.address !== undefined ? { address: b.address as string } : {}), ...(b.is_active !== undefined ? { is_active: b.is_active as boolean } : {}) };
+}
+
 export function newWebhookKey(): string {
   return randomBytes(24).toString("hex");
 }

@@ -7,13 +7,16 @@
  * A Date bound is sent as `YYYY-MM-DD HH:MM:SS` in UTC, the form a production integration
  * uses (§3.2; the timezone CCV applies is UNCERTAIN, so callers should overlap windows).
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { KoppelingError } from "../errors";
+import { type Checked, checkDocument, invalidDocument, unwrap } from "./check";
 import {
   ccvCollection,
   ccvInvoice,
+  ccvInvoiceHead,
   ccvInvoiceRow,
   ccvOrder,
+  ccvOrderHead,
   ccvOrderRow,
   ccvProduct,
   ccvUser,
@@ -22,8 +25,10 @@ import {
   ccvWebshop,
   ccvWebshopSettings,
   type CcvInvoice,
+  type CcvInvoiceHead,
   type CcvInvoiceRow,
   type CcvOrder,
+  type CcvOrderHead,
   type CcvOrderRow,
   type CcvProduct,
   type CcvUser,
@@ -34,6 +39,7 @@ import {
 import { API_PATH, CcvTransport, type WaitReason } from "./transport";
 
 export { signCcvRequest, formatCcvDate, ccvWebhookHash } from "./signing";
+export type { Checked } from "./check";
 
 export interface CcvClientOptions {
   /** The shop's address, e.g. `https://myshop.ccvshop.nl`; the client appends `/api/rest/v1/`. */
@@ -135,51 +141,62 @@ export class CcvClient {
     });
   }
 
-  /** Orders matching `query`, fetched page by page as the caller iterates. */
-  orders(query: CcvOrderQuery = {}): AsyncIterableIterator<CcvOrder> {
-    return this.pages("orders/", query, ccvOrder);
+  /**
+   * Orders matching `query`, fetched page by page as the caller iterates, each checked on its
+   * own: an order that does not fit the schema comes as a failed check (with its head when that
+   * could be read), and the orders after it still come.
+   */
+  orders(query: CcvOrderQuery = {}): AsyncIterableIterator<Checked<CcvOrder, CcvOrderHead>> {
+    return this.pages("orders/", query, (raw) => checkDocument(raw, ccvOrder, ccvOrderHead, "order"));
   }
 
+  /** One order, checked (a failed check when it does not fit the schema). */
+  async readOrder(id: number): Promise<Checked<CcvOrder, CcvOrderHead>> {
+    const raw = await this.get(`orders/${checkId(id, "order id")}/`);
+    return checkDocument(raw, ccvOrder, ccvOrderHead, "order");
+  }
+
+  /** One order; CCV_INVALID_DOCUMENT when it does not fit the schema. */
   async getOrder(id: number): Promise<CcvOrder> {
-    return this.get(`orders/${checkId(id, "order id")}/`, ccvOrder);
+    return unwrap(await this.readOrder(id));
   }
 
-  /** All rows of an order (rows are never embedded in the order, §3.3). */
+  /** All rows of an order (rows are never embedded in the order, §3.3); one row that does not fit fails the order. */
   async getOrderRows(id: number): Promise<CcvOrderRow[]> {
-    return this.all(`orders/${checkId(id, "order id")}/orderrows/`, ccvOrderRow);
+    return this.rowsOf(`orders/${checkId(id, "order id")}/orderrows/`, ccvOrderRow, `order ${id}`);
   }
 
   async getUser(id: number): Promise<CcvUser> {
-    return this.get(`users/${checkId(id, "user id")}/`, ccvUser);
+    return unwrap(checkDocument(await this.get(`users/${checkId(id, "user id")}/`), ccvUser, null, "user"));
   }
 
   findProducts(productnumber: string): Promise<CcvProduct[]> {
-    return this.all("products/", ccvProduct, { productnumber });
+    return this.all("products/", ccvProduct, "product", { productnumber });
   }
 
-  /** Debit and credit invoices matching `query`, page by page. */
-  invoices(query: CcvInvoiceQuery = {}): AsyncIterableIterator<CcvInvoice> {
-    return this.pages("invoices/", query, ccvInvoice);
+  /** Debit and credit invoices matching `query`, page by page, each checked on its own (as `orders`). */
+  invoices(query: CcvInvoiceQuery = {}): AsyncIterableIterator<Checked<CcvInvoice, CcvInvoiceHead>> {
+    return this.pages("invoices/", query, (raw) => checkDocument(raw, ccvInvoice, ccvInvoiceHead, "invoice"));
   }
 
   async getInvoice(id: number): Promise<CcvInvoice> {
-    return this.get(`invoices/${checkId(id, "invoice id")}/`, ccvInvoice);
+    return unwrap(checkDocument(await this.get(`invoices/${checkId(id, "invoice id")}/`), ccvInvoice, ccvInvoiceHead, "invoice"));
   }
 
   async getInvoiceRows(id: number): Promise<CcvInvoiceRow[]> {
-    return this.all(`invoices/${checkId(id, "invoice id")}/invoicerows/`, ccvInvoiceRow);
+    return this.rowsOf(`invoices/${checkId(id, "invoice id")}/invoicerows/`, ccvInvoiceRow, `invoice ${id}`);
   }
 
   webshops(): Promise<CcvWebshop[]> {
-    return this.all("webshops/", ccvWebshop);
+    return this.all("webshops/", ccvWebshop, "webshop");
   }
 
   async webshopSettings(id: number): Promise<CcvWebshopSettings> {
-    return this.get(`webshops/${checkId(id, "webshop id")}/settings/`, ccvWebshopSettings);
+    return unwrap(checkDocument(await this.get(`webshops/${checkId(id, "webshop id")}/settings/`), ccvWebshopSettings, null, "webshop settings"));
   }
 
   webhooks(): Promise<CcvWebhook[]> {
-    return this.all("webhooks/", ccvWebhook);
+    return this.all("webhooks/", ccvWebhook, "webhook");
   }
 
   /** Registers a webhook; keep the returned `key`, it signs the deliveries. Not retried on 5xx. */
@@ -194,35 +211,45 @@ export class CcvClient {
 
   /** One signed request that proves URL, keys and clock; answers the (first) webshop's name. */
   async testConnection(): Promise<{ webshopName: string }> {
-    const page = await this.transport.request("GET", target("webshops/", { size: 1 }), ccvCollection(ccvWebshop));
-    const shop = page.items[0];
-    if (!shop) throw new KoppelingError("CCV_NOT_FOUND", "The CCV Shop API key sees no webshop");
-    return { webshopName: shop.name };
+    const page = await this.transport.request("GET", target("webshops/", { size: 1 }), ccvCollection);
+    if (page.items.length === 0) throw new KoppelingError("CCV_NOT_FOUND", "The CCV Shop API key sees no webshop");
+    return { webshopName: unwrap(checkDocument(page.items[0], ccvWebshop, null, "webshop")).name };
   }
 
-  private get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
-    return this.transport.request("GET", `${API_PATH}${path}`, schema);
+  /** A document's JSON, unchecked: the caller checks it with `checkDocument`. */
+  private get(path: string): Promise<unknown> {
+    return this.transport.request("GET", `${API_PATH}${path}`, z.unknown());
   }
 
-  private async all<S extends z.ZodType>(path: string, item: S, params: Record<string, QueryValue> = {}): Promise<Array<z.output<S>>> {
+  /** Every item of a small collection (webshops, webhooks, products); an item that does not fit fails the call. */
+  private async all<S extends z.ZodType>(path: string, item: S, kind: string, params: Record<string, QueryValue> = {}): Promise<Array<z.output<S>>> {
     const out: Array<z.output<S>> = [];
-    for await (const x of this.pages(path, params, item)) out.push(x);
+    for await (const x of this.pages(path, params, (raw) => checkDocument(raw, item, null, kind))) out.push(unwrap(x));
+    return out;
+  }
+
+  /** The rows of one document; the first row that does not fit fails the document, named by `owner`. */
+  private async rowsOf<S extends z.ZodType>(path: string, row: S, owner: string): Promise<Array<z.output<S>>> {
+    const out: Array<z.output<S>> = [];
+    for await (const raw of this.pages(path, {}, (x) => x)) {
+      const r = row.safeParse(raw);
+      if (!r.success) throw invalidDocument(`${owner}, row ${out.length + 1}`, raw, r.error.issues);
+      out.push(r.data);
+    }
     return out;
   }
 
   /**
    * Lazily follows `next`: a page is requested only when the caller has consumed the previous
    * one, so memory holds one page whatever the collection's size. Stops at a null `next` or an
-   * empty page (a guard against a link that never ends).
+   * empty page (a guard against a link that never ends). Each item goes through `check` on its own.
    */
-  private async *pages<S extends z.ZodType>(path: string, query: Record<string, QueryValue>, item: S): AsyncGenerator<z.output<S>, void, undefined> {
-    const envelope = ccvCollection(item);
+  private async *pages<T>(path: string, query: Record<string, QueryValue>, check: (raw: unknown) => T): AsyncGenerator<T, void, undefined> {
     let next: string | null = target(path, { ...query, size: pageSize(query.size) });
     while (next) {
-      const page: z.output<typeof envelope> = await this.transport.request("GET", next, envelope);
-      const items = page.items as Array<z.output<S>>;
-      for (const x of items) yield x;
-      next = items.length > 0 && page.next ? page.next : null;
+      const page: z.output<typeof ccvCollection> = await this.transport.request("GET", next, ccvCollection);
+      for (const x of page.items) yield check(x);
+      next = page.items.length > 0 && page.next ? page.next : null;
     }
   }
 }

@@ -1,10 +1,16 @@
 /**
  * zod schemas of the CCV Shop REST API resources this package reads (orders, order rows,
- * invoices, users, products, webshops, webhooks). See the reference ccvshop-api.md §2-§7.
+ * invoices, users, products, webshops, webhooks), after CCV's API documentation and the
+ * captured real orders (docs/design.md "What the koppeling reads from CCV Shop").
  *
- * Tolerant where the real API is: ids arrive as numbers or numeric strings, empty values as
- * `""` or `null`, unknown fields are kept (loose objects). Strict where money is concerned:
- * amounts must be finite JSON numbers, counts must not be negative.
+ * Read liberally, validate what is used: only the fields the koppeling reads are checked, every
+ * other field passes through unvalidated (loose objects). Ids and numbers arrive as numbers or
+ * numeric strings, empty values as `""`, `null` or a missing key, links as `{href}` or a URL
+ * string, with or without a trailing slash. Strict where money is concerned: the amounts and VAT
+ * flags a booking depends on must be there, as finite numbers and booleans.
+ *
+ * Each list item is checked on its own (`checkDocument`), so one bad document fails alone; the
+ * `*Head` schemas hold the few fields that decide whether a document is due at all.
  */
 import { z } from "zod";
 
@@ -18,6 +24,11 @@ export const ccvId = z
  * (a union containing `z.undefined()` still requires the key), so the "may be missing" schemas
  * below are built on `.nullish()`: CCV leaves keys out (e.g. `first_name` in a delivery address).
  */
+
+/** A whole number sent as a number or a numeric string (`ordernumber: "10330"`). */
+export const ccvInt = z
+  .union([z.number().int(), z.string().regex(/^\s*-?\d+\s*$/, "expected a whole number")])
+  .transform((v) => Number(v));
 
 /** An id that may be absent (`null`, `""`, missing), e.g. `user.id` of a guest order. */
 export const ccvOptionalId = z
@@ -39,7 +50,21 @@ export const ccvText = z
 /** UTC ISO 8601 date-time as CCV sends it (`2022-11-07T21:51:00Z`). */
 export const ccvDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO 8601 date-time");
 
-export const ccvLink = z.looseObject({ href: ccvText });
+/**
+ * A link to another resource: `{href}` (as in the order sample) or the URL itself as a string
+ * (as CCV's JSON schema gives an invoice's `order`); null or missing when there is none.
+ * Normalised to `{href}` or null.
+ */
+export const ccvLink = z
+  .union([z.string(), z.looseObject({ href: ccvText })])
+  .nullish()
+  .transform((v) => (v == null ? null : typeof v === "string" ? { href: v } : v.href ? { href: v.href } : null));
+
+/** The numeric id at the end of a CCV link (`…/orders/123` or `…/orders/123/`), or null. */
+export function idFromLink(link: { href: string } | null | undefined, resource: string): number | null {
+  const m = link ? new RegExp(`/${resource}/(\\d+)/?(?:[?#].*)?$`).exec(link.href) : null;
+  return m ? Number(m[1]) : null;
+}
 
 export const ccvAddress = z.looseObject({
   gender: z.string().nullish(),
@@ -116,76 +141,123 @@ const ccvDocumentAmounts = {
     .transform((u) => u ?? { id: null }),
 };
 
-export const ccvOrder = z.looseObject({
-  href: ccvText.optional(),
+/** An order status 1-14 (§3.4), as a number or a numeric string; null while the checkout is not completed. */
+const ccvOrderStatus = ccvInt.pipe(z.number().min(1, "expected a status from 1 to 14").max(14, "expected a status from 1 to 14")).nullish().transform((v) => v ?? null);
+
+/**
+ * The fields that decide whether an order is due (ccv-orders-in): read first, so that an order
+ * that is not due is left alone whatever else it holds, and a due order that does not fit the
+ * whole schema fails alone, by its id.
+ */
+export const ccvOrderHead = z.looseObject({
   id: ccvId,
-  ordernumber_prefix: z.string().nullish(),
   /** null until the checkout is completed. */
-  ordernumber: z.number().int().nullable(),
-  ordernumber_full: z.string().nullish(),
-  invoicenumber: z.number().int().nullish(),
+  ordernumber: ccvInt.nullish().transform((v) => v ?? null),
   create_date: ccvDateTime,
-  /** 1-14 (§3.4); null while the checkout is not completed. */
-  status: z.number().int().min(1).max(14).nullable(),
+  status: ccvOrderStatus,
   is_completed: z.boolean().nullish(),
   paid: z.boolean(),
+});
+export type CcvOrderHead = z.infer<typeof ccvOrderHead>;
+
+export const ccvOrder = z.looseObject({
+  ...ccvOrderHead.shape,
+  href: ccvText.optional(),
+  ordernumber_prefix: z.string().nullish(),
+  ordernumber_full: z.string().nullish(),
+  invoicenumber: ccvInt.nullish(),
   deliver_method: ccvText.optional(),
-  paymethod_id: z.number().nullish(),
+  paymethod_id: ccvOptionalId,
   paymethod: ccvText,
   paymethod_label: ccvText,
-  taxes_included: z.boolean(),
+  taxes_included: z.boolean().nullish(),
   /** Row prices include VAT (gross) when true, exclude it (net) when false. */
   order_row_taxes_included: z.boolean(),
   is_platform_sale: z.boolean().nullish(),
   total_orderrow_price: ccvMoneyOr0,
   ...ccvDocumentAmounts,
   discountcoupon: ccvDiscountCoupon.nullish(),
-  customer: ccvPersonalInfo.nullable(),
+  customer: ccvPersonalInfo.nullish().transform((v) => v ?? null),
   orderrows: ccvLink.optional(),
 });
 export type CcvOrder = z.infer<typeof ccvOrder>;
 export type CcvOrderInput = z.input<typeof ccvOrder>;
 
+/** A number CCV may send as null (every order-row amount is nullable in CCV's schema); missing is null too. */
+const nullableNumber = (what: string) =>
+  z
+    .number()
+    .refine(Number.isFinite, `expected a finite ${what}`)
+    .nullish()
+    .transform((v) => v ?? null);
+
+/**
+ * An order row. `count`, `price`, `tax` and `total_price` may be null (CCV's schema allows it):
+ * the domain refuses the order, naming the row and the field, only where the mapping needs the
+ * value (docs/design.md).
+ */
 export const ccvOrderRow = z.looseObject({
   href: ccvText.optional(),
   id: ccvId,
-  order_id: ccvId.optional(),
+  order_id: ccvOptionalId.optional(),
   product_type: ccvText,
   product_id: ccvOptionalId,
   product_name: ccvText,
   /** The merchant's article number (SKU); `""` for free-text rows. */
   product_number: ccvText,
   sub_product_number: ccvText,
-  count: z.number().refine(Number.isFinite, "expected a finite count").refine((n) => n >= 0, "count must not be negative"),
+  count: nullableNumber("count").refine((n) => n == null || n >= 0, "count must not be negative"),
   /** Original price per unit, before discount; gross or net per `order_row_taxes_included`. */
-  price: ccvMoney,
+  price: nullableNumber("amount"),
   /** Discount amount per unit (not a percentage). */
   discount: ccvMoneyOr0,
   /** Total row price: count x (price - discount) plus attribute surcharges. */
-  total_price: ccvMoney,
+  total_price: nullableNumber("amount"),
   /** VAT percentage of the row, e.g. 21. */
-  tax: z.number().refine(Number.isFinite, "expected a finite VAT percentage").refine((n) => n >= 0, "VAT must not be negative"),
+  tax: nullableNumber("VAT percentage").refine((n) => n == null || n >= 0, "VAT must not be negative"),
   unit: ccvText,
 });
 export type CcvOrderRow = z.infer<typeof ccvOrderRow>;
 export type CcvOrderRowInput = z.input<typeof ccvOrderRow>;
 
+const INVOICE_STATUS: Readonly<Record<string, string>> = { "1": "paid", "2": "unpaid", "3": "reimbursed" };
+
+/**
+ * An invoice's `type`: `debit` or `credit` in any casing (the exact strings are UNCERTAIN);
+ * anything else reads as `unknown`, which the koppeling never books.
+ */
+const ccvInvoiceType = z.unknown().transform((v): "debit" | "credit" | "unknown" => {
+  const t = typeof v === "string" ? v.trim().toLowerCase() : "";
+  return t === "debit" || t === "credit" ? t : "unknown";
+});
+
+/** The fields that decide whether an invoice matters: only credit invoices of booked orders do. */
+export const ccvInvoiceHead = z.looseObject({
+  id: ccvId,
+  type: ccvInvoiceType,
+  ordernumber: ccvInt.nullish().transform((v) => v ?? null),
+});
+export type CcvInvoiceHead = z.infer<typeof ccvInvoiceHead>;
+
 /** A CCV invoice (debit or credit). Credit invoices carry negative amounts in the simulator. */
 export const ccvInvoice = z.looseObject({
-  id: ccvId,
-  invoicenumber: z.number().int().nullish(),
+  ...ccvInvoiceHead.shape,
+  type: ccvInvoiceType.refine((t) => t !== "unknown", "expected debit or credit"),
+  invoicenumber: ccvInt.nullish(),
   invoicenumber_full: z.string().nullish(),
-  ordernumber: z.number().int().nullish(),
   ordernumber_full: z.string().nullish(),
   create_date: ccvDateTime,
-  /** `debit` or `credit` (exact strings UNCERTAIN; we accept any case). */
-  type: z.string().transform((s) => s.toLowerCase()),
-  status: z.union([z.number(), z.string()]).nullish(),
+  /** `paid`, `unpaid`, `reimbursed` in any casing, or the documented numbers 1, 2, 3; normalised to lower case. */
+  status: z
+    .union([z.number(), z.string()])
+    .nullish()
+    .transform((v) => (v == null ? null : (INVOICE_STATUS[String(v).trim()] ?? String(v).trim().toLowerCase()))),
   taxes_included: z.boolean().nullish(),
   invoice_row_taxes_included: z.boolean(),
   ...ccvDocumentAmounts,
-  customer: ccvPersonalInfo.nullable(),
-  order: ccvLink.nullish(),
+  customer: ccvPersonalInfo.nullish().transform((v) => v ?? null),
+  /** The order it belongs to: `{href}`, a URL string or null (CCV's schema gives a URL string). */
+  order: ccvLink,
   invoicerows: ccvLink.optional(),
 });
 export type CcvInvoice = z.infer<typeof ccvInvoice>;
@@ -217,15 +289,23 @@ export const ccvWebshop = z.looseObject({
 export type CcvWebshop = z.infer<typeof ccvWebshop>;
 
 export const ccvOrderStatusName = z.looseObject({
-  id: ccvId.optional(),
-  status: z.number().int(),
+  id: ccvOptionalId,
+  /** A number or a numeric string. */
+  status: ccvInt,
   status_name: ccvText,
 });
 
 export const ccvWebshopSettings = z.looseObject({
   currency: ccvText,
   prices_include_vat: z.boolean().nullish(),
-  order_status: z.array(ccvOrderStatusName).default([]),
+  /** The shop's names of the order statuses; an entry that does not fit is left out. */
+  order_status: z
+    .array(z.unknown())
+    .nullish()
+    .transform((list) => (list ?? []).flatMap((x) => {
+      const r = ccvOrderStatusName.safeParse(x);
+      return r.success ? [r.data] : [];
+    })),
 });
 export type CcvWebshopSettings = z.infer<typeof ccvWebshopSettings>;
 
@@ -246,24 +326,23 @@ export const ccvWebhookPayload = z.looseObject({
   id: ccvId,
   triggered_at: z.string().nullish(),
   order_number: z.union([z.number(), z.string(), z.null()]).optional(),
-  status: z.number().nullish(),
-  previous_status: z.number().nullish(),
+  status: ccvInt.nullish(),
+  previous_status: ccvInt.nullish(),
   paid: z.boolean().nullish(),
 });
 export type CcvWebhookPayload = z.infer<typeof ccvWebhookPayload>;
 
-/** The collection envelope of every list endpoint: absolute `next`, no total count. */
-export function ccvCollection<T extends z.ZodType>(item: T) {
-  return z.looseObject({
-    start: z.number().int(),
-    size: z.number().int(),
-    href: z.string().nullish(),
-    first: z.string().nullish(),
-    previous: z.string().nullish(),
-    next: z.string().nullish(),
-    items: z.array(item),
-  });
-}
+/**
+ * The collection envelope of every list endpoint: absolute `next`, no total count. Its items are
+ * not checked here: each is checked on its own, so that one bad item does not fail the page.
+ */
+export const ccvCollection = z.looseObject({
+  start: ccvInt.nullish(),
+  size: ccvInt.nullish(),
+  href: z.string().nullish(),
+  next: z.string().nullish(),
+  items: z.array(z.unknown()),
+});
 
 /** The CCV error body (§2.3). */
 export const ccvErrorBody = z.looseObject({

@@ -9,7 +9,7 @@
  * either normalises it or refuses it with ORDER_INVALID naming the field.
  */
 import type { z } from "zod";
-import { ccvInvoice, ccvInvoiceRow, ccvOrder, ccvOrderRow, type CcvInvoice, type CcvOrder, type CcvOrderInput, type CcvOrderRow, type CcvOrderRowInput, type CcvPersonalInfo } from "../ccv/schemas";
+import { ccvInvoice, ccvInvoiceRow, ccvOrder, ccvOrderRow, idFromLink, type CcvInvoice, type CcvOrder, type CcvOrderInput, type CcvOrderRow, type CcvOrderRowInput, type CcvPersonalInfo } from "../ccv/schemas";
 import { KoppelingError, describeIssues } from "../errors";
 import { amsterdamDate } from "./dates";
 import { rateToBasisPoints, timesCountCents, toCents } from "./money";
@@ -32,9 +32,10 @@ export interface SourceRow {
   id: number;
   name: string;
   productNumber: string;
-  count: number;
-  /** Unit price and unit discount as CCV sends them (euros, sign-normalised). */
-  price: number;
+  /** null when CCV sent none: only the sales-order model needs it (and a row discount, which then refuses it). */
+  count: number | null;
+  /** Unit price and unit discount as CCV sends them (euros, sign-normalised); price null when CCV sent none (only the sales-order model needs it). */
+  price: number | null;
   discount: number;
   totalCents: number;
   /** count x discount in cents: the row discount `total_discounts` may include. */
@@ -145,6 +146,8 @@ function orderParsed(o: unknown): o is CcvOrder {
   );
 }
 
+const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
+
 function rowParsed(r: unknown): r is CcvOrderRow {
   return (
     isRec(r) &&
@@ -152,13 +155,13 @@ function rowParsed(r: unknown): r is CcvOrderRow {
     isStr(r.product_name) &&
     isStr(r.product_number) &&
     isStr(r.product_type) &&
-    isNum(r.count) &&
-    (r.count as number) >= 0 &&
-    isNum(r.price) &&
+    isNumOrNull(r.count) &&
+    !((r.count as number) < 0) &&
+    isNumOrNull(r.price) &&
     isNum(r.discount) &&
-    isNum(r.total_price) &&
-    isNum(r.tax) &&
-    (r.tax as number) >= 0
+    isNumOrNull(r.total_price) &&
+    isNumOrNull(r.tax) &&
+    !((r.tax as number) < 0)
   );
 }
 
@@ -192,19 +195,31 @@ function checkedRate(rate: number, label: string, where: string): number {
   return bp;
 }
 
+/** ORDER_INVALID for a row value CCV sent empty (null) where the booking needs it. */
+export function rowValueMissing(label: string, row: { index: number; id: number; name: string }, field: string, why: string): KoppelingError {
+  const where = `row ${row.index} (${row.name || `id ${row.id}`})`;
+  return new KoppelingError("ORDER_INVALID", `${label} cannot be booked: ${where} has no ${field} in CCV Shop (found null), and ${why}.`, {
+    row: where,
+    field,
+    found: "null",
+  });
+}
+
 function sourceRows(rows: readonly CcvOrderRow[], sign: number, label: string): SourceRow[] {
   return rows.map((r, i) => {
+    const row = { index: i + 1, id: r.id, name: r.product_name };
     const where = `row ${i + 1} (${r.product_name || `id ${r.id}`}): `;
+    if (r.total_price === null) throw rowValueMissing(label, row, "total_price", "the row's amount is booked from it");
+    if (r.tax === null) throw rowValueMissing(label, row, "tax", "its VAT rate decides the ledger and the VAT");
+    if (r.count === null && r.discount !== 0) throw rowValueMissing(label, row, "count", "its discount per unit is counted with it");
     return {
-      index: i + 1,
-      id: r.id,
-      name: r.product_name,
+      ...row,
       productNumber: r.product_number.trim(),
       count: r.count,
-      price: sign * r.price,
+      price: r.price === null ? null : sign * r.price,
       discount: sign * r.discount,
       totalCents: sign * toCents(r.total_price),
-      discountCents: sign * timesCountCents(r.count, r.discount),
+      discountCents: r.count === null ? 0 : sign * timesCountCents(r.count, r.discount),
       rateBp: checkedRate(r.tax, label, where),
     };
   });
@@ -260,12 +275,6 @@ export function orderSource(input: OrderInput): Source {
   };
 }
 
-/** The order id in a link such as `https://x.ccvshop.nl/api/rest/v1/orders/123/`. */
-function orderIdOf(href: string | undefined): number | null {
-  const m = href ? /\/orders\/(\d+)\/?$/.exec(href) : null;
-  return m ? Number(m[1]) : null;
-}
-
 /**
  * A validated, normalised credit invoice. CCV may send a credit invoice with negative or with
  * positive amounts: when the total is negative every amount is negated, so the invoice reads
@@ -280,12 +289,12 @@ export function creditInvoiceSource(input: CreditInvoiceInput): Source {
   if (invoice.type === "debit") {
     throw new KoppelingError("ORDER_INVALID", `${label} is a debit invoice, not a credit invoice.`, { invoiceId: invoice.id });
   }
-  const rowSum = rows.reduce((s, r) => s + r.total_price, 0);
+  const rowSum = rows.reduce((s, r) => s + (r.total_price ?? 0), 0);
   const sign = (invoice.total_price || invoice.total_tax || rowSum) < 0 ? -1 : 1;
   return {
     kind: "creditInvoice",
     label,
-    orderId: orderIdOf(invoice.order?.href),
+    orderId: idFromLink(invoice.order, "orders"),
     invoiceId: invoice.id,
     ordernumber: invoice.ordernumber ?? null,
     ordernumberFull: invoice.ordernumber_full || (invoice.ordernumber == null ? "" : String(invoice.ordernumber)),

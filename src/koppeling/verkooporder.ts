@@ -12,7 +12,7 @@ import { KoppelingError } from "../errors";
 import type { VerkoopOrderCreate } from "../snelstart/schemas";
 import { normaliseCustomer, truncate } from "./customer";
 import { snelstartDate } from "./dates";
-import { orderSource, unmappedRate, type OrderInput, type Source, type SourceRow } from "./input";
+import { orderSource, rowValueMissing, unmappedRate, type OrderInput, type Source, type SourceRow } from "./input";
 import type { Mapping, MappingContext } from "./mapping";
 import { mulDivRound, rateToBasisPoints, timesCountCents, vatOfGross, vatOfNet } from "./money";
 import { COMPONENT_LABEL, componentLabel, orderTotals, type Component } from "./totals";
@@ -61,13 +61,16 @@ const euros4 = (units: number) => units / 10_000 + 0;
 
 /** A row's unit price and discount percentage, so that aantal x stuksprijs x (1 - korting) is the row total to the cent. */
 function rowPrice(r: SourceRow, warnings: string[], src: Source): Pick<VerkooporderRegelModel, "stuksprijs" | "aantal" | "kortingsPercentage"> {
+  if (r.count === null) throw rowValueMissing(src.label, r, "count", "a sales-order line needs its quantity");
+  if (r.price === null) throw rowValueMissing(src.label, r, "price", "a sales-order line needs its unit price");
+  const price = r.price;
   const count = r.count === 0 ? 1 : r.count;
-  const plain = timesCountCents(count, r.price - r.discount) === r.totalCents;
-  if (plain && r.discount === 0) return { stuksprijs: r.price, aantal: count };
-  if (plain && r.price > 0) {
+  const plain = timesCountCents(count, price - r.discount) === r.totalCents;
+  if (plain && r.discount === 0) return { stuksprijs: price, aantal: count };
+  if (plain && price > 0) {
     // Discount per unit as a percentage with 2 decimals; used only when it reproduces the total exactly.
-    const korting = mulDivRound(Math.round(r.discount * 10_000), 10_000, Math.round(r.price * 10_000)) / 100;
-    if (timesCountCents(count, (r.price * (100 - korting)) / 100) === r.totalCents) return { stuksprijs: r.price, aantal: count, kortingsPercentage: korting };
+    const korting = mulDivRound(Math.round(r.discount * 10_000), 10_000, Math.round(price * 10_000)) / 100;
+    if (timesCountCents(count, (price * (100 - korting)) / 100) === r.totalCents) return { stuksprijs: price, aantal: count, kortingsPercentage: korting };
   }
   // Otherwise (an awkward percentage, attribute surcharges): the unit price the row total implies, to 1/10000 euro.
   const stuksprijs = euros4(mulDivRound(r.totalCents * 100, 1000, Math.round(count * 1000)));

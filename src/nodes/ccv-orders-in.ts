@@ -8,8 +8,8 @@
  * document that was not booked stays due, so the next run retries it.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import type { CcvClient } from "../ccv/client";
-import type { CcvInvoice, CcvOrder } from "../ccv/schemas";
+import type { Checked, CcvClient } from "../ccv/client";
+import type { CcvInvoice, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import {
   type LedgerKey,
@@ -38,6 +38,8 @@ export interface OrdersInDef extends NodeDef {
 }
 
 const CANCELLED = 8;
+/** Errors that make a run impossible: they end it; anything else fails one document and the run goes on. */
+const RUN_WIDE = new Set(["CCV_AUTH", "CCV_NETWORK", "CCV_TIMEOUT", "CCV_CONFIG", "CCV_RATE_LIMIT"]);
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** More selected statuses than this: one query for all orders, filtered here, costs fewer calls. */
 const MAX_STATUS_QUERIES = 3;
@@ -71,13 +73,35 @@ interface Settings {
   credits: boolean;
 }
 
-/** A document that is due, before its rows are fetched. */
-type Due =
-  | { kind: "order"; key: LedgerKey; order: CcvOrder }
-  | { kind: "cancellation"; key: LedgerKey; order: CcvOrder; originalFactuurnummer: string }
-  | { kind: "credit-invoice"; key: LedgerKey; invoice: CcvInvoice; originalFactuurnummer: string };
+/**
+ * A document that is due, before its rows are fetched: the order or invoice, or, when it does
+ * not fit the schema, the error that names it (it fails alone; the run goes on).
+ */
+interface Due {
+  kind: CcvMeta["kind"];
+  /** null only for a document whose id could not be read (nothing to record it under). */
+  key: LedgerKey | null;
+  /** The CCV id (0 when unreadable). */
+  id: number;
+  ordernumber: number | null;
+  originalFactuurnummer?: string;
+  doc: { order: CcvOrder } | { invoice: CcvInvoice } | { error: KoppelingError };
+}
 
-function qualifies(order: CcvOrder, s: Settings, start: string | null): boolean {
+const KEY_KIND = { order: "order", cancellation: "cancel", "credit-invoice": "credit" } as const;
+
+/** A due document of `kind` from a check: the document itself, or its failure. */
+function dueOf(kind: Due["kind"], c: Checked<CcvOrder | CcvInvoice, unknown>, id: number | null, ordernumber: number | null, originalFactuurnummer?: string): Due {
+  const doc: Due["doc"] = !c.ok ? { error: c.error } : kind === "credit-invoice" ? { invoice: c.value as CcvInvoice } : { order: c.value as CcvOrder };
+  return { kind, key: id == null ? null : ledgerKey(KEY_KIND[kind], id), id: id ?? 0, ordernumber, originalFactuurnummer, doc };
+}
+
+/** The fields that decide whether a document is due: of the whole document, or of what could be read of it. */
+function headOf<H>(c: Checked<H, H>): H | null {
+  return c.ok ? c.value : c.head;
+}
+
+function qualifies(order: CcvOrderHead, s: Settings, start: string | null): boolean {
   if (order.is_completed === false || order.status == null || order.ordernumber == null) return false;
   if (!s.statuses.includes(order.status)) return false;
   if (s.paidOnly && !order.paid) return false;
@@ -105,6 +129,11 @@ function bookedNumbers(ledger: LedgerState): Map<string, string> {
   return index;
 }
 
+/**
+ * Every document that is due. A listed document that does not fit the schema is due as a failure
+ * when what decides whether it is due could be read and says it is, or could not be read at all;
+ * one that is not due is left alone whatever else it holds.
+ */
 async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, start: string | null): Promise<Due[]> {
   const due: Due[] = [];
   const seen = new Set<number>();
@@ -113,11 +142,12 @@ async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, s
   // CCV filters on one status at a time: a query per selected status, or one for all when most are selected.
   const queries = s.statuses.length > MAX_STATUS_QUERIES ? [undefined] : s.statuses;
   for (const st of queries) {
-    for await (const order of client.orders({ status: st, is_paid: s.paidOnly ? true : undefined, min_create_date: min, orderby: "create_date" })) {
-      if (seen.has(order.id) || !qualifies(order, s, start)) continue;
-      seen.add(order.id);
-      const key = ledgerKey("order", order.id);
-      if (!isBooked(ledger, key)) due.push({ kind: "order", key, order });
+    for await (const c of client.orders({ status: st, is_paid: s.paidOnly ? true : undefined, min_create_date: min, orderby: "create_date" })) {
+      const head = headOf(c);
+      const id = head?.id ?? (c.ok ? null : c.id);
+      if ((id != null && seen.has(id)) || (head && !qualifies(head, s, start))) continue;
+      if (id != null) seen.add(id);
+      if (id == null || !isBooked(ledger, ledgerKey("order", id))) due.push(dueOf("order", c, id, head?.ordernumber ?? null));
     }
   }
   if (!s.credits) return due;
@@ -125,32 +155,34 @@ async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, s
   // Credit invoices first: a CCV credit invoice of a booked order wins over crediting its cancellation.
   const numbers = bookedNumbers(ledger);
   const creditedNumbers = new Set<number>();
-  for await (const invoice of client.invoices({ min_create_date: min, orderby: "create_date" })) {
-    if (invoice.type !== "credit" || invoice.ordernumber == null) continue;
-    const original = numbers.get(`order:${invoice.ordernumber}`);
+  for await (const c of client.invoices({ min_create_date: min, orderby: "create_date" })) {
+    const head = headOf(c);
+    // Debit invoices are not needed at all; a credit invoice only for an order booked here.
+    if (!head || head.type === "debit" || head.ordernumber == null) continue;
+    const original = numbers.get(`order:${head.ordernumber}`);
     if (!original) continue;
-    creditedNumbers.add(invoice.ordernumber);
-    const key = ledgerKey("credit", invoice.id);
-    if (isBooked(ledger, key) || numbers.has(`cancel:${invoice.ordernumber}`)) continue;
-    due.push({ kind: "credit-invoice", key, invoice, originalFactuurnummer: original });
+    creditedNumbers.add(head.ordernumber);
+    if (isBooked(ledger, ledgerKey("credit", head.id)) || numbers.has(`cancel:${head.ordernumber}`)) continue;
+    due.push(dueOf("credit-invoice", c, head.id, head.ordernumber, original));
   }
-  for await (const order of client.orders({ status: CANCELLED, min_create_date: min, orderby: "create_date" })) {
-    const booked = isBooked(ledger, ledgerKey("order", order.id));
-    if (!booked || order.ordernumber == null || creditedNumbers.has(order.ordernumber)) continue;
-    const key = ledgerKey("cancel", order.id);
-    if (isBooked(ledger, key) || numbers.has(`credit:${order.ordernumber}`)) continue;
-    due.push({ kind: "cancellation", key, order, originalFactuurnummer: booked.factuurnummer });
+  for await (const c of client.orders({ status: CANCELLED, min_create_date: min, orderby: "create_date" })) {
+    const head = headOf(c);
+    const booked = head && isBooked(ledger, ledgerKey("order", head.id));
+    if (!head || !booked || head.ordernumber == null || creditedNumbers.has(head.ordernumber)) continue;
+    if (isBooked(ledger, ledgerKey("cancel", head.id)) || numbers.has(`credit:${head.ordernumber}`)) continue;
+    due.push(dueOf("cancellation", c, head.id, head.ordernumber, booked.factuurnummer));
   }
   return due;
 }
 
 /** The due document a webhook names, or null when that order is not due. */
 async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger: LedgerState, start: string | null): Promise<Due | null> {
-  const order = await client.getOrder(id);
-  const booked = isBooked(ledger, ledgerKey("order", order.id));
-  if (!booked) return qualifies(order, s, start) ? { kind: "order", key: ledgerKey("order", order.id), order } : null;
-  if (s.credits && order.status === CANCELLED && !isBooked(ledger, ledgerKey("cancel", order.id)) && !bookedNumbers(ledger).has(`credit:${order.ordernumber}`)) {
-    return { kind: "cancellation", key: ledgerKey("cancel", order.id), order, originalFactuurnummer: booked.factuurnummer };
+  const c = await client.readOrder(id);
+  const head = headOf(c);
+  const booked = isBooked(ledger, ledgerKey("order", head?.id ?? id));
+  if (!booked) return !head || qualifies(head, s, start) ? dueOf("order", c, head?.id ?? id, head?.ordernumber ?? null) : null;
+  if (s.credits && head?.status === CANCELLED && !isBooked(ledger, ledgerKey("cancel", head.id)) && !bookedNumbers(ledger).has(`credit:${head.ordernumber}`)) {
+    return dueOf("cancellation", c, head.id, head.ordernumber, booked.factuurnummer);
   }
   return null;
 }
@@ -276,14 +308,15 @@ export default function (RED: NodeAPI): void {
         node.status(status.busy(`${i + 1}/${due.length}`));
         const out = messageFor(d, shop, runId, i + 1, due.length, webhookId == null ? "schedule" : "webhook");
         try {
-          out.payload = d.kind === "credit-invoice" ? { invoice: d.invoice, rows: await client.getInvoiceRows(d.invoice.id) } : { order: d.order, rows: await client.getOrderRows(d.order.id) };
+          const doc = d.doc;
+          if ("error" in doc) throw doc.error;
+          out.payload = "invoice" in doc ? { invoice: doc.invoice, rows: await client.getInvoiceRows(d.id) } : { order: doc.order, rows: await client.getOrderRows(d.id) };
         } catch (err) {
           const e = asKoppelingError(err);
           // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
-          if (["CCV_AUTH", "CCV_NETWORK", "CCV_TIMEOUT", "CCV_CONFIG"].includes(e.code)) throw e;
-          await shop.ledger.update((l) =>
-            recordFailure(l, d.key, { ordernumber: out.ccv?.ordernumber ?? null, stage: "ccv-orders-in", code: e.code, message: e.message, runId }, new Date()),
-          );
+          if (RUN_WIDE.has(e.code)) throw e;
+          const key = d.key;
+          if (key) await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, message: e.message, runId }, new Date()));
           node.error(e, out);
           continue;
         }
@@ -299,7 +332,7 @@ export default function (RED: NodeAPI): void {
         recordRunSuccess(l, new Date());
         if (webhookId == null) {
           // A failed document that is no longer due (its status changed, it got booked elsewhere) is forgotten.
-          const dueKeys = new Set<string>(due.map((d) => d.key));
+          const dueKeys = new Set<string | null>(due.map((d) => d.key));
           for (const key of Object.keys(l.failed) as LedgerKey[]) if (!dueKeys.has(key)) clearFailure(l, key);
         }
       });
@@ -308,13 +341,12 @@ export default function (RED: NodeAPI): void {
     }
 
     function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number, trigger: RunMeta["trigger"]): KoppelingMessage {
-      const doc = d.kind === "credit-invoice" ? d.invoice : d.order;
-      const ordernumber = doc.ordernumber ?? null;
-      const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: doc.id, ordernumber, kind: d.kind };
-      if (d.kind !== "order") ccv.originalFactuurnummer = d.originalFactuurnummer;
+      const ordernumber = d.ordernumber;
+      const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: d.id, ordernumber, kind: d.kind };
+      if (d.originalFactuurnummer !== undefined) ccv.originalFactuurnummer = d.originalFactuurnummer;
       return {
         _msgid: RED.util.generateId(),
-        topic: ordernumber != null ? String(ordernumber) : String(doc.id),
+        topic: ordernumber != null ? String(ordernumber) : String(d.id),
         payload: null,
         ccv,
         run: { id: runId, configId: shop.id, index, total, trigger },

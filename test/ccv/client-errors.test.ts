@@ -5,9 +5,20 @@ import { CcvClient } from "../../src/ccv/client";
 import { KoppelingError } from "../../src/errors";
 import type { CcvSim } from "../../sim/ccv/server";
 import { startCcvSim } from "../../sim/ccv/server";
-import { PUBLIC, SECRET, clientFor, control, rejectsWith } from "./helpers";
+import { PUBLIC, SECRET, clientFor, control, rejectsWith, valid } from "./helpers";
 
 const ONE = "/api/rest/v1/orders/:id/";
+
+/** Runs `fn` against a server that answers every request with `status` and `body`. */
+async function withReply(status: number, body: string, fn: (url: string) => Promise<void>): Promise<void> {
+  const server = http.createServer((_req, res) => res.writeHead(status, { "Content-Type": "application/json" }).end(body));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
 
 describe("ccv client errors and retries", () => {
   let sim: CcvSim;
@@ -85,24 +96,39 @@ describe("ccv client errors and retries", () => {
     await rejectsWith(clientFor(sim).deleteWebhook(99), "CCV_NOT_FOUND");
   });
 
-  it("refuses a response that does not match the schema with CCV_INVALID_RESPONSE naming the field", async () => {
-    const order = sim.state.orders[1];
+  it("a document that does not fit the schema fails alone with CCV_INVALID_DOCUMENT naming it, the field and what was found", async () => {
+    const order = sim.state.orders.filter((o) => o.is_completed)[1];
     const saved = order.total_price;
     (order as unknown as Record<string, unknown>).total_price = "12,50";
     try {
-      const e = await rejectsWith(clientFor(sim).getOrder(order.id), "CCV_INVALID_RESPONSE");
+      const e = await rejectsWith(clientFor(sim).getOrder(order.id), "CCV_INVALID_DOCUMENT");
+      assert.equal(e.details.document, `order ${order.id}`);
       assert.equal(e.details.field, "total_price");
-      assert.match(e.message, /total_price/);
-      const listed = await rejectsWith(
-        (async () => {
-          for await (const _ of clientFor(sim).orders({ size: 5 })) void _;
-        })(),
-        "CCV_INVALID_RESPONSE",
-      );
-      assert.match(String(listed.details.field), /^items\.\d+\.total_price$/);
+      assert.equal(e.details.found, '"12,50"');
+      assert.match(e.message, new RegExp(`order ${order.id}.*total_price.*found "12,50"`));
+      // In a list, the other orders of the page still come; the bad one comes as a failed check with what decides whether it is due.
+      const listed: Array<{ ok: boolean; id: number | null; head: { status: number | null } | null }> = [];
+      for await (const c of clientFor(sim).orders({ size: 5 })) listed.push(c.ok ? { ok: true, id: c.value.id, head: c.value } : { ok: false, id: c.id, head: c.head });
+      assert.equal(listed.length, sim.state.orders.filter((o) => o.is_completed).length);
+      const bad = listed.filter((c) => !c.ok);
+      assert.deepEqual(bad.map((c) => c.id), [order.id]);
+      assert.equal(bad[0].head?.status, order.status);
     } finally {
       order.total_price = saved;
     }
+  });
+
+  it("an envelope that does not fit fails the list with CCV_INVALID_RESPONSE", async () => {
+    await withReply(200, JSON.stringify({ start: 0, size: 25, items: "none" }), async (url) => {
+      const client = new CcvClient({ shopUrl: url, publicKey: PUBLIC, secret: SECRET, maxRetries: 0 });
+      const e = await rejectsWith(
+        (async () => {
+          for await (const _ of client.orders()) void _;
+        })(),
+        "CCV_INVALID_RESPONSE",
+      );
+      assert.equal(e.details.field, "items");
+    });
   });
 
   it("refuses a bad shop URL with CCV_CONFIG before any request", () => {
@@ -130,7 +156,7 @@ describe("ccv client errors and retries", () => {
       const first = other.state.orders[0];
       assert.ok(first.href.startsWith("https://elsewhere.invalid/api/rest/v1/orders/"));
       const seen: number[] = [];
-      for await (const o of clientFor(other).orders({ size: 25 })) seen.push(o.id);
+      for await (const o of valid(clientFor(other).orders({ size: 25 }))) seen.push(o.id);
       assert.equal(seen.length, other.state.orders.filter((o) => o.is_completed).length);
       assert.equal(other.state.requests.get("GET", "/api/rest/v1/orders/"), Math.ceil(seen.length / 25));
     } finally {

@@ -3,7 +3,7 @@ import type { CcvOrderQuery, CcvInvoiceQuery } from "../../src/ccv/client";
 import type { CcvSim } from "../../sim/ccv/server";
 import { startCcvSim } from "../../sim/ccv/server";
 import type { SimOrder } from "../../sim/ccv/types";
-import { clientFor, raw, rejectsWith } from "./helpers";
+import { clientFor, raw, rejectsWith, valid } from "./helpers";
 
 async function ids<T extends { id: number }>(it: AsyncIterable<T>): Promise<number[]> {
   const out: number[] = [];
@@ -20,7 +20,7 @@ describe("ccv list filters", () => {
   });
   after(() => sim.close());
 
-  const orders = (q: CcvOrderQuery) => ids(clientFor(sim).orders({ size: 40, ...q }));
+  const orders = (q: CcvOrderQuery) => ids(valid(clientFor(sim).orders({ size: 40, ...q })));
   const completed = () => sim.state.orders.filter((o) => o.is_completed);
   const idsOf = (os: SimOrder[]) => os.map((o) => o.id).sort((a, b) => a - b);
 
@@ -63,7 +63,7 @@ describe("ccv list filters", () => {
     const list = async (orderby: CcvOrderQuery["orderby"]) => {
       const out: SimOrder["create_date"][] = [];
       const nums: number[] = [];
-      for await (const o of clientFor(sim).orders({ orderby, size: 100 })) {
+      for await (const o of valid(clientFor(sim).orders({ orderby, size: 100 }))) {
         out.push(o.create_date);
         nums.push(orderby?.startsWith("ordernumber") ? (o.ordernumber as number) : o.id);
       }
@@ -84,7 +84,7 @@ describe("ccv list filters", () => {
       const r = await raw(sim, { target: `/api/rest/v1/orders/?${q}` });
       assert.equal(r.status, 400, q);
     }
-    const e = await rejectsWith(ids(clientFor(sim).orders({ orderby: "total_price" as CcvOrderQuery["orderby"] })), "CCV_BAD_REQUEST");
+    const e = await rejectsWith(ids(valid(clientFor(sim).orders({ orderby: "total_price" as CcvOrderQuery["orderby"] }))), "CCV_BAD_REQUEST");
     assert.equal(e.details.status, 400);
     assert.equal(e.details.code, "400.10");
   });
@@ -95,14 +95,14 @@ describe("ccv list filters", () => {
     const credit = inv.find((i) => i.type === "credit");
     assert.ok(credit, "seed 11 has a credit invoice");
     const byOrder: Array<{ type: string; ordernumber?: number | null }> = [];
-    for await (const i of client.invoices({ ordernumber: credit.ordernumber })) byOrder.push(i);
+    for await (const i of valid(client.invoices({ ordernumber: credit.ordernumber }))) byOrder.push(i);
     assert.deepEqual(byOrder.map((i) => i.type).sort(), ["credit", "debit"]);
     assert.ok(byOrder.every((i) => i.ordernumber === credit.ordernumber));
 
     const min = new Date(Date.parse(credit.create_date));
     const query: CcvInvoiceQuery = { min_create_date: min, orderby: "create_date_desc", size: 30 };
     const got: Array<{ id: number; create_date: string }> = [];
-    for await (const i of client.invoices(query)) got.push(i);
+    for await (const i of valid(client.invoices(query))) got.push(i);
     assert.deepEqual(got.map((i) => i.id).sort(), inv.filter((i) => t(i) >= min.getTime()).map((i) => i.id).sort());
     assert.ok(got.every((i, k) => k === 0 || t(got[k - 1]) >= t(i)));
 

@@ -181,7 +181,7 @@ describe("ccv generator", () => {
     assert.ok(orders.some((o) => o.status === 8 && o.paid));
     assert.ok(orders.some((o) => o.user.id === null), "guests");
     assert.ok(orders.some((o) => typeof o.user.id === "number"), "numeric user ids");
-    assert.ok(orders.some((o) => typeof o.user.id === "string" && /^\d+$/.test(o.user.id)), "numeric-string user ids");
+    // Numeric-string ids are a matter of the served shape (test/ccv/shapes.test.ts), not of the stored data.
   });
 
   it("has coupons, row discounts, payment costs, extra costs both ways and credit points only for accounts", () => {

@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { startCcvSim, type CcvSim, type CcvSimOptions } from "../../sim/ccv/server";
-import { CcvClient, type CcvClientOptions } from "../../src/ccv/client";
+import { CcvClient, type CcvClientOptions, type Checked } from "../../src/ccv/client";
 
 export const PUBLIC = "demo-public";
 export const SECRET = "demo-secret";
@@ -144,4 +144,12 @@ export async function rejectsWith(p: Promise<unknown>, code: string): Promise<{ 
     return { code: String(e.code), message: e.message, details: e.details ?? {} };
   }
   throw new Error(`expected ${code}, but it resolved`);
+}
+
+/** The documents of a checked list, in order; the test fails on one that does not fit the schema. */
+export async function* valid<T>(it: AsyncIterable<Checked<T, unknown>>): AsyncGenerator<T, void, undefined> {
+  for await (const c of it) {
+    if (!c.ok) throw c.error;
+    yield c.value;
+  }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { CcvSim } from "../../sim/ccv/server";
 import { startCcvSim } from "../../sim/ccv/server";
-import { clientFor, control, raw } from "./helpers";
+import { clientFor, control, raw, valid } from "./helpers";
 
 const LIST = "/api/rest/v1/orders/";
 const listCalls = (sim: CcvSim) => sim.state.requests.get("GET", LIST);
@@ -28,7 +28,7 @@ describe("ccv paging", () => {
     const expected = sim.state.orders.filter((o) => o.is_completed).map((o) => o.id);
     assert.ok(expected.length > 950);
     const seen: number[] = [];
-    for await (const o of clientFor(sim).orders({ size: 50 })) seen.push(o.id);
+    for await (const o of valid(clientFor(sim).orders({ size: 50 }))) seen.push(o.id);
     assert.equal(seen.length, expected.length);
     assert.equal(new Set(seen).size, seen.length, "no order twice");
     assert.deepEqual([...seen].sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
@@ -36,7 +36,7 @@ describe("ccv paging", () => {
   });
 
   it("pages lazily: after k orders at most ceil(k/50)+1 list requests were made", async () => {
-    const it = clientFor(sim).orders({ size: 50 });
+    const it = valid(clientFor(sim).orders({ size: 50 }));
     let k = 0;
     const checkpoints = new Set([1, 49, 50, 51, 100, 101, 333, 700]);
     for await (const _o of it) {
@@ -55,7 +55,8 @@ describe("ccv paging", () => {
     assert.deepEqual(Object.keys(env).sort(), ["first", "href", "items", "next", "previous", "size", "start"]);
     assert.equal(env.previous, null);
     assert.equal(env.href, `${sim.url}${LIST}?size=100&orderby=id&status=7`);
-    assert.ok(env.next?.startsWith(`${sim.url}${LIST}?`), "absolute next");
+    // The path of a link has its trailing slash or not, by the shape of the page (both occur in real shops).
+    assert.match(env.next ?? "", new RegExp(`^${sim.url}${LIST.replace(/\/$/, "")}/?\\?`), "absolute next");
     const nextUrl = new URL(env.next as string);
     assert.equal(nextUrl.searchParams.get("status"), "7", "filters kept");
     assert.equal(nextUrl.searchParams.get("start"), "100");
@@ -67,15 +68,17 @@ describe("ccv paging", () => {
     assert.equal(lastEnv.items.length, count - Math.floor((count - 1) / 100) * 100);
   });
 
-  it("refuses a page size above 100 and defaults to 25", async () => {
-    const big = await raw(sim, { target: `${LIST}?size=101` });
+  it("refuses a page size above 250 and defaults to 25; the client asks for at most 100", async () => {
+    const big = await raw(sim, { target: `${LIST}?size=251` });
     assert.equal(big.status, 400);
     assert.equal((big.json as { code: string }).code, "400.10");
+    const most = (await raw(sim, { target: `${LIST}?size=250` })).json as Envelope;
+    assert.equal(most.items.length, 250);
     const dflt = (await raw(sim, { target: LIST })).json as Envelope;
     assert.equal(dflt.size, 25);
     assert.equal(dflt.items.length, 25);
     await assert.rejects(async () => {
-      for await (const _ of clientFor(sim).orders({ size: 500 })) break;
+      for await (const _ of valid(clientFor(sim).orders({ size: 500 }))) break;
     }, /page size/);
   });
 
@@ -86,7 +89,7 @@ describe("ccv paging", () => {
     const id = (added.json as { id: number }).id;
     const client = clientFor(sim);
     const order = await client.getOrder(id);
-    assert.deepEqual(order.orderrows, { href: `${sim.apiBase}orders/${id}/orderrows/` });
+    assert.match(order.orderrows?.href ?? "", new RegExp(`^${sim.apiBase}orders/${id}/orderrows/?$`));
     const got = await client.getOrderRows(id);
     assert.equal(got.length, 130);
     assert.deepEqual(got.map((r) => r.product_name), rows.map((r) => r.product_name));

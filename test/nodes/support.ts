@@ -9,6 +9,7 @@ import helper from "node-red-node-test-helper";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type { SinonSpy } from "sinon";
 import { startCcvSim, type CcvSim } from "../../sim/ccv/server";
+import type { ShapeMode } from "../../sim/ccv/shapes";
 import type { SimOrder } from "../../sim/ccv/types";
 import { generateInvoices } from "../../sim/ccv/invoices";
 import { simLedgerId, simOmzetgroepId, startSnelStartSim, type SnelStartSim } from "../../sim/snelstart/server";
@@ -49,11 +50,14 @@ export interface Sims {
 
 let simCounter = 0;
 
-/** A CCV shop without orders (tests add the ones they need) and a SnelStart administration. */
-export async function startSims(opts: { ossEnabled?: boolean } = {}): Promise<Sims> {
+/**
+ * A CCV shop without orders (tests add the ones they need) and a SnelStart administration. The
+ * shop serves its documents in both shapes (`mixed`, the simulator's default) unless `shapes` says.
+ */
+export async function startSims(opts: { ossEnabled?: boolean; shapes?: ShapeMode } = {}): Promise<Sims> {
   simCounter += 1;
   const koppelsleutel = `nodes-koppelsleutel-${process.pid}-${simCounter}`;
-  const ccv = await startCcvSim({ orders: 0, rateLimits: "off", publicKey: CCV_PUBLIC, secret: CCV_SECRET });
+  const ccv = await startCcvSim({ orders: 0, rateLimits: "off", publicKey: CCV_PUBLIC, secret: CCV_SECRET, shapes: opts.shapes });
   const ss = await startSnelStartSim({ rateLimits: "off", koppelsleutel, subscriptionKey: SUBSCRIPTION, ossEnabled: opts.ossEnabled ?? true });
   return {
     ccv,

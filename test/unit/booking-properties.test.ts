@@ -69,6 +69,7 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
         const neg = (n: number) => (n === 0 ? 0 : -n);
         const invoice = creditInvoice({
           ...o,
+          status: "reimbursed",
           id: 5,
           invoicenumber: 77,
           create_date: o.create_date,

@@ -127,7 +127,10 @@ export function order(over: Partial<CcvOrder> = {}): CcvOrder {
 let nextRowId = 1000;
 
 /** A row: count x (price - discount) = total_price unless given. */
-export function row(price: number, tax: number, over: Partial<CcvOrderRow> = {}): CcvOrderRow {
+/** An order row with every amount filled in (CCV may send them null; these helpers never do). */
+export type FullRow = CcvOrderRow & { count: number; price: number; total_price: number; tax: number };
+
+export function row(price: number, tax: number, over: Partial<FullRow> = {}): FullRow {
   const count = over.count ?? 1;
   const discount = over.discount ?? 0;
   return {
@@ -156,7 +159,7 @@ export function creditInvoice(over: Partial<CcvInvoice> = {}): CcvInvoice {
     ordernumber_full: "10330",
     create_date: "2023-06-01T10:00:00Z",
     type: "credit",
-    status: 3,
+    status: "reimbursed",
     taxes_included: true,
     invoice_row_taxes_included: true,
     shipping_taxes_included: true,

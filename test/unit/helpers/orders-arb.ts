@@ -7,10 +7,10 @@
  * implementations of the model, not one with itself.
  */
 import fc from "fast-check";
-import type { CcvOrder, CcvOrderRow } from "../../../src/ccv/schemas";
+import type { CcvOrder } from "../../../src/ccv/schemas";
 import type { MappingContext, OssRateTable } from "../../../src/koppeling";
 import type { VatRateCode } from "../../../src/snelstart/schemas";
-import { address, customer, order as baseOrder, row as baseRow } from "./ccv";
+import { address, customer, order as baseOrder, row as baseRow, type FullRow } from "./ccv";
 
 export type Scenario = "nl" | "eu-nl-vat" | "oss" | "icp" | "export";
 
@@ -114,7 +114,7 @@ export interface ExpectedGroup {
 export interface GeneratedOrder {
   scenario: Scenario;
   order: CcvOrder;
-  rows: CcvOrderRow[];
+  rows: FullRow[];
   groups: ExpectedGroup[];
   totalCents: number;
   taxCents: number;
@@ -256,7 +256,7 @@ function build(spec: Spec): GeneratedOrder {
   const rateOf = (i: number) => rates[i % rates.length];
 
   // Rows: total = round(count x (price - discount)).
-  const rows: CcvOrderRow[] = [];
+  const rows: FullRow[] = [];
   let rowSum = 0n;
   for (const r of spec.rows) {
     const discount = Math.min(r.priceCents - 1, Math.floor((r.priceCents * r.discountPermille) / 1000));
