@@ -177,6 +177,10 @@ describe("totals that do not reconcile: the rounding-difference ledger", () => {
       assert.equal(mapOrder(nlExample(), m).totalCents, 13795);
     });
 
+    it("BOOKING_EMPTY for an order of zeros whose total_price is a few cents: nothing but a rounding line is not booked", () => {
+      refuses(() => mapOrder({ order: order({ total_price: 0.03 }), rows: [row(0, 21)] }, withRounding()), "BOOKING_EMPTY");
+    });
+
     it("MAPPING_INVALID when the maximum is not whole cents from 1 to 100", () => {
       for (const maxCents of [0, 2.5, 101, -5]) {
         refuses(() => mapOrder(nlExample(), fullMapping({ rounding: { ledger: LEDGERS.rounding, maxCents } })), "MAPPING_INVALID", /rounding\.maxCents/);
