@@ -93,6 +93,7 @@ const BALANCE: LedgerRow[] = [
 ];
 
 const RESULT: LedgerRow[] = [
+  [4990, "Afrondingsverschillen", "Diversen", "Algemene kosten", ["Geen"]],
   [8000, "Omzet hoog", "VerkopenOmzetHoog", "Omzet", ["Hoog"]],
   [8010, "Omzet laag", "VerkopenOmzetLaag", "Omzet", ["Laag"]],
   [8020, "Omzet overig", "VerkopenOmzetOverig", "Omzet", ["Overig"]],

@@ -10,9 +10,9 @@ import { normaliseCustomer, truncate, type BookingCustomer } from "./customer";
 import { amsterdamDate, snelstartDate } from "./dates";
 import { creditNumber, invoiceNumberOnDate } from "./invoice-number";
 import { creditInvoiceSource, orderSource, unmappedRate as unmapped, type CreditInvoiceInput, type OrderInput, type Source } from "./input";
-import { ledgerAllows, ledgerName, type LedgerRef, type Mapping, type MappingContext } from "./mapping";
+import { ledgerAllows, ledgerName, roundingRuleOf, type LedgerRef, type Mapping, type MappingContext } from "./mapping";
 import { centsToEuros, rateToBasisPoints } from "./money";
-import { COMPONENT_LABEL, componentLabel, orderTotals, type Component, type Group } from "./totals";
+import { COMPONENT_LABEL, componentLabel, orderTotals, type Component, type Group, type RoundingAllowance } from "./totals";
 import { OSS_START_DATE, categoryOf, hasOssRates, nlSoort, ossRateCode, verkoopBtwSoortOf, type VatCategory } from "./vat";
 
 export type Scheme = "domestic" | "oss" | "icp" | "export";
@@ -23,7 +23,7 @@ export interface BookingLine {
   /** Net (excl. VAT); for an OSS foreign-VAT line, the VAT itself. Never 0. */
   amountCents: number;
   description: string;
-  /** The VAT percentage of the line; null when a (ledger, VAT code) line merges several rates. */
+  /** The VAT percentage of the line; null when a (ledger, VAT code) line merges several rates, and on the rounding-difference line. */
   vatRate: number | null;
 }
 
@@ -57,7 +57,7 @@ export interface Booking {
   /** The `btw[]` rows; empty for OSS, ICP, export and 0 %. */
   vat: BookingVat[];
   groups: BookingVatGroup[];
-  /** factuurbedrag = Σ lines + Σ vat = CCV total_price (negated for a credit note). */
+  /** factuurbedrag = Σ lines + Σ vat = CCV total_price (negated for a credit note); Σ groups' gross plus a rounding-difference line, if any. */
   totalCents: number;
   /** VAT charged (for OSS: the foreign VAT lines) = CCV total_tax. */
   vatTotalCents: number;
@@ -265,6 +265,20 @@ function vatRows(groups: readonly Group[], treatment: Treatment): BookingVat[] {
 
 const negate = (n: number) => 0 - n;
 
+/** The line text of a rounding difference (SnelStart is read by a Dutch accountant). */
+export const ROUNDING_LINE_DESCRIPTION = "Afrondingsverschil";
+
+/** Why an OSS booking cannot take a rounding difference (the error names it). */
+const OSS_NO_ROUNDING =
+  "in an OSS booking SnelStart accepts only the function-84 (OSS) ledgers and the foreign-VAT ledger, and checks the foreign VAT per rate, so neither a rounding line nor a VAT difference fits in it";
+
+/** What the mapping allows beyond the model's tolerance for an order under `scheme`; undefined when rounding differences are off. */
+function roundingAllowance(mapping: Mapping, scheme: Scheme): RoundingAllowance | undefined {
+  const rule = roundingRuleOf(mapping);
+  if (!rule) return undefined;
+  return scheme === "oss" ? { maxCents: rule.maxCents, unavailable: OSS_NO_ROUNDING } : { maxCents: rule.maxCents };
+}
+
 function buildBooking(src: Source, mapping: Mapping, ctx: MappingContext, doc: Document): Booking {
   if (src.currency.toUpperCase() !== "EUR") {
     throw new KoppelingError("CURRENCY_UNSUPPORTED", `${src.label} is in ${src.currency}; SnelStart bookings have no currency, so only EUR orders are booked.`, { currency: src.currency });
@@ -282,10 +296,15 @@ function buildBooking(src: Source, mapping: Mapping, ctx: MappingContext, doc: D
       { country: customer.country },
     );
   }
-  const totals = orderTotals(src, mapping.costsVat);
+  const totals = orderTotals(src, mapping.costsVat, roundingAllowance(mapping, treatment.scheme));
   const drafts = buildLines(src, totals.groups, treatment, destination, mapping);
   if (drafts.length === 0) {
     throw new KoppelingError("BOOKING_EMPTY", `${src.label} has nothing to book: every amount is 0.`, { order: src.ordernumberFull });
+  }
+  if (totals.roundingCents !== 0) {
+    // Only set when the mapping has a rounding rule (orderTotals got an allowance).
+    const ledger = needLedger(mapping.rounding?.ledger, "rounding.ledger", "a ledger for rounding differences", src);
+    drafts.push({ ledger, btwSoort: "Geen", amountCents: totals.roundingCents, description: ROUNDING_LINE_DESCRIPTION, rateBp: null });
   }
   for (const l of drafts) {
     if (!ledgerAllows(l.ledger, l.btwSoort)) {

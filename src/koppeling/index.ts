@@ -2,12 +2,12 @@
  * The domain: CCV Shop order -> SnelStart verkoopboeking / verkooporder. Pure TypeScript, no
  * I/O; money in integer cents (money.ts holds the one rounding rule and the one allocation).
  */
-export { mapOrder, mapCreditInvoice, mapCancellation, toVerkoopboeking } from "./booking";
+export { mapOrder, mapCreditInvoice, mapCancellation, toVerkoopboeking, ROUNDING_LINE_DESCRIPTION } from "./booking";
 export type { Booking, BookingLine, BookingVat, BookingVatGroup, Scheme } from "./booking";
 export { buildVerkooporder, toVerkooporder } from "./verkooporder";
 export type { VerkooporderModel, VerkooporderRegelModel } from "./verkooporder";
-export { createMapping, parseMapping, validateMapping, mappingSchema, ledgerAllows, ledgerName } from "./mapping";
-export type { LedgerRef, Mapping, MappingContext, MappingInput, MappingProblem, InvoiceNumberRule, ArticleMapping } from "./mapping";
+export { createMapping, parseMapping, validateMapping, mappingSchema, ledgerAllows, ledgerName, roundingMaxProblem, ROUNDING_DEFAULT_MAX_CENTS, ROUNDING_MAX_CAP_CENTS } from "./mapping";
+export type { LedgerRef, Mapping, MappingContext, MappingInput, MappingProblem, InvoiceNumberRule, ArticleMapping, RoundingRule } from "./mapping";
 export type { OrderInput, CreditInvoiceInput } from "./input";
 export type { BookingCustomer } from "./customer";
 export { normaliseCustomer, destinationCountry } from "./customer";

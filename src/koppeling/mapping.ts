@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { KoppelingError, describeIssues } from "../errors";
 import { btwSoort, vatRateCode, type BtwSoort, type BtwTarief, type VatRateCode } from "../snelstart/schemas";
-import { rateToBasisPoints } from "./money";
+import { formatEuros, rateToBasisPoints } from "./money";
 import { VAT_CATEGORIES, soortOf, type OssRateTable, type VatCategory } from "./vat";
 
 /** A SnelStart ledger as the mapping remembers it; `btwSoort` is the list the ledger allows (when known). */
@@ -31,6 +31,23 @@ export interface InvoiceNumberRule {
   /** Prefix of the credit-note series (default `C`); must not be empty. */
   creditPrefix: string;
 }
+
+/**
+ * Rounding differences (afrondingsverschillen): off unless a ledger is chosen. A difference with
+ * CCV's totals beyond the 1 cent per VAT rate the totals model absorbs, up to `maxCents`, is
+ * booked on this ledger (VAT code `Geen`) instead of refusing the order (docs/design.md).
+ */
+export interface RoundingRule {
+  /** The ledger for rounding differences; must allow VAT code `Geen`. */
+  ledger: LedgerRef;
+  /** The largest difference booked, in whole cents, 1..ROUNDING_MAX_CAP_CENTS (default 5 = €0.05). */
+  maxCents: number;
+}
+
+/** The default maximum rounding difference: €0.05. */
+export const ROUNDING_DEFAULT_MAX_CENTS = 5;
+/** The largest maximum a mapping may set: €1.00 (a larger difference is no rounding). */
+export const ROUNDING_MAX_CAP_CENTS = 100;
 
 /** Article codes for the verkooporder variant. */
 export interface ArticleMapping {
@@ -74,6 +91,8 @@ export interface Mapping {
   /** Payment term in days (0..999) sent with every booking. */
   betalingstermijn?: number;
   articles?: ArticleMapping;
+  /** Rounding differences: absent (default) refuses every order beyond the model's tolerance. */
+  rounding?: RoundingRule;
 }
 
 /** What the domain knows from SnelStart; all optional. */
@@ -124,6 +143,8 @@ export const mappingSchema = z.object({
     })
     .prefault({}),
   betalingstermijn: z.number().int().min(0).max(999).optional(),
+  // The maximum's range is checked by validateMapping (a problem the editor lists) and where it is used.
+  rounding: z.object({ ledger: ledgerRef, maxCents: z.number().default(ROUNDING_DEFAULT_MAX_CENTS) }).optional(),
   articles: z
     .object({
       fallback: z.string().min(1).optional(),
@@ -172,9 +193,25 @@ export function ledgerAllows(ledger: LedgerRef, soort: BtwSoort): boolean {
   return !ledger.btwSoort || ledger.btwSoort.length === 0 || ledger.btwSoort.includes(soort);
 }
 
+/** What is wrong with a maximum rounding difference (cents), or undefined when it is whole cents from 1 to the cap. */
+export function roundingMaxProblem(maxCents: number): string | undefined {
+  if (Number.isInteger(maxCents) && maxCents >= 1 && maxCents <= ROUNDING_MAX_CAP_CENTS) return undefined;
+  return `The maximum rounding difference must be whole cents from €0.01 to ${formatEuros(ROUNDING_MAX_CAP_CENTS)} (it is ${String(maxCents)} cents).`;
+}
+
+/** The mapping's rounding rule, or undefined when it is off; MAPPING_INVALID when its maximum is out of range. */
+export function roundingRuleOf(mapping: Mapping): RoundingRule | undefined {
+  const rule = mapping.rounding;
+  if (!rule) return undefined;
+  const problem = roundingMaxProblem(rule.maxCents);
+  if (problem) throw new KoppelingError("MAPPING_INVALID", `The VAT mapping is not valid: rounding.maxCents: ${problem}`, { field: "rounding.maxCents", maxCents: rule.maxCents });
+  return rule;
+}
+
 /**
  * The problems of a mapping, for the editor: missing required ledgers, ledgers that do not
- * allow the VAT code they will receive (SnelStart BOE-0082), OSS without its ledgers.
+ * allow the VAT code they will receive (SnelStart BOE-0082), OSS without its ledgers, a rounding
+ * maximum out of range.
  */
 export function validateMapping(mapping: Mapping, context: MappingContext = {}): MappingProblem[] {
   const problems: MappingProblem[] = [];
@@ -227,6 +264,14 @@ export function validateMapping(mapping: Mapping, context: MappingContext = {}):
     }
     if (!mapping.oss?.foreignVat) add("oss.foreignVat", "error", "OSS is chosen but the foreign-VAT ledger is not mapped.");
     expect("oss.foreignVat", mapping.oss?.foreignVat, "Geen", "the foreign VAT lines (booked as Geen)");
+  }
+
+  if (mapping.rounding) {
+    const ledger = mapping.rounding.ledger as LedgerRef | undefined;
+    if (!ledger) add("rounding.ledger", "error", "Choose the ledger for rounding differences, or switch rounding differences off.");
+    expect("rounding.ledger", ledger, "Geen", "rounding differences (booked as Geen)");
+    const problem = roundingMaxProblem(mapping.rounding.maxCents);
+    if (problem) add("rounding.maxCents", "error", problem);
   }
 
   for (const rate of mapping.overigRates ?? []) {

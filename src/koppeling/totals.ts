@@ -38,7 +38,22 @@ export interface Totals {
   groups: Group[];
   /** How `total_discounts` was read: A = row discounts + coupon, B = coupon only. */
   interpretation: "A" | "B";
+  /**
+   * The rounding difference to book on the mapping's rounding ledger (VAT code Geen):
+   * `total_price` - Σ group gross, once the VAT is CCV's. 0 unless the mapping allows it.
+   */
+  roundingCents: number;
   warnings: string[];
+}
+
+/**
+ * What the mapping allows beyond the model's tolerance (docs/design.md "How CCV Shop computes an
+ * order's totals"): a difference of at most `maxCents` in VAT and in the rounding line.
+ */
+export interface RoundingAllowance {
+  maxCents: number;
+  /** Why a rounding difference cannot be booked for this order (OSS, sales order): it is then refused as without the allowance, with this reason. */
+  unavailable?: string;
 }
 
 /** Dutch line texts (SnelStart is read by a Dutch accountant). */
@@ -170,6 +185,14 @@ const fits = (c: Candidate) => Math.abs(c.dVat) <= c.tolerance && Math.abs(c.dTo
 const exact = (c: Candidate) => c.dTotal === 0 && c.dVat === 0;
 
 /**
+ * With a rounding ledger: CCV's VAT can be booked (within the tolerance, or within the maximum
+ * when some group has a rate above 0 % to take it), and the rest of the difference, the rounding
+ * line total_price - Σ net - CCV's VAT, is at most the maximum.
+ */
+const vatRoundable = (c: Candidate, max: number) => Math.abs(c.dVat) <= c.tolerance || (c.tolerance > 0 && Math.abs(c.dVat) <= max);
+const roundable = (c: Candidate, max: number) => vatRoundable(c, max) && Math.abs(c.dTotal - c.dVat) <= max;
+
+/**
  * The group the differences with CCV's figures go to: the largest by gross among the taxed
  * groups (ties: the higher rate), or the largest group when nothing is taxed.
  */
@@ -179,7 +202,19 @@ function absorbingGroup(groups: readonly Group[]): Group {
   return pool.reduce((best, g) => (Math.abs(g.gross) > Math.abs(best.gross) ? g : best));
 }
 
-function mismatch(c: Candidate, src: Source): KoppelingError {
+/** Why a rounding allowance does not cover candidate `c`: one sentence for the error message. */
+function beyondRounding(c: Candidate, rounding: RoundingAllowance): string {
+  if (rounding.unavailable) return `A rounding difference cannot be booked here: ${rounding.unavailable}.`;
+  const max = formatEuros(rounding.maxCents);
+  if (!vatRoundable(c, rounding.maxCents) && c.tolerance === 0) return "A VAT difference cannot be booked: the order has no VAT rate above 0 % to book it in.";
+  const parts: string[] = [];
+  if (!vatRoundable(c, rounding.maxCents)) parts.push(`the VAT differs by ${formatEuros(Math.abs(c.dVat))}`);
+  if (Math.abs(c.dTotal - c.dVat) > rounding.maxCents) parts.push(`the rounding difference would be ${formatEuros(c.dTotal - c.dVat)}`);
+  const text = `${parts.join(" and ")}, more than the maximum rounding difference of ${max} in the VAT mapping.`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function mismatch(c: Candidate, src: Source, rounding?: RoundingAllowance): KoppelingError {
   const ours = (ccv: number, d: number) => ccv - d;
   const details = {
     interpretation: c.interpretation,
@@ -188,27 +223,30 @@ function mismatch(c: Candidate, src: Source): KoppelingError {
     totalTaxCents: src.totalTaxCents,
     computedTaxCents: ours(src.totalTaxCents, c.dVat),
     toleranceCents: c.tolerance,
+    ...(rounding ? { roundingMaxCents: rounding.maxCents } : {}),
   };
+  const why = rounding ? ` ${beyondRounding(c, rounding)}` : "";
   if (Math.abs(c.dTotal) > c.tolerance) {
     return new KoppelingError(
       "ORDER_TOTAL_MISMATCH",
-      `${src.label} is not booked: its parts (rows, shipping, costs, discounts) add up to ${formatEuros(details.computedTotalCents)}, but CCV's total_price is ${formatEuros(src.totalPriceCents)}.`,
+      `${src.label} is not booked: its parts (rows, shipping, costs, discounts) add up to ${formatEuros(details.computedTotalCents)}, but CCV's total_price is ${formatEuros(src.totalPriceCents)}.${why}`,
       details,
     );
   }
   return new KoppelingError(
     "VAT_TOTAL_MISMATCH",
-    `${src.label} is not booked: the VAT computed per rate is ${formatEuros(details.computedTaxCents)}, but CCV's total_tax is ${formatEuros(src.totalTaxCents)} (more than 1 cent per VAT rate apart).`,
+    `${src.label} is not booked: the VAT computed per rate is ${formatEuros(details.computedTaxCents)}, but CCV's total_tax is ${formatEuros(src.totalTaxCents)} (more than 1 cent per VAT rate apart).${why}`,
     details,
   );
 }
 
 /**
  * Computes the VAT groups, reconciles them with CCV's `total_price` and `total_tax` (within
- * 1 cent per taxed group, absorbed in the largest group; more is ORDER_TOTAL_MISMATCH or
- * VAT_TOTAL_MISMATCH) and splits every group's net over its components.
+ * 1 cent per taxed group, absorbed in the largest group; with a `rounding` allowance, up to its
+ * maximum: CCV's VAT in the largest taxed group and the rest as `roundingCents`; more is
+ * ORDER_TOTAL_MISMATCH or VAT_TOTAL_MISMATCH) and splits every group's net over its components.
  */
-export function orderTotals(src: Source, costsVat: "shipping" | "proportional"): Totals {
+export function orderTotals(src: Source, costsVat: "shipping" | "proportional", rounding?: RoundingAllowance): Totals {
   const rowGroups = rowGroupsOf(src.rows);
   const base = baseComponents(src, costsVat, rowGroups);
   let rowDiscounts = 0;
@@ -219,29 +257,46 @@ export function orderTotals(src: Source, costsVat: "shipping" | "proportional"):
   const candidates: Candidate[] = [];
   if (couponA >= 0 || rowDiscounts === 0) {
     const a = candidate("A", couponA, base, rowGroups, src);
-    if (exact(a)) return reconcile(a, []);
+    if (exact(a)) return reconcile(a, [], 0);
     candidates.push(a);
   }
   if (rowDiscounts !== 0) {
     const b = candidate("B", src.totalDiscountsCents, base, rowGroups, src);
-    if (exact(b)) return reconcile(b, []);
+    if (exact(b)) return reconcile(b, [], 0);
     candidates.push(b);
   }
   // The reading closest to CCV's figures (A on a tie); refused when even that one is too far off.
   const closest = (a: Candidate, b: Candidate) => Math.abs(a.dTotal) - Math.abs(b.dTotal) || Math.abs(a.dVat) - Math.abs(b.dVat);
   const best = candidates.slice().sort(closest)[0];
   const fitting = candidates.filter(fits).sort(closest)[0];
-  if (!fitting) throw mismatch(best, src);
-  const target = absorbingGroup(fitting.groups);
-  target.vat += fitting.dVat;
-  target.net += fitting.dTotal - fitting.dVat;
-  target.gross += fitting.dTotal;
-  const warning = `${src.label}: CCV's figures differ from ours by ${formatEuros(fitting.dTotal)} in total and ${formatEuros(fitting.dVat)} in VAT (rounding); booked as CCV has them, the difference in the ${target.rateBp / 100} % group.`;
-  return reconcile(fitting, [warning]);
+  if (fitting) {
+    const target = absorbingGroup(fitting.groups);
+    target.vat += fitting.dVat;
+    target.net += fitting.dTotal - fitting.dVat;
+    target.gross += fitting.dTotal;
+    const warning = `${src.label}: CCV's figures differ from ours by ${formatEuros(fitting.dTotal)} in total and ${formatEuros(fitting.dVat)} in VAT (rounding); booked as CCV has them, the difference in the ${target.rateBp / 100} % group.`;
+    return reconcile(fitting, [warning], 0);
+  }
+  // Beyond the tolerance: refused, unless the mapping books rounding differences and this one is within its maximum.
+  if (!rounding || rounding.unavailable) throw mismatch(best, src, rounding);
+  const within = candidates.filter((c) => roundable(c, rounding.maxCents)).sort(closest)[0];
+  if (!within) throw mismatch(best, src, rounding);
+  // CCV's VAT (what the customer was invoiced) in the largest taxed group; the group nets stay ours.
+  const line = within.dTotal - within.dVat;
+  const parts: string[] = [];
+  if (within.dVat !== 0) {
+    const target = absorbingGroup(within.groups);
+    target.vat += within.dVat;
+    target.gross += within.dVat;
+    parts.push(`CCV's VAT, the difference in the ${target.rateBp / 100} % group`);
+  }
+  if (line !== 0) parts.push(`${formatEuros(line)} on the rounding-difference ledger`);
+  const warning = `${src.label}: CCV's figures differ from ours by ${formatEuros(within.dTotal)} in total and ${formatEuros(within.dVat)} in VAT, more than rounding per VAT rate explains; booked as CCV has them: ${parts.join("; ")} (at most ${formatEuros(rounding.maxCents)}).`;
+  return reconcile(within, [warning], line);
 }
 
 /** Splits each group's net over its components in proportion to their exact nets (largest remainder). */
-function reconcile(c: Candidate, warnings: string[]): Totals {
+function reconcile(c: Candidate, warnings: string[], roundingCents: number): Totals {
   for (const g of c.groups) {
     const comps = g.components;
     if (comps.length === 1) {
@@ -261,5 +316,5 @@ function reconcile(c: Candidate, warnings: string[]): Totals {
     const nets = allocate(g.net, weights);
     for (let i = 0; i < comps.length; i++) comps[i].net = nets[i];
   }
-  return { groups: c.groups, interpretation: c.interpretation, warnings };
+  return { groups: c.groups, interpretation: c.interpretation, roundingCents, warnings };
 }

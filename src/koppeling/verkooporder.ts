@@ -13,7 +13,7 @@ import type { VerkoopOrderCreate } from "../snelstart/schemas";
 import { normaliseCustomer, truncate } from "./customer";
 import { snelstartDate } from "./dates";
 import { orderSource, rowValueMissing, unmappedRate, type OrderInput, type Source, type SourceRow } from "./input";
-import type { Mapping, MappingContext } from "./mapping";
+import { roundingRuleOf, type Mapping, type MappingContext } from "./mapping";
 import { mulDivRound, rateToBasisPoints, timesCountCents, vatOfGross, vatOfNet } from "./money";
 import { COMPONENT_LABEL, componentLabel, orderTotals, type Component } from "./totals";
 import { categoryOf, nlSoort, ossRateCode, type VatCategory } from "./vat";
@@ -86,6 +86,10 @@ function inMode(c: Component, inclusive: boolean): number {
   return inclusive ? c.cents + vatOfNet(c.cents, c.rateBp) : c.cents - vatOfGross(c.cents, c.rateBp);
 }
 
+/** Why a sales order cannot take a rounding difference (the error names it; docs/design.md "Booking model"). */
+const SALES_ORDER_NO_ROUNDING =
+  "a sales order carries no VAT and no ledgers: SnelStart computes the VAT itself from each article's revenue group and books every line on its article's ledger, so neither CCV's total_tax nor a line on the rounding ledger can be sent";
+
 /** A CCV order -> the verkooporder model with article codes. */
 export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: MappingContext = {}): VerkooporderModel {
   const src = orderSource(input);
@@ -93,7 +97,8 @@ export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: 
     throw new KoppelingError("CURRENCY_UNSUPPORTED", `${src.label} is in ${src.currency}; only EUR orders are booked.`, { currency: src.currency });
   }
   const { destination } = normaliseCustomer(src.customer, src.userId, src.label);
-  const totals = orderTotals(src, mapping.costsVat);
+  const rounding = roundingRuleOf(mapping);
+  const totals = orderTotals(src, mapping.costsVat, rounding ? { maxCents: rounding.maxCents, unavailable: SALES_ORDER_NO_ROUNDING } : undefined);
   const inclusive = src.rowsGross;
   const articles = mapping.articles ?? {};
   const warnings = [...totals.warnings];

@@ -30,6 +30,9 @@ export interface VatMappingFields {
   ledgerForeignVat?: string;
   ledgerIcp?: string;
   ledgerExport?: string;
+  /** Rounding differences: the ledger (empty = off) and the maximum in euros (empty = €0.05). */
+  ledgerRounding?: string;
+  roundingMax?: string | number;
   overigRates?: string;
   grouping?: string;
   invoiceSource?: string;
@@ -71,6 +74,15 @@ export interface VatMappingNode extends Node {
 
 const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 
+/** A euro amount as typed ("0.05", "0,05") to cents; undefined when empty. Not whole cents stays fractional, so the mapping check reports it. */
+function euroCents(v: unknown): number | undefined {
+  const s = text(String(v ?? ""));
+  if (!s) return undefined;
+  const cents = Number(s.replace(",", ".")) * 100;
+  const whole = Math.round(cents);
+  return Math.abs(cents - whole) < 1e-6 ? whole : cents;
+}
+
 /** The form's fields as a domain mapping input; ledger ids completed with `ledgers` (the administration's chart). */
 export function mappingInputOf(f: VatMappingFields, ledgers: readonly Grootboek[], foreignVatDefault?: string): MappingInput {
   const byId = new Map(ledgers.map((g) => [g.id, g]));
@@ -86,6 +98,8 @@ export function mappingInputOf(f: VatMappingFields, ledgers: readonly Grootboek[
     .filter(Boolean)
     .map((r) => Number(r.replace(",", ".")));
   const termijn = text(String(f.betalingstermijn ?? ""));
+  const roundingLedger = ref(f.ledgerRounding);
+  const roundingMax = euroCents(f.roundingMax);
   const discount = text(f.articleDiscount);
   const articles = {
     ...(text(f.articleFallback) ? { fallback: text(f.articleFallback) } : {}),
@@ -117,6 +131,8 @@ export function mappingInputOf(f: VatMappingFields, ledgers: readonly Grootboek[
     },
     ...(termijn ? { betalingstermijn: Number(termijn) } : {}),
     ...(Object.keys(articles).length ? { articles } : {}),
+    // No ledger (also every config saved before these fields existed): rounding differences are refused.
+    ...(roundingLedger ? { rounding: { ledger: roundingLedger, ...(roundingMax === undefined ? {} : { maxCents: roundingMax }) } } : {}),
   };
 }
 

@@ -37,12 +37,12 @@ describe("SnelStart reference data", () => {
   });
 
   it("grootboeken: every page is fetched ($top/$skip until a short page)", async () => {
-    const c = s.makeClient({ pageSize: 5 });
+    const c = s.makeClient({ pageSize: 7 });
     const before = s.sim.state.requests.get("GET", "/v2/grootboeken");
     const all = await c.grootboeken();
     const pages = s.sim.state.requests.get("GET", "/v2/grootboeken") - before;
-    assert.equal(all.length, 20);
-    assert.equal(pages, 5, "4 full pages of 5, then an empty one");
+    assert.equal(all.length, 21);
+    assert.equal(pages, 4, "3 full pages of 7, then an empty one");
     assert.deepEqual(all.map((g) => g.nummer), [...all.map((g) => g.nummer)].sort((a, b) => a - b));
     const whole = await s.client.grootboeken();
     assert.deepEqual(whole.map((g) => g.id), all.map((g) => g.id));

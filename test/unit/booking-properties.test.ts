@@ -149,4 +149,41 @@ describe("booking properties over generated orders (NL, EU consumers, OSS, ICP, 
       { numRuns: RUNS / 3 },
     );
   });
+
+  it("with a rounding ledger (maximum €0.05): books CCV's VAT and the rest of a difference beyond the tolerance on it, refuses beyond the maximum and in OSS", () => {
+    const MAX = 5;
+    fc.assert(
+      fc.property(ordersArb(), fc.integer({ min: -7, max: 7 }), fc.integer({ min: -7, max: 7 }), mappingChoices, (g, dTotal, dVat, m) => {
+        // Without row discounts the order has one reading of total_discounts, so the differences are exactly dTotal and dVat.
+        fc.pre((dTotal !== 0 || dVat !== 0) && g.totalCents > 100 && g.rows.every((r) => r.discount === 0));
+        const tolerance = g.groups.filter((x) => x.rate > 0).length;
+        const mapping = fullMapping({ ...mappingFor(g, m), rounding: { ledger: LEDGERS.rounding } });
+        const order = { ...g.order, total_price: (g.totalCents + dTotal) / 100, total_tax: (g.taxCents + dVat) / 100 };
+        const map = () => mapOrder({ order, rows: g.rows }, mapping, contextFor(g));
+        const line = dTotal - dVat;
+        const fits = Math.abs(dVat) <= tolerance && Math.abs(line) <= tolerance;
+        const vatBookable = Math.abs(dVat) <= tolerance || (tolerance > 0 && Math.abs(dVat) <= MAX);
+        const refused = (code: string, why: RegExp) => (e: unknown) => e instanceof KoppelingError && e.code === code && why.test(e.message);
+        const code = Math.abs(dTotal) > tolerance ? "ORDER_TOTAL_MISMATCH" : "VAT_TOTAL_MISMATCH";
+        if (!fits && expectedScheme(g) === "oss") {
+          assert.throws(map, refused(code, /OSS/));
+        } else if (!fits && !(vatBookable && Math.abs(line) <= MAX)) {
+          assert.throws(map, refused(code, tolerance === 0 && dVat !== 0 ? /no VAT rate above 0 %/ : /maximum rounding difference of €0\.05/));
+        } else {
+          const b = map();
+          const rounding = b.lines.filter((l) => l.ledgerId === LEDGERS.rounding.id);
+          assert.deepEqual(
+            rounding.map((l) => [l.btwSoort, l.amountCents]),
+            fits || line === 0 ? [] : [["Geen", line]],
+          );
+          assert.equal(b.totalCents, g.totalCents + dTotal, "factuurbedrag = CCV's total_price");
+          assert.equal(b.vatTotalCents, g.taxCents + dVat, "VAT = CCV's total_tax");
+          const sum = b.lines.reduce((s, l) => s + l.amountCents, 0) + b.vat.reduce((s, v) => s + v.amountCents, 0);
+          assert.equal(sum, b.totalCents, "balance");
+          assert.match(b.warnings.join(" "), fits ? /\(rounding\)/ : /more than rounding per VAT rate explains/);
+        }
+      }),
+      { numRuns: RUNS / 3 },
+    );
+  });
 });

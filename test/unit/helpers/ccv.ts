@@ -31,6 +31,7 @@ export const LEDGERS = {
   ossPR: oss(14, "PR"),
   ossSRR: oss(15, "SRR"),
   foreignVat: ledger(20, 1650, "Af te dragen buitenlandse btw", []),
+  rounding: ledger(30, 4990, "Afrondingsverschillen", ["Geen"]),
 } as const;
 
 export const ALL_LEDGER_IDS: ReadonlySet<string> = new Set(Object.values(LEDGERS).map((l) => l.id));
