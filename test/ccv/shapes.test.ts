@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { CcvSim } from "../../sim/ccv/server";
 import { shapeOf } from "../../sim/ccv/shapes";
+import { parseSimFlags } from "../../sim/cli";
 import { clientFor, control, raw, valid, withSim } from "./helpers";
 
 type Json = Record<string, unknown>;
@@ -64,6 +65,13 @@ describe("ccv simulator: shapes of the served documents", () => {
         assert.ok((await client.getOrderRows(withUser.id)).length > 0);
       });
     }
+  });
+
+  it("npm run sim takes --shapes strict|real|mixed (default mixed)", () => {
+    assert.equal(parseSimFlags([]).shapes, "mixed");
+    assert.equal(parseSimFlags(["--shapes", "real"]).shapes, "real");
+    assert.equal(parseSimFlags(["--shapes=strict"]).shapes, "strict");
+    assert.throws(() => parseSimFlags(["--shapes", "loose"]), /--shapes must be strict, real, mixed/);
   });
 
   it("mixed (the default) serves both shapes in one shop, fixed by the seed and the document", async () => {
