@@ -51,7 +51,7 @@ describe("nodes: a shop shaped like the real CCV Shop, with broken documents amo
   });
 
   it("a scheduled run over 50 orders with one malformed order books the other 49; the bad one is recorded with its code, field and value, and booked once fixed", async () => {
-    sims = await startSims();
+    sims = await startSims({ shapes: "real" });
     const orders = [];
     for (let n = 0; n < 50; n++) orders.push(await addOrder(sims, simpleOrder(5000 + n)));
     const bad = orders[17];
