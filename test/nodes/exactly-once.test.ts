@@ -33,6 +33,7 @@ import {
   trigger,
   type Msg,
   type Sims,
+  readLedger,
 } from "./support";
 
 interface RuntimeNodes {
@@ -43,10 +44,7 @@ interface RuntimeNodes {
 const runtime = () => (helper as unknown as { _redNodes: RuntimeNodes })._redNodes;
 
 type LedgerView = { booked: Record<string, { snelstartId: string; adopted: boolean; factuurnummer: string }>; failed: Record<string, { code: string }> };
-function ledger(): Promise<LedgerView> {
-  const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: LedgerView) => T): Promise<T> } };
-  return shop.ledger.read((l) => structuredClone(l));
-}
+const ledger = () => readLedger<LedgerView>();
 
 describe("nodes: exactly once", function () {
   let sims: Sims | null = null;

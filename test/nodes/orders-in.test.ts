@@ -31,6 +31,7 @@ import {
   until,
   type Msg,
   type Sims,
+  readLedger,
 } from "./support";
 
 const ALL_BUT_CANCELLED = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
@@ -56,10 +57,7 @@ type Ledger = {
   runs: { consecutiveFailures: number; firstRunAt: string | null; lastError: { code: string } | null };
 };
 
-function ledger(): Promise<Ledger> {
-  const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: Ledger) => T): Promise<T> } };
-  return shop.ledger.read((l) => structuredClone(l));
-}
+const ledger = () => readLedger<Ledger>();
 
 const ids = (msgs: Msg[]) => documents(msgs).map((m) => m.payload.order?.id ?? m.payload.invoice?.id);
 

@@ -26,15 +26,13 @@ import {
   trigger,
   type Msg,
   type Sims,
+  readLedger,
 } from "./support";
 
 type Failure = { code: string; stage: string; attempts: number; message: string };
 type Ledger = { booked: Record<string, { factuurnummer: string }>; failed: Record<string, Failure>; runs: { consecutiveFailures: number } };
 
-function ledger(): Promise<Ledger> {
-  const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: Ledger) => T): Promise<T> } };
-  return shop.ledger.read((l) => structuredClone(l));
-}
+const ledger = () => readLedger<Ledger>();
 
 type Summary = { booked: number; failed: number; alreadyBooked: number; total: number; runError: unknown; errors: Array<{ ordernumber: number | null; code: string; message: string }> };
 

@@ -398,6 +398,12 @@ export function postsOf(sims: Sims, template: string): number {
   return sims.ss.state.requests.get("POST", template);
 }
 
+/** A copy of the shop's sync ledger (of the ccv-config node `ccv`), typed as the test reads it. */
+export function readLedger<L>(): Promise<L> {
+  const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: L) => T): Promise<T> } };
+  return shop.ledger.read((l) => structuredClone(l));
+}
+
 /** A test's sims and flow, unloaded and closed again by `teardown`. */
 export async function teardown(sims: Sims | null): Promise<void> {
   await helper.unload();

@@ -1,22 +1,8 @@
 import assert from "node:assert/strict";
-import { KoppelingError } from "../../src/errors";
+import { refuses } from "./helpers/assert";
 import { mapCreditInvoice, mapOrder, type OrderInput } from "../../src/koppeling";
 import { LEDGERS, creditInvoice, customer, customerIn, fullMapping, invoiceRow, nlExample, order, row } from "./helpers/ccv";
 import { OSS_TABLE } from "./helpers/orders-arb";
-
-/** Asserts that `fn` throws a KoppelingError with `code` whose message matches every pattern. */
-function refuses(fn: () => unknown, code: string, ...patterns: RegExp[]): KoppelingError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof KoppelingError, `expected a KoppelingError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  for (const p of patterns) assert.match(caught.message, p);
-  return caught;
-}
 
 /** The NL example with its first row replaced by `bad` (raw JSON, as a client might pass it). */
 function withRow(bad: Record<string, unknown>): OrderInput {

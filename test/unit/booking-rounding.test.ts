@@ -5,7 +5,7 @@
  * ledger), with a warning; not in OSS bookings and not as a sales order.
  */
 import assert from "node:assert/strict";
-import { KoppelingError } from "../../src/errors";
+import { refuses } from "./helpers/assert";
 import { buildVerkooporder, mapCancellation, mapCreditInvoice, mapOrder, toVerkoopboeking, type Booking, type Mapping } from "../../src/koppeling";
 import { LEDGERS, creditInvoice, customerIn, fullMapping, invoiceRow, nlExample, order, row } from "./helpers/ccv";
 import { OSS_TABLE } from "./helpers/orders-arb";
@@ -17,19 +17,6 @@ const roundingLines = (b: Booking) => b.lines.filter((l) => l.ledgerId === LEDGE
 /** The NL example (137.95: 105.00 Hoog, 10.00 Laag, VAT 22.05 + 0.90) with rounding differences on the rounding ledger. */
 const withRounding = (maxCents?: number, over: Parameters<typeof fullMapping>[0] = {}): Mapping =>
   fullMapping({ rounding: { ledger: LEDGERS.rounding, ...(maxCents === undefined ? {} : { maxCents }) }, ...over });
-
-function refuses(fn: () => unknown, code: string, ...patterns: RegExp[]): KoppelingError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof KoppelingError, `expected a KoppelingError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  for (const p of patterns) assert.match(caught.message, p);
-  return caught;
-}
 
 /** Σ lines + Σ VAT = factuurbedrag, in cents and in the SnelStart body. */
 function assertBalanced(b: Booking): void {
