@@ -76,9 +76,9 @@ function filled(s: string | null | undefined): s is string {
 }
 
 /**
- * REL-0060: if any address field is filled, straat, postcode, plaats and land must be; the
- * length limits (straat ≤ 50, postcode ≤ 25, plaats ≤ 50, contactpersoon ≤ 50) have codes the
- * reference does not list for the vestigingsadres, so they are reported as REL-0060 too.
+ * REL-0060: if any address field is filled, straat, postcode, plaats and land must be;
+ * REL-0020..0023 the length limits (straat ≤ 50, postcode ≤ 25, plaats ≤ 50, contactpersoon
+ * ≤ 50); REL-0056 an unknown land.
  */
 function adresErrors(a: RelatieBody["vestigingsAdres"]): ApiError[] {
   if (!a) return [];
@@ -87,11 +87,25 @@ function adresErrors(a: RelatieBody["vestigingsAdres"]): ApiError[] {
   const missing: string[] = (["straat", "postcode", "plaats"] as const).filter((f) => !filled(a[f]));
   if (!a.land?.id) missing.push("land");
   if (missing.length) return [apiError("REL-0060", `ontbreekt: ${missing.join(", ")}`)];
-  const limits = { contactpersoon: 50, straat: 50, postcode: 25, plaats: 50 } as const;
-  const tooLong = (Object.keys(limits) as Array<keyof typeof limits>).filter((f) => (a[f]?.length ?? 0) > limits[f]);
-  if (tooLong.length) return [apiError("REL-0060", `te lang: ${tooLong.join(", ")}`)];
+  const limits = [
+    ["straat", 50, "REL-0020"],
+    ["postcode", 25, "REL-0021"],
+    ["plaats", 50, "REL-0022"],
+    ["contactpersoon", 50, "REL-0023"],
+  ] as const;
+  const tooLong = limits.filter(([f, max]) => (a[f]?.length ?? 0) > max).map(([f, max, code]) => apiError(code, `${f}: ${a[f]?.length} tekens, maximaal ${max}`));
+  if (tooLong.length) return tooLong;
   if (!landById(a.land?.id)) return [apiError("REL-0056", a.land?.id)];
   return [];
+}
+
+/** REL-0085 longer than 250; REL-0084 a `;`-separated list with an invalid address; REL-0061 one invalid address. */
+function emailErrors(email: string | null | undefined): ApiError[] {
+  if (!filled(email)) return [];
+  if (email.length > 250) return [apiError("REL-0085", `${email.length} tekens`)];
+  const parts = email.split(";").map((e) => e.trim());
+  if (parts.every((e) => EMAIL.test(e))) return [];
+  return [apiError(parts.length > 1 ? "REL-0084" : "REL-0061", email)];
 }
 
 function btwNummerErrors(b: RelatieBody): ApiError[] {
@@ -117,7 +131,7 @@ function relatieErrors(state: SimState, b: RelatieBody): ApiError[] {
   if ((b.mobieleTelefoon?.length ?? 0) > 25) errors.push(apiError("REL-0012"));
   if (filled(b.kvkNummer) && !/^\d{8}(\d{4})?$/.test(b.kvkNummer)) errors.push(apiError("REL-0006", b.kvkNummer));
   errors.push(...adresErrors(b.vestigingsAdres));
-  if (filled(b.email) && (b.email.length > 250 || !b.email.split(";").every((e) => EMAIL.test(e.trim())))) errors.push(apiError("REL-0061", b.email));
+  errors.push(...emailErrors(b.email));
   errors.push(...btwNummerErrors(b));
   return errors;
 }

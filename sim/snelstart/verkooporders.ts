@@ -4,8 +4,8 @@
  *
  * Codes: ALG-0100 id not empty; VOR-0005 nummer not empty (SnelStart assigns it); VOR-0002
  * relatie missing, unknown or not a Klant; REF-0016 datum missing or invalid, a regel without
- * artikel (UNCERTAIN whether free lines exist; refused, the stricter choice); ALG-0102 unknown
- * artikel; VOR-0011 orderreferentie > 50; VOR-0010 unknown land in an address.
+ * artikel (UNCERTAIN whether free lines exist; refused, the stricter choice); ART-0001 unknown
+ * artikel ("Artikel bestaat niet."; which code the real service gives here is unknown); VOR-0011 orderreferentie > 50; VOR-0010 unknown land in an address.
  * `procesStatus` Factuur/Contantbon ("niet beschikbaar") fail the body schema: REF-0016.
  * Filtering is not modelled (whether `Orderreferentie` can be filtered is UNCERTAIN): any
  * `$filter` is ALG-0104.
@@ -79,7 +79,7 @@ function orderErrors(state: SimState, b: VerkooporderBody): ApiError[] {
   }
   (b.regels ?? []).forEach((r, i) => {
     if (!r.artikel?.id) errors.push(apiError("REF-0016", `regels.${i}.artikel ontbreekt`));
-    else if (!state.artikelen.has(r.artikel.id)) errors.push(apiError("ALG-0102", `regels.${i}.artikel ${r.artikel.id}`));
+    else if (!state.artikelen.has(r.artikel.id)) errors.push(apiError("ART-0001", `regels.${i}.artikel ${r.artikel.id}`));
   });
   return errors;
 }
