@@ -23,7 +23,7 @@ import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkoopboekingBody, t
 import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, landById, ledgerById, ossRate, refOut, type SimGrootboek } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents } from "./money";
-import { queryList, type PropMap } from "./odata";
+import { queryList, refType, type ODataResource } from "./odata";
 import type { SimState, StoredBoeking, StoredRelatie } from "./state";
 
 /** The first date OSS rules apply (EU e-commerce package). */
@@ -277,13 +277,28 @@ export function deleteVerkoopboeking(state: SimState, req: SimRequest): SimRespo
   return { status: 200 };
 }
 
-const FACTUUR_PROPS: PropMap<StoredBoeking> = {
-  Factuurnummer: { type: "string", get: (b) => b.factuurnummer },
-};
+const FACTUUR_FIELDS = ["id", "uri", "modifiedOn", "factuurnummer", "verkoopBoeking", "relatie", "factuurDatum", "vervalDatum", "factuurBedrag", "openstaandSaldo", "verkoopOrders"];
+
+function facturen(state: SimState): ODataResource<StoredBoeking> {
+  return {
+    typeName: "SnelStart.B2B.Api.V2.Models.Verkoopfacturen.VerkoopfactuurModel",
+    filter: {
+      Id: { type: "guid", get: (b) => b.factuurId },
+      ModifiedOn: { type: "datetime", get: (b) => b.modifiedOn },
+      Factuurnummer: { type: "string", get: (b) => b.factuurnummer },
+      FactuurDatum: { type: "datetime", get: (b) => b.factuurdatum },
+      FactuurBedrag: { type: "decimal", get: (b) => b.factuurbedrag },
+      OpenstaandSaldo: { type: "decimal", get: (b) => b.factuurbedrag },
+      Relatie: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.Relaties.RelatieIdentifierModel"), get: (b) => ({ id: b.klantId }) },
+      VerkoopBoeking: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.VerkoopBoekingen.VerkoopboekingIdentifierModel"), get: (b) => ({ id: b.id }) },
+    },
+    fields: FACTUUR_FIELDS,
+    render: (b) => renderFactuur(state, b),
+  };
+}
 
 export function listVerkoopfacturen(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.verkoopboekingen.values()], FACTUUR_PROPS, "SnelStart.B2B.Api.V2.Models.Verkoopfacturen.VerkoopfactuurModel");
-  return Array.isArray(page) ? { status: 200, body: page.map((b) => renderFactuur(state, b)) } : page;
+  return queryList(req, [...state.verkoopboekingen.values()], facturen(state));
 }
 
 export function getVerkoopfactuur(state: SimState, req: SimRequest): SimResponse {

@@ -7,7 +7,7 @@ import type { SimRequest, SimResponse } from "../http";
 import { companyInfoBody, parseBody } from "./bodies";
 import { ADMINISTRATIE_NAAM, ADMINISTRATION_ID, BTW_TARIEVEN, FOREIGN_VAT_LEDGER, GROOTBOEKEN, LANDEN, VAT_RATES, landById, ledgerById, refOut, simLedgerId, type SimGrootboek } from "./data";
 import { notFound } from "./messages";
-import { queryList, type PropMap } from "./odata";
+import { queryList, type ODataResource } from "./odata";
 import type { SimState } from "./state";
 
 export function renderCompanyInfo(state: SimState): Record<string, unknown> {
@@ -58,22 +58,32 @@ export function getLand(_state: SimState, req: SimRequest): SimResponse {
   return l ? { status: 200, body: renderLand(l) } : notFound("land", req.params.id);
 }
 
-const LEDGER_PROPS: PropMap<SimGrootboek> = {
-  Nummer: { type: "number", get: (g) => g.nummer },
-  Omschrijving: { type: "string", get: (g) => g.omschrijving },
-  Grootboekfunctie: { type: "string", get: (g) => g.grootboekfunctie },
-  RekeningCode: { type: "string", get: (g) => g.rekeningCode },
-  VatRateCode: { type: "string", get: (g) => g.vatRateCode },
-  Nonactief: { type: "boolean", get: (g) => g.nonactief },
-};
+const LEDGER_MODIFIED_ON = "2024-01-01T00:00:00";
 
 function renderGrootboek(g: SimGrootboek): Record<string, unknown> {
-  return { ...g, uri: `/grootboeken/${g.id}`, modifiedOn: "2024-01-01T00:00:00", rgsCode: [] };
+  return { ...g, uri: `/grootboeken/${g.id}`, modifiedOn: LEDGER_MODIFIED_ON, rgsCode: [] };
 }
 
+const LEDGERS: ODataResource<SimGrootboek> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Grootboeken.GrootboekModel",
+  filter: {
+    Id: { type: "guid", get: (g) => g.id },
+    ModifiedOn: { type: "datetime", get: () => LEDGER_MODIFIED_ON },
+    Nummer: { type: "number", get: (g) => g.nummer },
+    Omschrijving: { type: "string", get: (g) => g.omschrijving },
+    Grootboekfunctie: { type: "string", get: (g) => g.grootboekfunctie },
+    RekeningCode: { type: "string", get: (g) => g.rekeningCode },
+    VatRateCode: { type: "string", get: (g) => g.vatRateCode },
+    Nonactief: { type: "boolean", get: (g) => g.nonactief },
+    KostenplaatsVerplicht: { type: "boolean", get: (g) => g.kostenplaatsVerplicht },
+    BtwSoort: { type: "collection", of: "string", get: (g) => g.btwSoort },
+  },
+  fields: ["id", "uri", "modifiedOn", "omschrijving", "kostenplaatsVerplicht", "rekeningCode", "nonactief", "nummer", "grootboekfunctie", "grootboekRubriek", "rgsCode", "btwSoort", "vatRateCode"],
+  render: renderGrootboek,
+};
+
 export function listGrootboeken(_state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, GROOTBOEKEN, LEDGER_PROPS, "SnelStart.B2B.Api.V2.Models.Grootboeken.GrootboekModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderGrootboek) } : page;
+  return queryList(req, GROOTBOEKEN, LEDGERS);
 }
 
 export function getGrootboek(_state: SimState, req: SimRequest): SimResponse {

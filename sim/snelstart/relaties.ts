@@ -6,15 +6,44 @@ import type { SimRequest, SimResponse } from "../http";
 import { isGuid, naiveDateTime, parseBody, relatieBody, type RelatieBody } from "./bodies";
 import { landById, refOut } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
-import { queryList, type PropMap } from "./odata";
+import { complexType, queryList, refType, type ODataResource } from "./odata";
 import type { SimState, StoredAdres, StoredRelatie } from "./state";
 import { checkVatNumber, vatNumberCountry } from "./vat-number";
 import { renderBoeking } from "./boekingen";
 
-const PROPS: PropMap<StoredRelatie> = {
-  Email: { type: "string", get: (r) => r.email },
-  Relatiecode: { type: "number", get: (r) => r.relatiecode },
-  Naam: { type: "string", get: (r) => r.naam },
+const ADRES = complexType<StoredAdres>("SnelStart.B2B.Api.V2.Models.Relaties.AdresModel", {
+  Contactpersoon: { type: "string", get: (a) => a.contactpersoon },
+  Straat: { type: "string", get: (a) => a.straat },
+  Postcode: { type: "string", get: (a) => a.postcode },
+  Plaats: { type: "string", get: (a) => a.plaats },
+  Land: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.Landen.LandIdentifierModel"), get: (a) => (a.landId ? { id: a.landId } : null) },
+});
+
+const EXTRA_VELD = complexType<{ naam: string; waarde: string }>("SnelStart.B2B.Api.V2.Models.ExtraVelden.ExtraVeldModel", {
+  Naam: { type: "string", get: (e) => e.naam },
+  Waarde: { type: "string", get: (e) => e.waarde },
+});
+
+/** What `$filter` can use on relaties (our choice: the portal's examples plus a few plain fields). */
+const RESOURCE: ODataResource<StoredRelatie> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Relaties.RelatieModel",
+  filter: {
+    Id: { type: "guid", get: (r) => r.id },
+    ModifiedOn: { type: "datetime", get: (r) => r.modifiedOn },
+    Relatiecode: { type: "number", get: (r) => r.relatiecode },
+    Naam: { type: "string", get: (r) => r.naam },
+    Email: { type: "string", get: (r) => r.email },
+    BtwNummer: { type: "string", get: (r) => r.btwNummer },
+    KvkNummer: { type: "string", get: (r) => (r.extra.kvkNummer as string | null | undefined) ?? null },
+    IncassoSoort: { type: "string", get: (r) => (r.extra.incassoSoort as string | null | undefined) ?? null },
+    Nonactief: { type: "boolean", get: (r) => r.nonactief },
+    Relatiesoort: { type: "collection", of: "string", get: (r) => r.relatiesoort },
+    VestigingsAdres: { type: "complex", of: ADRES, get: (r) => r.vestigingsAdres },
+    ExtraVeldenKlant: { type: "collection", of: EXTRA_VELD, get: (r) => r.extraVeldenKlant },
+  },
+  // RelatieModel = the write model's fields plus `fax` (reference §4.1).
+  fields: [...Object.keys(relatieBody.shape), "fax"],
+  render: (r) => renderRelatie(r),
 };
 
 /** Fields the stored relatie models itself; everything else of the body is kept in `extra`. */
@@ -39,15 +68,14 @@ export function renderRelatie(r: StoredRelatie): Record<string, unknown> {
     btwNummer: r.btwNummer,
     krediettermijn: r.krediettermijn,
     nonactief: r.nonactief,
-    extraVeldenKlant: [],
+    extraVeldenKlant: r.extraVeldenKlant.map((e) => ({ ...e })),
     inkoopBoekingenUri: `/relaties/${r.id}/inkoopboekingen`,
     verkoopBoekingenUri: `/relaties/${r.id}/verkoopboekingen`,
   };
 }
 
 export function listRelaties(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.relaties.values()], PROPS, "SnelStart.B2B.Api.V2.Models.Relaties.RelatieModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderRelatie) } : page;
+  return queryList(req, [...state.relaties.values()], RESOURCE);
 }
 
 /** The active relatie of `:id`, or the 400/404 to answer. */
@@ -160,6 +188,7 @@ export function createRelatie(state: SimState, req: SimRequest): SimResponse {
     krediettermijn: b.krediettermijn ?? null,
     nonactief: b.nonactief ?? false,
     modifiedOn: naiveDateTime(state.now()),
+    extraVeldenKlant: [],
     extra,
   };
   state.relaties.set(r.id, r);

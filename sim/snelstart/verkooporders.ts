@@ -15,11 +15,17 @@ import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkooporderBody, typ
 import { landById, nlRate, omzetgroepById, refOut } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents, toEuros } from "./money";
-import { queryList, type PropMap } from "./odata";
+import { queryList, type ODataResource } from "./odata";
 import type { SimState, StoredOrder, StoredOrderRegel } from "./state";
 import { renderAdres, storedAdres } from "./relaties";
 
-const NO_PROPS: PropMap<StoredOrder> = {};
+/** No property filters (whether `Orderreferentie` can be filtered is UNCERTAIN): any `$filter` is ALG-0104. */
+const RESOURCE: ODataResource<StoredOrder> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Verkooporders.VerkoopOrderModel",
+  filter: {},
+  fields: Object.keys(verkooporderBody.shape),
+  render: (o) => renderOrder(o),
+};
 
 const MODELLED = new Set(["id", "uri", "modifiedOn", "nummer", "relatie", "datum", "procesStatus", "verkoopOrderStatus", "verkooporderBtwIngaveModel", "orderreferentie", "omschrijving", "regels", "totaalExclusiefBtw", "totaalInclusiefBtw", "afleveradres", "factuuradres", "verkoopfactuur"]);
 
@@ -55,8 +61,7 @@ export function renderOrder(o: StoredOrder): Record<string, unknown> {
 }
 
 export function listOrders(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.verkooporders.values()], NO_PROPS, "SnelStart.B2B.Api.V2.Models.Verkooporders.VerkoopOrderModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderOrder) } : page;
+  return queryList(req, [...state.verkooporders.values()], RESOURCE);
 }
 
 export function getOrder(state: SimState, req: SimRequest): SimResponse {
