@@ -9,7 +9,8 @@
  *   BOE-0023 no lines; per line BOE-0037 unknown ledger, BOE-0008 inactive, BOE-0075 a journal
  *   ledger, BOE-0061 a VAT ledger, BOE-0028 zero amount, BOE-0082 soort missing (we require it:
  *   the spec lets it be derived, stricter to demand it) or not allowed on the ledger, BOE-0080
- *   an EU B2B ledger for a klant without btwNummer; per btw row BOE-0082 when it is not a
+ *   an EU B2B ledger for a klant without btwNummer, BOE-0019/BOE-0026 an unknown/inactive
+ *   kostenplaats; per btw row BOE-0082 when it is not a
  *   Verkopen soort matching a line soort, BOE-0062 verlegd combined; then the OSS rules
  *   (see `ossErrors`); last BOE-0039 factuurbedrag ≠ Σ line bedrag + Σ btwBedrag, in cents.
  *
@@ -20,7 +21,7 @@
 import type { SimRequest, SimResponse } from "../http";
 import type { BtwSoort } from "../../src/snelstart/schemas";
 import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkoopboekingBody, type VerkoopboekingBody } from "./bodies";
-import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, landById, ledgerById, ossRate, refOut, type SimGrootboek } from "./data";
+import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, kostenplaatsById, landById, ledgerById, ossRate, refOut, type SimGrootboek } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents } from "./money";
 import { queryList, refType, type ODataResource } from "./odata";
@@ -129,6 +130,11 @@ function lineErrors(b: VerkoopboekingBody, klant: StoredRelatie | undefined, err
       errors.push(apiError("BOE-0082", `${at}: ${r.btwSoort ?? "geen btw-soort"} op ${ledger.nummer} (toegestaan: ${ledger.btwSoort.join(", ") || "geen"})`));
     }
     if (EU_B2B_FUNCTIONS.has(ledger.grootboekfunctie) && klant && !klant.btwNummer) errors.push(apiError("BOE-0080", `${at}: ${ledger.nummer}`));
+    if (r.kostenplaats) {
+      const k = kostenplaatsById(r.kostenplaats.id);
+      if (!k) errors.push(apiError("BOE-0019", `${at}: ${r.kostenplaats.id}`));
+      else if (k.nonactief) errors.push(apiError("BOE-0026", `${at}: ${k.nummer}`));
+    }
     if (r.btwSoort) lines.push({ index, ledger, cents, btwSoort: r.btwSoort });
   });
   return lines;

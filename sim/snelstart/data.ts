@@ -1,6 +1,6 @@
 /**
  * The simulated administration's reference data: chart of accounts, landen, Dutch VAT history,
- * OSS rates per EU country, article revenue groups and the seeded relaties.
+ * OSS rates per EU country, article revenue groups, journals, cost centres and the seeded relaties.
  *
  * Seeded entities have fixed ids derived from their natural key (ledger number, ISO country
  * code, group number), so tests and the demo flow can refer to them without a lookup:
@@ -35,6 +35,16 @@ export function simSeedRelatieId(relatiecode: number): string {
 }
 
 export const ADMINISTRATION_ID = fixedId("50000000", "1");
+
+/** The id of dagboek `nummer`. */
+export function simDagboekId(nummer: number): string {
+  return fixedId("60000000", String(nummer));
+}
+
+/** The id of kostenplaats `nummer`. */
+export function simKostenplaatsId(nummer: number): string {
+  return fixedId("70000000", String(nummer));
+}
 
 // ---- landen ----
 
@@ -241,6 +251,46 @@ export const OMZETGROEPEN: readonly SimOmzetgroep[] = [
   { id: simOmzetgroepId(4), nummer: 4, omschrijving: "Verzendkosten", grootboek: 8200, btwSoort: "Hoog" },
 ];
 
+// ---- dagboeken (GET /dagboeken, reference §5) ----
+
+export interface SimDagboek {
+  id: string;
+  nummer: number;
+  omschrijving: string;
+  soort: "Geen" | "Kas" | "Bank" | "Verkoop" | "Inkoop" | "Memoriaal" | "Balans";
+  nonactief: boolean;
+}
+
+/** Six journals, as a typical administration has (a live one reported 6, reference [S4]). */
+export const DAGBOEKEN: readonly SimDagboek[] = (
+  [
+    [1000, "Kas", "Kas", false],
+    [1100, "Bank", "Bank", false],
+    [1300, "Debiteuren", "Verkoop", false],
+    [1600, "Crediteuren", "Inkoop", false],
+    [1900, "Memoriaal", "Memoriaal", false],
+    [1190, "Bank (oude rekening)", "Bank", true],
+  ] as const
+).map(([nummer, omschrijving, soort, nonactief]) => ({ id: simDagboekId(nummer), nummer, omschrijving, soort, nonactief }));
+
+// ---- kostenplaatsen (GET /kostenplaatsen; KostenplaatsModel {omschrijving, nonactief, nummer, id, uri}) ----
+
+export interface SimKostenplaats {
+  id: string;
+  nummer: number;
+  omschrijving: string;
+  nonactief: boolean;
+}
+
+export const KOSTENPLAATSEN: readonly SimKostenplaats[] = (
+  [
+    [1, "Webwinkel", false],
+    [2, "Winkel Alkmaar", false],
+    [3, "Marketing", false],
+    [9, "Beurzen (niet meer gebruiken)", true],
+  ] as const
+).map(([nummer, omschrijving, nonactief]) => ({ id: simKostenplaatsId(nummer), nummer, omschrijving, nonactief }));
+
 // ---- company ----
 
 export const ADMINISTRATIE_NAAM = "Demo Webwinkel B.V.";
@@ -250,6 +300,7 @@ export const ADMINISTRATIE_NAAM = "Demo Webwinkel B.V.";
 const LAND_BY_ID = new Map(LANDEN.map((l) => [l.id, l]));
 const LEDGER_BY_ID = new Map(GROOTBOEKEN.map((g) => [g.id, g]));
 const OMZETGROEP_BY_ID = new Map(OMZETGROEPEN.map((g) => [g.id, g]));
+const KOSTENPLAATS_BY_ID = new Map(KOSTENPLAATSEN.map((k) => [k.id, k]));
 
 export function landById(id: string | null | undefined): SimLand | undefined {
   return id ? LAND_BY_ID.get(id) : undefined;
@@ -259,6 +310,9 @@ export function ledgerById(id: string | null | undefined): SimGrootboek | undefi
 }
 export function omzetgroepById(id: string | null | undefined): SimOmzetgroep | undefined {
   return id ? OMZETGROEP_BY_ID.get(id) : undefined;
+}
+export function kostenplaatsById(id: string | null | undefined): SimKostenplaats | undefined {
+  return id ? KOSTENPLAATS_BY_ID.get(id.toLowerCase()) : undefined;
 }
 
 /** A reference as the API renders it: `{id, uri}` with the relative resource path. */

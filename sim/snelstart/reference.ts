@@ -1,12 +1,31 @@
 /**
  * Settings and reference resources: `companyInfo` (GET, PUT of factureerBuitenlandsBtw only),
- * `landen` (ignores `$filter`, like the real one), `grootboeken` (OData), `btwtarieven`,
- * `vatrates`, `vatratedefinitions` (reference §4.3, §5, §6).
+ * `landen` and `dagboeken` (both ignore `$filter`, like the real ones), `kostenplaatsen`
+ * (ignores query options too: our choice), `grootboeken` (OData), `btwtarieven`, `vatrates`,
+ * `vatratedefinitions` (reference §4.3, §5, §6).
  */
 import type { SimRequest, SimResponse } from "../http";
-import { companyInfoBody, parseBody } from "./bodies";
-import { ADMINISTRATIE_NAAM, ADMINISTRATION_ID, BTW_TARIEVEN, FOREIGN_VAT_LEDGER, GROOTBOEKEN, LANDEN, VAT_RATES, landById, ledgerById, refOut, simLedgerId, type SimGrootboek } from "./data";
-import { notFound } from "./messages";
+import { companyInfoBody, isGuid, parseBody } from "./bodies";
+import {
+  ADMINISTRATIE_NAAM,
+  ADMINISTRATION_ID,
+  BTW_TARIEVEN,
+  DAGBOEKEN,
+  FOREIGN_VAT_LEDGER,
+  GROOTBOEKEN,
+  KOSTENPLAATSEN,
+  LANDEN,
+  VAT_RATES,
+  kostenplaatsById,
+  landById,
+  ledgerById,
+  refOut,
+  simLedgerId,
+  type SimDagboek,
+  type SimGrootboek,
+  type SimKostenplaats,
+} from "./data";
+import { apiError, badRequest, notFound } from "./messages";
 import { queryList, type ODataResource } from "./odata";
 import type { SimState } from "./state";
 
@@ -89,6 +108,31 @@ export function listGrootboeken(_state: SimState, req: SimRequest): SimResponse 
 export function getGrootboek(_state: SimState, req: SimRequest): SimResponse {
   const g = ledgerById(req.params.id);
   return g ? { status: 200, body: renderGrootboek(g) } : notFound("grootboek", req.params.id);
+}
+
+function renderDagboek(d: SimDagboek): Record<string, unknown> {
+  return { ...d, uri: `/dagboeken/${d.id}` };
+}
+
+/** Every journal; `$filter` (and any other query option) is ignored (OBSERVED, reference §3.4). */
+export function listDagboeken(): SimResponse {
+  return { status: 200, body: DAGBOEKEN.map(renderDagboek) };
+}
+
+function renderKostenplaats(k: SimKostenplaats): Record<string, unknown> {
+  return { ...k, uri: `/kostenplaatsen/${k.id}` };
+}
+
+/** Every cost centre, inactive ones included; query options are ignored (not known to be OData). */
+export function listKostenplaatsen(): SimResponse {
+  return { status: 200, body: KOSTENPLAATSEN.map(renderKostenplaats) };
+}
+
+export function getKostenplaats(_state: SimState, req: SimRequest): SimResponse {
+  const id = req.params.id;
+  if (!isGuid(id)) return badRequest([apiError("ALG-0103", id)]);
+  const k = kostenplaatsById(id);
+  return k ? { status: 200, body: renderKostenplaats(k) } : notFound("kostenplaats", id);
 }
 
 export function listBtwTarieven(): SimResponse {

@@ -1,5 +1,5 @@
 /**
- * `/relaties`: list with OData (`Email`, `Relatiecode`), get one (active only), create with the
+ * `/relaties`: list with OData, get one (active only), create (POST) and replace (PUT) with the
  * REL rules of reference §4.1, and `/relaties/{id}/verkoopboekingen`.
  */
 import type { SimRequest, SimResponse } from "../http";
@@ -146,14 +146,23 @@ function btwNummerErrors(b: RelatieBody): ApiError[] {
   return code ? [apiError(code, nr)] : [];
 }
 
-function relatieErrors(state: SimState, b: RelatieBody): ApiError[] {
+/**
+ * The REL rules of a POST (`existing` undefined) or a PUT of `existing`. Only on POST:
+ * REL-0063 id not empty. Only on PUT: REL-0047 a body id other than the URL's, REL-0064 a
+ * changed relatiesoort. REL-0008 ignores the relatie being updated.
+ */
+function relatieErrors(state: SimState, b: RelatieBody, existing?: StoredRelatie): ApiError[] {
   const errors: ApiError[] = [];
-  if (filled(b.id)) errors.push(apiError("REL-0063"));
+  if (!existing && filled(b.id)) errors.push(apiError("REL-0063"));
+  if (existing && filled(b.id) && b.id.toLowerCase() !== existing.id.toLowerCase()) errors.push(apiError("REL-0047", `${b.id} / ${existing.id}`));
   const soort = b.relatiesoort ?? [];
   if (soort.length === 0 || soort.includes("Geen")) errors.push(apiError("REL-0001"));
+  else if (existing && [...new Set(soort)].sort().join() !== [...new Set(existing.relatiesoort)].sort().join()) {
+    errors.push(apiError("REL-0064", `${existing.relatiesoort.join(", ")} -> ${soort.join(", ")}`));
+  }
   if (soort.includes("Eigen")) errors.push(apiError("REL-0048"));
   if (soort.includes("Klant") && soort.includes("Leverancier")) errors.push(apiError("REL-0065"));
-  if (b.relatiecode != null && [...state.relaties.values()].some((r) => r.relatiecode === b.relatiecode)) errors.push(apiError("REL-0008", String(b.relatiecode)));
+  if (b.relatiecode != null && [...state.relaties.values()].some((r) => r !== existing && r.relatiecode === b.relatiecode)) errors.push(apiError("REL-0008", String(b.relatiecode)));
   if (!filled(b.naam) || b.naam.length > 50) errors.push(apiError("REL-0007"));
   if ((b.telefoon?.length ?? 0) > 25) errors.push(apiError("REL-0013"));
   if ((b.mobieleTelefoon?.length ?? 0) > 25) errors.push(apiError("REL-0012"));
@@ -170,16 +179,11 @@ export function storedAdres(a: RelatieBody["vestigingsAdres"]): StoredAdres | nu
   return { contactpersoon: a.contactpersoon ?? null, straat: a.straat ?? null, postcode: a.postcode ?? null, plaats: a.plaats ?? null, landId: a.land?.id ?? null };
 }
 
-export function createRelatie(state: SimState, req: SimRequest): SimResponse {
-  const parsed = parseBody(req, relatieBody);
-  if (!parsed.ok) return parsed.response;
-  const b = parsed.value;
-  const errors = relatieErrors(state, b);
-  if (errors.length) return badRequest(errors);
-  const extra = Object.fromEntries(Object.entries(b).filter(([k]) => !MODELLED.has(k)));
-  const r: StoredRelatie = {
-    id: state.newId(),
-    relatiecode: b.relatiecode ?? state.nextRelatiecode(),
+/** The stored relatie a write body describes (id and relatiecode from `keep` on a PUT). */
+function fromBody(state: SimState, b: RelatieBody, keep?: StoredRelatie): StoredRelatie {
+  return {
+    id: keep?.id ?? state.newId(),
+    relatiecode: b.relatiecode ?? keep?.relatiecode ?? state.nextRelatiecode(),
     relatiesoort: b.relatiesoort ?? [],
     naam: b.naam ?? "",
     email: filled(b.email) ? b.email : null,
@@ -188,9 +192,37 @@ export function createRelatie(state: SimState, req: SimRequest): SimResponse {
     krediettermijn: b.krediettermijn ?? null,
     nonactief: b.nonactief ?? false,
     modifiedOn: naiveDateTime(state.now()),
-    extraVeldenKlant: [],
-    extra,
+    // Read-only: kept as it is (written through /relaties/{id}/customFields).
+    extraVeldenKlant: keep?.extraVeldenKlant ?? [],
+    extra: Object.fromEntries(Object.entries(b).filter(([k]) => !MODELLED.has(k))),
   };
+}
+
+export function createRelatie(state: SimState, req: SimRequest): SimResponse {
+  const parsed = parseBody(req, relatieBody);
+  if (!parsed.ok) return parsed.response;
+  const errors = relatieErrors(state, parsed.value);
+  if (errors.length) return badRequest(errors);
+  const r = fromBody(state, parsed.value);
   state.relaties.set(r.id, r);
   return { status: 201, body: renderRelatie(r) };
+}
+
+/**
+ * `PUT /relaties/{id}`: replaces the whole record (fields left out become empty, reference
+ * §3.3), with the POST rules plus REL-0047/REL-0064. 404 for an unknown id, ALG-0103 for one
+ * that is not a GUID. A non-active relatie can be updated too (e.g. made active again).
+ */
+export function updateRelatie(state: SimState, req: SimRequest): SimResponse {
+  const id = req.params.id;
+  if (!isGuid(id)) return badRequest([apiError("ALG-0103", id)]);
+  const existing = state.relaties.get(id.toLowerCase());
+  if (!existing) return notFound("relatie", id);
+  const parsed = parseBody(req, relatieBody);
+  if (!parsed.ok) return parsed.response;
+  const errors = relatieErrors(state, parsed.value, existing);
+  if (errors.length) return badRequest(errors);
+  const r = fromBody(state, parsed.value, existing);
+  state.relaties.set(r.id, r);
+  return { status: 200, body: renderRelatie(r) };
 }

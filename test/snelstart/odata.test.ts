@@ -235,4 +235,10 @@ describe("OData v3 syntax of the portal (reference §3.4) against the simulator"
     assert.deepEqual(rood.map((a) => a.artikelcode), ["R1"]);
   });
 
+  it("/dagboeken ignores $filter (OBSERVED) and answers every journal", async () => {
+    const all = (await get("dagboeken", {})) as unknown[];
+    const filtered = (await get("dagboeken", { $filter: "Soort eq 'Verkoop'" })) as unknown[];
+    assert.ok(all.length > 1);
+    assert.deepEqual(filtered, all);
+  });
 });
