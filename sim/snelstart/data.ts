@@ -152,12 +152,17 @@ export interface SimBtwTarief {
 const FROM_START = "1900-01-01T00:00:00";
 const OPEN_END = "2400-12-31T00:00:00";
 
+/**
+ * The table as a live administration returns it (reference §6.1, rows and order as measured
+ * by [S4]): `Overig` 0 % is a row of its own, and Hoog 19 % starts on 2001-01-01.
+ */
 export const BTW_TARIEVEN: readonly SimBtwTarief[] = [
   { btwSoort: "Geen", btwPercentage: 0, datumVanaf: FROM_START, datumTotEnMet: OPEN_END },
-  { btwSoort: "Hoog", btwPercentage: 19, datumVanaf: FROM_START, datumTotEnMet: "2012-09-30T00:00:00" },
-  { btwSoort: "Hoog", btwPercentage: 21, datumVanaf: "2012-10-01T00:00:00", datumTotEnMet: OPEN_END },
-  { btwSoort: "Laag", btwPercentage: 6, datumVanaf: "1986-10-01T00:00:00", datumTotEnMet: "2018-12-31T00:00:00" },
   { btwSoort: "Laag", btwPercentage: 9, datumVanaf: "2019-01-01T00:00:00", datumTotEnMet: OPEN_END },
+  { btwSoort: "Laag", btwPercentage: 6, datumVanaf: "1986-10-01T00:00:00", datumTotEnMet: "2018-12-31T00:00:00" },
+  { btwSoort: "Hoog", btwPercentage: 21, datumVanaf: "2012-10-01T00:00:00", datumTotEnMet: OPEN_END },
+  { btwSoort: "Hoog", btwPercentage: 19, datumVanaf: "2001-01-01T00:00:00", datumTotEnMet: "2012-09-30T00:00:00" },
+  { btwSoort: "Overig", btwPercentage: 0, datumVanaf: "1968-01-01T00:00:00", datumTotEnMet: OPEN_END },
 ];
 
 /** The Dutch percentage of a soort on a date (`yyyy-MM-dd`), or null when none applies. */

@@ -71,13 +71,16 @@ describe("SnelStart reference data", () => {
     assert.equal(range.length, 5);
   });
 
-  it("btwtarieven: the Dutch history with the open-end sentinels", async () => {
+  it("btwtarieven: the Dutch history as measured live, with an Overig 0 % row and the open-end sentinels", async () => {
     const rows = await s.client.btwtarieven();
-    const find = (soort: string, pct: number) => rows.find((r) => r.btwSoort === soort && r.btwPercentage === pct);
-    assert.deepEqual([find("Hoog", 21)?.datumVanaf, find("Hoog", 21)?.datumTotEnMet], ["2012-10-01T00:00:00", "2400-12-31T00:00:00"]);
-    assert.deepEqual([find("Hoog", 19)?.datumVanaf, find("Hoog", 19)?.datumTotEnMet], ["1900-01-01T00:00:00", "2012-09-30T00:00:00"]);
-    assert.deepEqual([find("Laag", 9)?.datumVanaf, find("Laag", 6)?.datumTotEnMet], ["2019-01-01T00:00:00", "2018-12-31T00:00:00"]);
-    assert.equal(find("Geen", 0)?.datumVanaf, "1900-01-01T00:00:00");
+    const period = (soort: string, pct: number) => rows.filter((r) => r.btwSoort === soort && r.btwPercentage === pct).map((r) => [r.datumVanaf, r.datumTotEnMet]);
+    assert.deepEqual(period("Geen", 0), [["1900-01-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.deepEqual(period("Overig", 0), [["1968-01-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.deepEqual(period("Hoog", 19), [["2001-01-01T00:00:00", "2012-09-30T00:00:00"]]);
+    assert.deepEqual(period("Hoog", 21), [["2012-10-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.deepEqual(period("Laag", 6), [["1986-10-01T00:00:00", "2018-12-31T00:00:00"]]);
+    assert.deepEqual(period("Laag", 9), [["2019-01-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.equal(rows.length, 6);
   });
 
   it("dagboeken: the journals with omschrijving, soort, nonactief, nummer, id and uri", async () => {
