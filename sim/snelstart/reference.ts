@@ -45,7 +45,8 @@ export function renderCompanyInfo(state: SimState): Record<string, unknown> {
     factureerBuitenlandsBtw: state.ossEnabled,
     buitenlandseBtwGrootboek: refOut("grootboeken", simLedgerId(FOREIGN_VAT_LEDGER)),
     factureerBuitenlandsBtwRanges: [],
-    kleineOndernemersregeling: false,
+    // KleineOndernemersRegelingModel (spec): an object, not a flag.
+    kleineOndernemersregeling: { isKleineOndernemersRegelingActief: false, maximaalBedragVolledigeVerrekening: 0, maximaalBedragKleineOndernemersRegeling: 0 },
     btwAangiftePeriodeSoort: "Kwartaal",
     rechtsvorm: "BV",
   };

@@ -17,6 +17,13 @@ describe("SnelStart reference data", () => {
     assert.deepEqual(await s.client.testConnection(), { administratieNaam: "Demo Webwinkel B.V.", ossEnabled: true });
   });
 
+  it("companyInfo: kleineOndernemersregeling is the KleineOndernemersRegelingModel object, and the client reads companyInfo with it", async () => {
+    const raw = (await s.client.rawGet("companyInfo")) as Record<string, unknown>;
+    assert.deepEqual(raw.kleineOndernemersregeling, { isKleineOndernemersRegelingActief: false, maximaalBedragVolledigeVerrekening: 0, maximaalBedragKleineOndernemersRegeling: 0 });
+    const parsed = (await s.client.companyInfo()) as Record<string, unknown>;
+    assert.deepEqual(parsed.kleineOndernemersregeling, raw.kleineOndernemersregeling);
+  });
+
   it("PUT companyInfo changes only factureerBuitenlandsBtw", async () => {
     const res = await rawApi(s, "PUT", "/companyInfo", { body: JSON.stringify({ factureerBuitenlandsBtw: false, administratieNaam: "Andere naam" }) });
     assert.equal(res.status, 200);
