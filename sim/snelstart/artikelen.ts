@@ -1,5 +1,5 @@
 /**
- * `/artikelen` (list with `Artikelcode`/`Omschrijving` filters, create, get) and the
+ * `/artikelen` (list with OData, create, get) and the
  * read-only `/artikelomzetgroepen` (reference §11).
  *
  * Codes: ALG-0100 id not empty; ART-0002 artikelcode missing; ART-0004 longer than
@@ -12,14 +12,30 @@ import type { SimRequest, SimResponse } from "../http";
 import { artikelBody, isGuid, naiveDateTime, parseBody, type ArtikelBody } from "./bodies";
 import { OMZETGROEPEN, omzetgroepById, refOut, simLedgerId, type SimOmzetgroep } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
-import { queryList, type PropMap } from "./odata";
+import { complexType, queryList, refType, type ODataResource } from "./odata";
 import type { SimState, StoredArtikel } from "./state";
 
 export const ARTIKELCODE_MAX = 25;
 
-const PROPS: PropMap<StoredArtikel> = {
-  Artikelcode: { type: "string", get: (a) => a.artikelcode },
-  Omschrijving: { type: "string", get: (a) => a.omschrijving },
+const EXTRA_VELD = complexType<{ naam?: string | null; waarde?: string | null }>("SnelStart.B2B.Api.V2.Models.ExtraVelden.ExtraVeldModel", {
+  Naam: { type: "string", get: (e) => e.naam ?? null },
+  Waarde: { type: "string", get: (e) => e.waarde ?? null },
+});
+
+const RESOURCE: ODataResource<StoredArtikel> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Artikelen.ArtikelModel",
+  filter: {
+    Id: { type: "guid", get: (a) => a.id },
+    ModifiedOn: { type: "datetime", get: (a) => a.modifiedOn },
+    Artikelcode: { type: "string", get: (a) => a.artikelcode },
+    Omschrijving: { type: "string", get: (a) => a.omschrijving },
+    Verkoopprijs: { type: "decimal", get: (a) => a.verkoopprijs },
+    IsNonActief: { type: "boolean", get: (a) => (a.extra.isNonActief as boolean | null | undefined) ?? false },
+    ArtikelOmzetgroep: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.Artikelen.ArtikelOmzetgroepIdentifierModel"), get: (a) => ({ id: a.omzetgroepId }) },
+    ExtraVelden: { type: "collection", of: EXTRA_VELD, get: (a) => (a.extra.extraVelden as unknown[] | null | undefined) ?? [] },
+  },
+  fields: Object.keys(artikelBody.shape),
+  render: (a) => renderArtikel(a),
 };
 
 const MODELLED = new Set(["id", "uri", "modifiedOn", "artikelcode", "omschrijving", "artikelOmzetgroep", "verkoopprijs", "isHoofdartikel", "subartikelen"]);
@@ -43,8 +59,7 @@ export function renderArtikel(a: StoredArtikel): Record<string, unknown> {
 }
 
 export function listArtikelen(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.artikelen.values()], PROPS, "SnelStart.B2B.Api.V2.Models.Artikelen.ArtikelModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderArtikel) } : page;
+  return queryList(req, [...state.artikelen.values()], RESOURCE);
 }
 
 export function getArtikel(state: SimState, req: SimRequest): SimResponse {

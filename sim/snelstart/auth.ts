@@ -20,21 +20,37 @@ function b64url(x: unknown): string {
   return Buffer.from(JSON.stringify(x)).toString("base64url");
 }
 
+/** An OAuth 2 error answer of the token endpoint: 400 `{"error", "error_description"}`. */
+function tokenError(error: string, description: string): SimResponse {
+  return { status: 400, body: { error, error_description: description } };
+}
+
 /**
- * `POST /b2b/token`, form body `grant_type=clientkey&clientkey=…`. Credentials are read from
- * the body only ("het is belangrijk dat de credentials in de body worden gezet"); the
- * `password` grant of the old .NET client is not modelled. Errors: 400 `{"error": …}`
- * (UNCERTAIN in the reference; the OAuth 2 shape).
+ * `POST /b2b/token`, form body `grant_type=clientkey&clientkey=…`, or the official .NET
+ * client's `grant_type=password&username=…&password=…` where base64(`username:password`) is
+ * the koppelsleutel (reference §2.1). Credentials are read from the body only ("het is
+ * belangrijk dat de credentials in de body worden gezet"). Errors: 400 with the OAuth 2 body
+ * `{"error", "error_description"}` (the reference has the shape as UNCERTAIN):
+ * `unsupported_grant_type`, `invalid_request` (the key or username/password missing),
+ * `invalid_grant` (not this administration's koppelsleutel).
  */
 export function issueToken(state: SimState, cfg: AuthConfig, req: SimRequest): SimResponse {
   const form = new URLSearchParams(req.body);
   const grant = form.get("grant_type");
-  if (grant !== "clientkey") {
-    return { status: 400, body: { error: "unsupported_grant_type", error_description: `grant_type '${grant ?? ""}' wordt niet ondersteund.` } };
+  let presented: string;
+  if (grant === "clientkey") {
+    const key = form.get("clientkey");
+    if (!key) return tokenError("invalid_request", "Parameter clientkey ontbreekt.");
+    presented = key;
+  } else if (grant === "password") {
+    const username = form.get("username");
+    const password = form.get("password");
+    if (!username || !password) return tokenError("invalid_request", "Parameters username en password zijn verplicht.");
+    presented = Buffer.from(`${username}:${password}`).toString("base64");
+  } else {
+    return tokenError("unsupported_grant_type", `grant_type '${grant ?? ""}' wordt niet ondersteund.`);
   }
-  if (form.get("clientkey") !== cfg.koppelsleutel) {
-    return { status: 400, body: { error: "invalid_grant", error_description: "De koppelsleutel is ongeldig." } };
-  }
+  if (presented !== cfg.koppelsleutel) return tokenError("invalid_grant", "De koppelsleutel is ongeldig.");
   const issuedAt = state.now();
   const exp = Math.floor(issuedAt / 1000) + cfg.tokenTtlSeconds;
   // JWT-shaped like the real token (OBSERVED: a JWT with a `scopes` claim); the signature is random.

@@ -9,7 +9,8 @@
  *   BOE-0023 no lines; per line BOE-0037 unknown ledger, BOE-0008 inactive, BOE-0075 a journal
  *   ledger, BOE-0061 a VAT ledger, BOE-0028 zero amount, BOE-0082 soort missing (we require it:
  *   the spec lets it be derived, stricter to demand it) or not allowed on the ledger, BOE-0080
- *   an EU B2B ledger for a klant without btwNummer; per btw row BOE-0082 when it is not a
+ *   an EU B2B ledger for a klant without btwNummer, BOE-0019/BOE-0026 an unknown/inactive
+ *   kostenplaats; per btw row BOE-0082 when it is not a
  *   Verkopen soort matching a line soort, BOE-0062 verlegd combined; then the OSS rules
  *   (see `ossErrors`); last BOE-0039 factuurbedrag ≠ Σ line bedrag + Σ btwBedrag, in cents.
  *
@@ -20,10 +21,10 @@
 import type { SimRequest, SimResponse } from "../http";
 import type { BtwSoort } from "../../src/snelstart/schemas";
 import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkoopboekingBody, type VerkoopboekingBody } from "./bodies";
-import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, landById, ledgerById, ossRate, refOut, type SimGrootboek } from "./data";
+import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, kostenplaatsById, landById, ledgerById, ossRate, refOut, type SimGrootboek } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents } from "./money";
-import { queryList, type PropMap } from "./odata";
+import { queryList, refType, type ODataResource } from "./odata";
 import type { SimState, StoredBoeking, StoredRelatie } from "./state";
 
 /** The first date OSS rules apply (EU e-commerce package). */
@@ -129,6 +130,11 @@ function lineErrors(b: VerkoopboekingBody, klant: StoredRelatie | undefined, err
       errors.push(apiError("BOE-0082", `${at}: ${r.btwSoort ?? "geen btw-soort"} op ${ledger.nummer} (toegestaan: ${ledger.btwSoort.join(", ") || "geen"})`));
     }
     if (EU_B2B_FUNCTIONS.has(ledger.grootboekfunctie) && klant && !klant.btwNummer) errors.push(apiError("BOE-0080", `${at}: ${ledger.nummer}`));
+    if (r.kostenplaats) {
+      const k = kostenplaatsById(r.kostenplaats.id);
+      if (!k) errors.push(apiError("BOE-0019", `${at}: ${r.kostenplaats.id}`));
+      else if (k.nonactief) errors.push(apiError("BOE-0026", `${at}: ${k.nummer}`));
+    }
     if (r.btwSoort) lines.push({ index, ledger, cents, btwSoort: r.btwSoort });
   });
   return lines;
@@ -277,13 +283,28 @@ export function deleteVerkoopboeking(state: SimState, req: SimRequest): SimRespo
   return { status: 200 };
 }
 
-const FACTUUR_PROPS: PropMap<StoredBoeking> = {
-  Factuurnummer: { type: "string", get: (b) => b.factuurnummer },
-};
+const FACTUUR_FIELDS = ["id", "uri", "modifiedOn", "factuurnummer", "verkoopBoeking", "relatie", "factuurDatum", "vervalDatum", "factuurBedrag", "openstaandSaldo", "verkoopOrders"];
+
+function facturen(state: SimState): ODataResource<StoredBoeking> {
+  return {
+    typeName: "SnelStart.B2B.Api.V2.Models.Verkoopfacturen.VerkoopfactuurModel",
+    filter: {
+      Id: { type: "guid", get: (b) => b.factuurId },
+      ModifiedOn: { type: "datetime", get: (b) => b.modifiedOn },
+      Factuurnummer: { type: "string", get: (b) => b.factuurnummer },
+      FactuurDatum: { type: "datetime", get: (b) => b.factuurdatum },
+      FactuurBedrag: { type: "decimal", get: (b) => b.factuurbedrag },
+      OpenstaandSaldo: { type: "decimal", get: (b) => b.factuurbedrag },
+      Relatie: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.Relaties.RelatieIdentifierModel"), get: (b) => ({ id: b.klantId }) },
+      VerkoopBoeking: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.VerkoopBoekingen.VerkoopboekingIdentifierModel"), get: (b) => ({ id: b.id }) },
+    },
+    fields: FACTUUR_FIELDS,
+    render: (b) => renderFactuur(state, b),
+  };
+}
 
 export function listVerkoopfacturen(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.verkoopboekingen.values()], FACTUUR_PROPS, "SnelStart.B2B.Api.V2.Models.Verkoopfacturen.VerkoopfactuurModel");
-  return Array.isArray(page) ? { status: 200, body: page.map((b) => renderFactuur(state, b)) } : page;
+  return queryList(req, [...state.verkoopboekingen.values()], facturen(state));
 }
 
 export function getVerkoopfactuur(state: SimState, req: SimRequest): SimResponse {

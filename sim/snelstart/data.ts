@@ -1,6 +1,6 @@
 /**
  * The simulated administration's reference data: chart of accounts, landen, Dutch VAT history,
- * OSS rates per EU country, article revenue groups and the seeded relaties.
+ * OSS rates per EU country, article revenue groups, journals, cost centres and the seeded relaties.
  *
  * Seeded entities have fixed ids derived from their natural key (ledger number, ISO country
  * code, group number), so tests and the demo flow can refer to them without a lookup:
@@ -35,6 +35,16 @@ export function simSeedRelatieId(relatiecode: number): string {
 }
 
 export const ADMINISTRATION_ID = fixedId("50000000", "1");
+
+/** The id of dagboek `nummer`. */
+export function simDagboekId(nummer: number): string {
+  return fixedId("60000000", String(nummer));
+}
+
+/** The id of kostenplaats `nummer`. */
+export function simKostenplaatsId(nummer: number): string {
+  return fixedId("70000000", String(nummer));
+}
 
 // ---- landen ----
 
@@ -143,12 +153,17 @@ export interface SimBtwTarief {
 const FROM_START = "1900-01-01T00:00:00";
 const OPEN_END = "2400-12-31T00:00:00";
 
+/**
+ * The table as a live administration returns it (reference §6.1, rows and order as measured
+ * by [S4]): `Overig` 0 % is a row of its own, and Hoog 19 % starts on 2001-01-01.
+ */
 export const BTW_TARIEVEN: readonly SimBtwTarief[] = [
   { btwSoort: "Geen", btwPercentage: 0, datumVanaf: FROM_START, datumTotEnMet: OPEN_END },
-  { btwSoort: "Hoog", btwPercentage: 19, datumVanaf: FROM_START, datumTotEnMet: "2012-09-30T00:00:00" },
-  { btwSoort: "Hoog", btwPercentage: 21, datumVanaf: "2012-10-01T00:00:00", datumTotEnMet: OPEN_END },
-  { btwSoort: "Laag", btwPercentage: 6, datumVanaf: "1986-10-01T00:00:00", datumTotEnMet: "2018-12-31T00:00:00" },
   { btwSoort: "Laag", btwPercentage: 9, datumVanaf: "2019-01-01T00:00:00", datumTotEnMet: OPEN_END },
+  { btwSoort: "Laag", btwPercentage: 6, datumVanaf: "1986-10-01T00:00:00", datumTotEnMet: "2018-12-31T00:00:00" },
+  { btwSoort: "Hoog", btwPercentage: 21, datumVanaf: "2012-10-01T00:00:00", datumTotEnMet: OPEN_END },
+  { btwSoort: "Hoog", btwPercentage: 19, datumVanaf: "2001-01-01T00:00:00", datumTotEnMet: "2012-09-30T00:00:00" },
+  { btwSoort: "Overig", btwPercentage: 0, datumVanaf: "1968-01-01T00:00:00", datumTotEnMet: OPEN_END },
 ];
 
 /** The Dutch percentage of a soort on a date (`yyyy-MM-dd`), or null when none applies. */
@@ -242,6 +257,46 @@ export const OMZETGROEPEN: readonly SimOmzetgroep[] = [
   { id: simOmzetgroepId(4), nummer: 4, omschrijving: "Verzendkosten", grootboek: 8200, btwSoort: "Hoog" },
 ];
 
+// ---- dagboeken (GET /dagboeken, reference §5) ----
+
+export interface SimDagboek {
+  id: string;
+  nummer: number;
+  omschrijving: string;
+  soort: "Geen" | "Kas" | "Bank" | "Verkoop" | "Inkoop" | "Memoriaal" | "Balans";
+  nonactief: boolean;
+}
+
+/** Six journals, as a typical administration has (a live one reported 6, reference [S4]). */
+export const DAGBOEKEN: readonly SimDagboek[] = (
+  [
+    [1000, "Kas", "Kas", false],
+    [1100, "Bank", "Bank", false],
+    [1300, "Debiteuren", "Verkoop", false],
+    [1600, "Crediteuren", "Inkoop", false],
+    [1900, "Memoriaal", "Memoriaal", false],
+    [1190, "Bank (oude rekening)", "Bank", true],
+  ] as const
+).map(([nummer, omschrijving, soort, nonactief]) => ({ id: simDagboekId(nummer), nummer, omschrijving, soort, nonactief }));
+
+// ---- kostenplaatsen (GET /kostenplaatsen; KostenplaatsModel {omschrijving, nonactief, nummer, id, uri}) ----
+
+export interface SimKostenplaats {
+  id: string;
+  nummer: number;
+  omschrijving: string;
+  nonactief: boolean;
+}
+
+export const KOSTENPLAATSEN: readonly SimKostenplaats[] = (
+  [
+    [1, "Webwinkel", false],
+    [2, "Winkel Alkmaar", false],
+    [3, "Marketing", false],
+    [9, "Beurzen (niet meer gebruiken)", true],
+  ] as const
+).map(([nummer, omschrijving, nonactief]) => ({ id: simKostenplaatsId(nummer), nummer, omschrijving, nonactief }));
+
 // ---- company ----
 
 export const ADMINISTRATIE_NAAM = "Demo Webwinkel B.V.";
@@ -251,6 +306,7 @@ export const ADMINISTRATIE_NAAM = "Demo Webwinkel B.V.";
 const LAND_BY_ID = new Map(LANDEN.map((l) => [l.id, l]));
 const LEDGER_BY_ID = new Map(GROOTBOEKEN.map((g) => [g.id, g]));
 const OMZETGROEP_BY_ID = new Map(OMZETGROEPEN.map((g) => [g.id, g]));
+const KOSTENPLAATS_BY_ID = new Map(KOSTENPLAATSEN.map((k) => [k.id, k]));
 
 export function landById(id: string | null | undefined): SimLand | undefined {
   return id ? LAND_BY_ID.get(id) : undefined;
@@ -260,6 +316,9 @@ export function ledgerById(id: string | null | undefined): SimGrootboek | undefi
 }
 export function omzetgroepById(id: string | null | undefined): SimOmzetgroep | undefined {
   return id ? OMZETGROEP_BY_ID.get(id) : undefined;
+}
+export function kostenplaatsById(id: string | null | undefined): SimKostenplaats | undefined {
+  return id ? KOSTENPLAATS_BY_ID.get(id.toLowerCase()) : undefined;
 }
 
 /** A reference as the API renders it: `{id, uri}` with the relative resource path. */

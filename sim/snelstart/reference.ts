@@ -1,13 +1,32 @@
 /**
  * Settings and reference resources: `companyInfo` (GET, PUT of factureerBuitenlandsBtw only),
- * `landen` (ignores `$filter`, like the real one), `grootboeken` (OData), `btwtarieven`,
- * `vatrates`, `vatratedefinitions` (reference §4.3, §5, §6).
+ * `landen` and `dagboeken` (both ignore `$filter`, like the real ones), `kostenplaatsen`
+ * (ignores query options too: our choice), `grootboeken` (OData), `btwtarieven`, `vatrates`,
+ * `vatratedefinitions` (reference §4.3, §5, §6).
  */
 import type { SimRequest, SimResponse } from "../http";
-import { companyInfoBody, parseBody } from "./bodies";
-import { ADMINISTRATIE_NAAM, ADMINISTRATION_ID, BTW_TARIEVEN, FOREIGN_VAT_LEDGER, GROOTBOEKEN, LANDEN, VAT_RATES, landById, ledgerById, refOut, simLedgerId, type SimGrootboek } from "./data";
-import { notFound } from "./messages";
-import { queryList, type PropMap } from "./odata";
+import { companyInfoBody, isGuid, parseBody } from "./bodies";
+import {
+  ADMINISTRATIE_NAAM,
+  ADMINISTRATION_ID,
+  BTW_TARIEVEN,
+  DAGBOEKEN,
+  FOREIGN_VAT_LEDGER,
+  GROOTBOEKEN,
+  KOSTENPLAATSEN,
+  LANDEN,
+  VAT_RATES,
+  kostenplaatsById,
+  landById,
+  ledgerById,
+  refOut,
+  simLedgerId,
+  type SimDagboek,
+  type SimGrootboek,
+  type SimKostenplaats,
+} from "./data";
+import { apiError, badRequest, notFound } from "./messages";
+import { queryList, type ODataResource } from "./odata";
 import type { SimState } from "./state";
 
 export function renderCompanyInfo(state: SimState): Record<string, unknown> {
@@ -26,7 +45,8 @@ export function renderCompanyInfo(state: SimState): Record<string, unknown> {
     factureerBuitenlandsBtw: state.ossEnabled,
     buitenlandseBtwGrootboek: refOut("grootboeken", simLedgerId(FOREIGN_VAT_LEDGER)),
     factureerBuitenlandsBtwRanges: [],
-    kleineOndernemersregeling: false,
+    // KleineOndernemersRegelingModel (spec): an object, not a flag.
+    kleineOndernemersregeling: { isKleineOndernemersRegelingActief: false, maximaalBedragVolledigeVerrekening: 0, maximaalBedragKleineOndernemersRegeling: 0 },
     btwAangiftePeriodeSoort: "Kwartaal",
     rechtsvorm: "BV",
   };
@@ -58,27 +78,62 @@ export function getLand(_state: SimState, req: SimRequest): SimResponse {
   return l ? { status: 200, body: renderLand(l) } : notFound("land", req.params.id);
 }
 
-const LEDGER_PROPS: PropMap<SimGrootboek> = {
-  Nummer: { type: "number", get: (g) => g.nummer },
-  Omschrijving: { type: "string", get: (g) => g.omschrijving },
-  Grootboekfunctie: { type: "string", get: (g) => g.grootboekfunctie },
-  RekeningCode: { type: "string", get: (g) => g.rekeningCode },
-  VatRateCode: { type: "string", get: (g) => g.vatRateCode },
-  Nonactief: { type: "boolean", get: (g) => g.nonactief },
-};
+const LEDGER_MODIFIED_ON = "2024-01-01T00:00:00";
 
 function renderGrootboek(g: SimGrootboek): Record<string, unknown> {
-  return { ...g, uri: `/grootboeken/${g.id}`, modifiedOn: "2024-01-01T00:00:00", rgsCode: [] };
+  return { ...g, uri: `/grootboeken/${g.id}`, modifiedOn: LEDGER_MODIFIED_ON, rgsCode: [] };
 }
 
+const LEDGERS: ODataResource<SimGrootboek> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Grootboeken.GrootboekModel",
+  filter: {
+    Id: { type: "guid", get: (g) => g.id },
+    ModifiedOn: { type: "datetime", get: () => LEDGER_MODIFIED_ON },
+    Nummer: { type: "number", get: (g) => g.nummer },
+    Omschrijving: { type: "string", get: (g) => g.omschrijving },
+    Grootboekfunctie: { type: "string", get: (g) => g.grootboekfunctie },
+    RekeningCode: { type: "string", get: (g) => g.rekeningCode },
+    VatRateCode: { type: "string", get: (g) => g.vatRateCode },
+    Nonactief: { type: "boolean", get: (g) => g.nonactief },
+    KostenplaatsVerplicht: { type: "boolean", get: (g) => g.kostenplaatsVerplicht },
+    BtwSoort: { type: "collection", of: "string", get: (g) => g.btwSoort },
+  },
+  fields: ["id", "uri", "modifiedOn", "omschrijving", "kostenplaatsVerplicht", "rekeningCode", "nonactief", "nummer", "grootboekfunctie", "grootboekRubriek", "rgsCode", "btwSoort", "vatRateCode"],
+  render: renderGrootboek,
+};
+
 export function listGrootboeken(_state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, GROOTBOEKEN, LEDGER_PROPS, "SnelStart.B2B.Api.V2.Models.Grootboeken.GrootboekModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderGrootboek) } : page;
+  return queryList(req, GROOTBOEKEN, LEDGERS);
 }
 
 export function getGrootboek(_state: SimState, req: SimRequest): SimResponse {
   const g = ledgerById(req.params.id);
   return g ? { status: 200, body: renderGrootboek(g) } : notFound("grootboek", req.params.id);
+}
+
+function renderDagboek(d: SimDagboek): Record<string, unknown> {
+  return { ...d, uri: `/dagboeken/${d.id}` };
+}
+
+/** Every journal; `$filter` (and any other query option) is ignored (OBSERVED, reference §3.4). */
+export function listDagboeken(): SimResponse {
+  return { status: 200, body: DAGBOEKEN.map(renderDagboek) };
+}
+
+function renderKostenplaats(k: SimKostenplaats): Record<string, unknown> {
+  return { ...k, uri: `/kostenplaatsen/${k.id}` };
+}
+
+/** Every cost centre, inactive ones included; query options are ignored (not known to be OData). */
+export function listKostenplaatsen(): SimResponse {
+  return { status: 200, body: KOSTENPLAATSEN.map(renderKostenplaats) };
+}
+
+export function getKostenplaats(_state: SimState, req: SimRequest): SimResponse {
+  const id = req.params.id;
+  if (!isGuid(id)) return badRequest([apiError("ALG-0103", id)]);
+  const k = kostenplaatsById(id);
+  return k ? { status: 200, body: renderKostenplaats(k) } : notFound("kostenplaats", id);
 }
 
 export function listBtwTarieven(): SimResponse {

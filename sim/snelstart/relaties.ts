@@ -1,20 +1,49 @@
 /**
- * `/relaties`: list with OData (`Email`, `Relatiecode`), get one (active only), create with the
+ * `/relaties`: list with OData, get one (active only), create (POST) and replace (PUT) with the
  * REL rules of reference §4.1, and `/relaties/{id}/verkoopboekingen`.
  */
 import type { SimRequest, SimResponse } from "../http";
 import { isGuid, naiveDateTime, parseBody, relatieBody, type RelatieBody } from "./bodies";
 import { landById, refOut } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
-import { queryList, type PropMap } from "./odata";
+import { complexType, queryList, refType, type ODataResource } from "./odata";
 import type { SimState, StoredAdres, StoredRelatie } from "./state";
 import { checkVatNumber, vatNumberCountry } from "./vat-number";
 import { renderBoeking } from "./boekingen";
 
-const PROPS: PropMap<StoredRelatie> = {
-  Email: { type: "string", get: (r) => r.email },
-  Relatiecode: { type: "number", get: (r) => r.relatiecode },
-  Naam: { type: "string", get: (r) => r.naam },
+const ADRES = complexType<StoredAdres>("SnelStart.B2B.Api.V2.Models.Relaties.AdresModel", {
+  Contactpersoon: { type: "string", get: (a) => a.contactpersoon },
+  Straat: { type: "string", get: (a) => a.straat },
+  Postcode: { type: "string", get: (a) => a.postcode },
+  Plaats: { type: "string", get: (a) => a.plaats },
+  Land: { type: "complex", of: refType("SnelStart.B2B.Api.V2.Models.Landen.LandIdentifierModel"), get: (a) => (a.landId ? { id: a.landId } : null) },
+});
+
+const EXTRA_VELD = complexType<{ naam: string; waarde: string }>("SnelStart.B2B.Api.V2.Models.ExtraVelden.ExtraVeldModel", {
+  Naam: { type: "string", get: (e) => e.naam },
+  Waarde: { type: "string", get: (e) => e.waarde },
+});
+
+/** What `$filter` can use on relaties (our choice: the portal's examples plus a few plain fields). */
+const RESOURCE: ODataResource<StoredRelatie> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Relaties.RelatieModel",
+  filter: {
+    Id: { type: "guid", get: (r) => r.id },
+    ModifiedOn: { type: "datetime", get: (r) => r.modifiedOn },
+    Relatiecode: { type: "number", get: (r) => r.relatiecode },
+    Naam: { type: "string", get: (r) => r.naam },
+    Email: { type: "string", get: (r) => r.email },
+    BtwNummer: { type: "string", get: (r) => r.btwNummer },
+    KvkNummer: { type: "string", get: (r) => (r.extra.kvkNummer as string | null | undefined) ?? null },
+    IncassoSoort: { type: "string", get: (r) => (r.extra.incassoSoort as string | null | undefined) ?? null },
+    Nonactief: { type: "boolean", get: (r) => r.nonactief },
+    Relatiesoort: { type: "collection", of: "string", get: (r) => r.relatiesoort },
+    VestigingsAdres: { type: "complex", of: ADRES, get: (r) => r.vestigingsAdres },
+    ExtraVeldenKlant: { type: "collection", of: EXTRA_VELD, get: (r) => r.extraVeldenKlant },
+  },
+  // RelatieModel = the write model's fields plus `fax` (reference §4.1).
+  fields: [...Object.keys(relatieBody.shape), "fax"],
+  render: (r) => renderRelatie(r),
 };
 
 /** Fields the stored relatie models itself; everything else of the body is kept in `extra`. */
@@ -39,15 +68,14 @@ export function renderRelatie(r: StoredRelatie): Record<string, unknown> {
     btwNummer: r.btwNummer,
     krediettermijn: r.krediettermijn,
     nonactief: r.nonactief,
-    extraVeldenKlant: [],
+    extraVeldenKlant: r.extraVeldenKlant.map((e) => ({ ...e })),
     inkoopBoekingenUri: `/relaties/${r.id}/inkoopboekingen`,
     verkoopBoekingenUri: `/relaties/${r.id}/verkoopboekingen`,
   };
 }
 
 export function listRelaties(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.relaties.values()], PROPS, "SnelStart.B2B.Api.V2.Models.Relaties.RelatieModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderRelatie) } : page;
+  return queryList(req, [...state.relaties.values()], RESOURCE);
 }
 
 /** The active relatie of `:id`, or the 400/404 to answer. */
@@ -76,9 +104,9 @@ function filled(s: string | null | undefined): s is string {
 }
 
 /**
- * REL-0060: if any address field is filled, straat, postcode, plaats and land must be; the
- * length limits (straat ≤ 50, postcode ≤ 25, plaats ≤ 50, contactpersoon ≤ 50) have codes the
- * reference does not list for the vestigingsadres, so they are reported as REL-0060 too.
+ * REL-0060: if any address field is filled, straat, postcode, plaats and land must be;
+ * REL-0020..0023 the length limits (straat ≤ 50, postcode ≤ 25, plaats ≤ 50, contactpersoon
+ * ≤ 50); REL-0056 an unknown land.
  */
 function adresErrors(a: RelatieBody["vestigingsAdres"]): ApiError[] {
   if (!a) return [];
@@ -87,11 +115,25 @@ function adresErrors(a: RelatieBody["vestigingsAdres"]): ApiError[] {
   const missing: string[] = (["straat", "postcode", "plaats"] as const).filter((f) => !filled(a[f]));
   if (!a.land?.id) missing.push("land");
   if (missing.length) return [apiError("REL-0060", `ontbreekt: ${missing.join(", ")}`)];
-  const limits = { contactpersoon: 50, straat: 50, postcode: 25, plaats: 50 } as const;
-  const tooLong = (Object.keys(limits) as Array<keyof typeof limits>).filter((f) => (a[f]?.length ?? 0) > limits[f]);
-  if (tooLong.length) return [apiError("REL-0060", `te lang: ${tooLong.join(", ")}`)];
+  const limits = [
+    ["straat", 50, "REL-0020"],
+    ["postcode", 25, "REL-0021"],
+    ["plaats", 50, "REL-0022"],
+    ["contactpersoon", 50, "REL-0023"],
+  ] as const;
+  const tooLong = limits.filter(([f, max]) => (a[f]?.length ?? 0) > max).map(([f, max, code]) => apiError(code, `${f}: ${a[f]?.length} tekens, maximaal ${max}`));
+  if (tooLong.length) return tooLong;
   if (!landById(a.land?.id)) return [apiError("REL-0056", a.land?.id)];
   return [];
+}
+
+/** REL-0085 longer than 250; REL-0084 a `;`-separated list with an invalid address; REL-0061 one invalid address. */
+function emailErrors(email: string | null | undefined): ApiError[] {
+  if (!filled(email)) return [];
+  if (email.length > 250) return [apiError("REL-0085", `${email.length} tekens`)];
+  const parts = email.split(";").map((e) => e.trim());
+  if (parts.every((e) => EMAIL.test(e))) return [];
+  return [apiError(parts.length > 1 ? "REL-0084" : "REL-0061", email)];
 }
 
 function btwNummerErrors(b: RelatieBody): ApiError[] {
@@ -104,20 +146,29 @@ function btwNummerErrors(b: RelatieBody): ApiError[] {
   return code ? [apiError(code, nr)] : [];
 }
 
-function relatieErrors(state: SimState, b: RelatieBody): ApiError[] {
+/**
+ * The REL rules of a POST (`existing` undefined) or a PUT of `existing`. Only on POST:
+ * REL-0063 id not empty. Only on PUT: REL-0047 a body id other than the URL's, REL-0064 a
+ * changed relatiesoort. REL-0008 ignores the relatie being updated.
+ */
+function relatieErrors(state: SimState, b: RelatieBody, existing?: StoredRelatie): ApiError[] {
   const errors: ApiError[] = [];
-  if (filled(b.id)) errors.push(apiError("REL-0063"));
+  if (!existing && filled(b.id)) errors.push(apiError("REL-0063"));
+  if (existing && filled(b.id) && b.id.toLowerCase() !== existing.id.toLowerCase()) errors.push(apiError("REL-0047", `${b.id} / ${existing.id}`));
   const soort = b.relatiesoort ?? [];
   if (soort.length === 0 || soort.includes("Geen")) errors.push(apiError("REL-0001"));
+  else if (existing && [...new Set(soort)].sort().join() !== [...new Set(existing.relatiesoort)].sort().join()) {
+    errors.push(apiError("REL-0064", `${existing.relatiesoort.join(", ")} -> ${soort.join(", ")}`));
+  }
   if (soort.includes("Eigen")) errors.push(apiError("REL-0048"));
   if (soort.includes("Klant") && soort.includes("Leverancier")) errors.push(apiError("REL-0065"));
-  if (b.relatiecode != null && [...state.relaties.values()].some((r) => r.relatiecode === b.relatiecode)) errors.push(apiError("REL-0008", String(b.relatiecode)));
+  if (b.relatiecode != null && [...state.relaties.values()].some((r) => r !== existing && r.relatiecode === b.relatiecode)) errors.push(apiError("REL-0008", String(b.relatiecode)));
   if (!filled(b.naam) || b.naam.length > 50) errors.push(apiError("REL-0007"));
   if ((b.telefoon?.length ?? 0) > 25) errors.push(apiError("REL-0013"));
   if ((b.mobieleTelefoon?.length ?? 0) > 25) errors.push(apiError("REL-0012"));
   if (filled(b.kvkNummer) && !/^\d{8}(\d{4})?$/.test(b.kvkNummer)) errors.push(apiError("REL-0006", b.kvkNummer));
   errors.push(...adresErrors(b.vestigingsAdres));
-  if (filled(b.email) && (b.email.length > 250 || !b.email.split(";").every((e) => EMAIL.test(e.trim())))) errors.push(apiError("REL-0061", b.email));
+  errors.push(...emailErrors(b.email));
   errors.push(...btwNummerErrors(b));
   return errors;
 }
@@ -128,16 +179,11 @@ export function storedAdres(a: RelatieBody["vestigingsAdres"]): StoredAdres | nu
   return { contactpersoon: a.contactpersoon ?? null, straat: a.straat ?? null, postcode: a.postcode ?? null, plaats: a.plaats ?? null, landId: a.land?.id ?? null };
 }
 
-export function createRelatie(state: SimState, req: SimRequest): SimResponse {
-  const parsed = parseBody(req, relatieBody);
-  if (!parsed.ok) return parsed.response;
-  const b = parsed.value;
-  const errors = relatieErrors(state, b);
-  if (errors.length) return badRequest(errors);
-  const extra = Object.fromEntries(Object.entries(b).filter(([k]) => !MODELLED.has(k)));
-  const r: StoredRelatie = {
-    id: state.newId(),
-    relatiecode: b.relatiecode ?? state.nextRelatiecode(),
+/** The stored relatie a write body describes (id and relatiecode from `keep` on a PUT). */
+function fromBody(state: SimState, b: RelatieBody, keep?: StoredRelatie): StoredRelatie {
+  return {
+    id: keep?.id ?? state.newId(),
+    relatiecode: b.relatiecode ?? keep?.relatiecode ?? state.nextRelatiecode(),
     relatiesoort: b.relatiesoort ?? [],
     naam: b.naam ?? "",
     email: filled(b.email) ? b.email : null,
@@ -146,8 +192,37 @@ export function createRelatie(state: SimState, req: SimRequest): SimResponse {
     krediettermijn: b.krediettermijn ?? null,
     nonactief: b.nonactief ?? false,
     modifiedOn: naiveDateTime(state.now()),
-    extra,
+    // Read-only: kept as it is (written through /relaties/{id}/customFields).
+    extraVeldenKlant: keep?.extraVeldenKlant ?? [],
+    extra: Object.fromEntries(Object.entries(b).filter(([k]) => !MODELLED.has(k))),
   };
+}
+
+export function createRelatie(state: SimState, req: SimRequest): SimResponse {
+  const parsed = parseBody(req, relatieBody);
+  if (!parsed.ok) return parsed.response;
+  const errors = relatieErrors(state, parsed.value);
+  if (errors.length) return badRequest(errors);
+  const r = fromBody(state, parsed.value);
   state.relaties.set(r.id, r);
   return { status: 201, body: renderRelatie(r) };
+}
+
+/**
+ * `PUT /relaties/{id}`: replaces the whole record (fields left out become empty, reference
+ * §3.3), with the POST rules plus REL-0047/REL-0064. 404 for an unknown id, ALG-0103 for one
+ * that is not a GUID. A non-active relatie can be updated too (e.g. made active again).
+ */
+export function updateRelatie(state: SimState, req: SimRequest): SimResponse {
+  const id = req.params.id;
+  if (!isGuid(id)) return badRequest([apiError("ALG-0103", id)]);
+  const existing = state.relaties.get(id.toLowerCase());
+  if (!existing) return notFound("relatie", id);
+  const parsed = parseBody(req, relatieBody);
+  if (!parsed.ok) return parsed.response;
+  const errors = relatieErrors(state, parsed.value, existing);
+  if (errors.length) return badRequest(errors);
+  const r = fromBody(state, parsed.value, existing);
+  state.relaties.set(r.id, r);
+  return { status: 200, body: renderRelatie(r) };
 }

@@ -18,12 +18,26 @@ import { createVerkoopboeking, deleteVerkoopboeking, getVerkoopboeking, getVerko
 import { controlRouter } from "./control";
 import { AdminLimits, TIERS } from "./limits";
 import { gatewayError, webApiError } from "./messages";
-import { getCompanyInfo, getGrootboek, getLand, getVatRates, listBtwTarieven, listGrootboeken, listLanden, listVatRateDefinitions, listVatRates, putCompanyInfo } from "./reference";
-import { createRelatie, getRelatie, listRelaties, relatieVerkoopboekingen } from "./relaties";
+import {
+  getCompanyInfo,
+  getGrootboek,
+  getKostenplaats,
+  getLand,
+  getVatRates,
+  listBtwTarieven,
+  listDagboeken,
+  listGrootboeken,
+  listKostenplaatsen,
+  listLanden,
+  listVatRateDefinitions,
+  listVatRates,
+  putCompanyInfo,
+} from "./reference";
+import { createRelatie, getRelatie, listRelaties, relatieVerkoopboekingen, updateRelatie } from "./relaties";
 import { SimState } from "./state";
 import { createOrder, getOrder, listOrders } from "./verkooporders";
 
-export { simLandId, simLedgerId, simOmzetgroepId, simSeedRelatieId, FOREIGN_VAT_LEDGER } from "./data";
+export { simDagboekId, simKostenplaatsId, simLandId, simLedgerId, simOmzetgroepId, simSeedRelatieId, FOREIGN_VAT_LEDGER } from "./data";
 export { SEED_LEVERANCIER_CODE, SimState } from "./state";
 export { checkVatNumber } from "./vat-number";
 export type { RateLimitMode } from "../http";
@@ -69,6 +83,9 @@ function apiRouter(state: SimState, auth: AuthConfig): Router {
   on("GET", "/v2/landen/:id", getLand);
   on("GET", "/v2/grootboeken", listGrootboeken);
   on("GET", "/v2/grootboeken/:id", getGrootboek);
+  on("GET", "/v2/dagboeken", listDagboeken);
+  on("GET", "/v2/kostenplaatsen", listKostenplaatsen);
+  on("GET", "/v2/kostenplaatsen/:id", getKostenplaats);
   on("GET", "/v2/btwtarieven", listBtwTarieven);
   on("GET", "/v2/vatrates", listVatRates);
   on("GET", "/v2/vatrates/:countryCode", getVatRates);
@@ -76,6 +93,7 @@ function apiRouter(state: SimState, auth: AuthConfig): Router {
   on("GET", "/v2/relaties", listRelaties);
   on("POST", "/v2/relaties", createRelatie);
   on("GET", "/v2/relaties/:id", getRelatie);
+  on("PUT", "/v2/relaties/:id", updateRelatie);
   on("GET", "/v2/relaties/:id/verkoopboekingen", relatieVerkoopboekingen);
   on("POST", "/v2/verkoopboekingen", createVerkoopboeking);
   on("GET", "/v2/verkoopboekingen/:id", getVerkoopboeking);

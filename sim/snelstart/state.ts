@@ -27,6 +27,8 @@ export interface StoredRelatie {
   krediettermijn: number | null;
   nonactief: boolean;
   modifiedOn: string;
+  /** Read-only in the API (written through `/relaties/{id}/customFields`, not modelled); tests set it in-process. */
+  extraVeldenKlant: Array<{ naam: string; waarde: string }>;
   /** The other write-model fields, as sent. */
   extra: Record<string, unknown>;
 }
@@ -169,7 +171,7 @@ export class SimState {
   }
 
   private seed(): void {
-    const base = { email: null, btwNummer: null, vestigingsAdres: null, krediettermijn: null, nonactief: false, modifiedOn: "2024-01-01T00:00:00", extra: {} };
+    const base = { email: null, btwNummer: null, vestigingsAdres: null, krediettermijn: null, nonactief: false, modifiedOn: "2024-01-01T00:00:00", extraVeldenKlant: [], extra: {} };
     // The own company (relatiesoort Eigen) and a supplier: neither may be booked on as a klant.
     this.relaties.set(simSeedRelatieId(1), { ...base, id: simSeedRelatieId(1), relatiecode: 1, relatiesoort: ["Eigen"], naam: "Demo Webwinkel B.V." });
     this.relaties.set(simSeedRelatieId(2), { ...base, id: simSeedRelatieId(2), relatiecode: 2, relatiesoort: ["Leverancier"], naam: "Groothandel Jansen B.V." });

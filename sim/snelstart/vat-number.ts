@@ -3,7 +3,8 @@
  * The real API checks numbers properly and refuses a well-formed fake one (REL-0088,
  * OBSERVED in the reference §4.1); we cannot call VIES, so the rule here is:
  *
- * 1. Letters and digits only (REL-0059), 2..50 characters (REL-0057/REL-0058).
+ * 1. Letters and digits only (REL-0059), at least 2 (REL-0058) and at most 50 (REL-0057)
+ *    characters.
  * 2. The first two letters are the country: an EU member state's VAT prefix (Greece is `EL`).
  *    Anything else is REL-0088.
  * 3. The rest has the country's format; checked exactly for
@@ -39,8 +40,8 @@ export const VAT_PREFIX_COUNTRY: Readonly<Record<string, string>> = {
 
 /** `null` when the number passes; else the REL code to answer with. */
 export function checkVatNumber(btwNummer: string): ErrorCode | null {
-  if (btwNummer.length < 2) return "REL-0057";
-  if (btwNummer.length > 50) return "REL-0058";
+  if (btwNummer.length < 2) return "REL-0058";
+  if (btwNummer.length > 50) return "REL-0057";
   if (!/^[0-9A-Za-z]+$/.test(btwNummer)) return "REL-0059";
   const upper = btwNummer.toUpperCase();
   const prefix = upper.slice(0, 2);

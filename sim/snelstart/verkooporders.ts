@@ -4,8 +4,8 @@
  *
  * Codes: ALG-0100 id not empty; VOR-0005 nummer not empty (SnelStart assigns it); VOR-0002
  * relatie missing, unknown or not a Klant; REF-0016 datum missing or invalid, a regel without
- * artikel (UNCERTAIN whether free lines exist; refused, the stricter choice); ALG-0102 unknown
- * artikel; VOR-0011 orderreferentie > 50; VOR-0010 unknown land in an address.
+ * artikel (UNCERTAIN whether free lines exist; refused, the stricter choice); ART-0001 unknown
+ * artikel ("Artikel bestaat niet."; which code the real service gives here is unknown); VOR-0011 orderreferentie > 50; VOR-0010 unknown land in an address.
  * `procesStatus` Factuur/Contantbon ("niet beschikbaar") fail the body schema: REF-0016.
  * Filtering is not modelled (whether `Orderreferentie` can be filtered is UNCERTAIN): any
  * `$filter` is ALG-0104.
@@ -15,11 +15,17 @@ import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkooporderBody, typ
 import { landById, nlRate, omzetgroepById, refOut } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents, toEuros } from "./money";
-import { queryList, type PropMap } from "./odata";
+import { queryList, type ODataResource } from "./odata";
 import type { SimState, StoredOrder, StoredOrderRegel } from "./state";
 import { renderAdres, storedAdres } from "./relaties";
 
-const NO_PROPS: PropMap<StoredOrder> = {};
+/** No property filters (whether `Orderreferentie` can be filtered is UNCERTAIN): any `$filter` is ALG-0104. */
+const RESOURCE: ODataResource<StoredOrder> = {
+  typeName: "SnelStart.B2B.Api.V2.Models.Verkooporders.VerkoopOrderModel",
+  filter: {},
+  fields: Object.keys(verkooporderBody.shape),
+  render: (o) => renderOrder(o),
+};
 
 const MODELLED = new Set(["id", "uri", "modifiedOn", "nummer", "relatie", "datum", "procesStatus", "verkoopOrderStatus", "verkooporderBtwIngaveModel", "orderreferentie", "omschrijving", "regels", "totaalExclusiefBtw", "totaalInclusiefBtw", "afleveradres", "factuuradres", "verkoopfactuur"]);
 
@@ -55,8 +61,7 @@ export function renderOrder(o: StoredOrder): Record<string, unknown> {
 }
 
 export function listOrders(state: SimState, req: SimRequest): SimResponse {
-  const page = queryList(req, [...state.verkooporders.values()], NO_PROPS, "SnelStart.B2B.Api.V2.Models.Verkooporders.VerkoopOrderModel");
-  return Array.isArray(page) ? { status: 200, body: page.map(renderOrder) } : page;
+  return queryList(req, [...state.verkooporders.values()], RESOURCE);
 }
 
 export function getOrder(state: SimState, req: SimRequest): SimResponse {
@@ -79,7 +84,7 @@ function orderErrors(state: SimState, b: VerkooporderBody): ApiError[] {
   }
   (b.regels ?? []).forEach((r, i) => {
     if (!r.artikel?.id) errors.push(apiError("REF-0016", `regels.${i}.artikel ontbreekt`));
-    else if (!state.artikelen.has(r.artikel.id)) errors.push(apiError("ALG-0102", `regels.${i}.artikel ${r.artikel.id}`));
+    else if (!state.artikelen.has(r.artikel.id)) errors.push(apiError("ART-0001", `regels.${i}.artikel ${r.artikel.id}`));
   });
   return errors;
 }

@@ -73,6 +73,7 @@ function compileNl(table: readonly BtwTarief[]): CompiledNlRate[] {
  * The Dutch VAT code of a rate (basis points) on a date (`yyyy-MM-dd`): 0 -> Geen, a rate of
  * the table valid on that date -> its soort, a rate listed in `overigBp` -> Overig;
  * undefined when none applies (VAT_UNMAPPED_RATE). The table wins over `overigRates`.
+ * 0 % is decided before the table: SnelStart's table also has an `Overig` 0 % row.
  */
 export function nlSoort(rateBp: number, date: string, table: readonly BtwTarief[] | undefined, overigBp: readonly number[]): BtwSoort | undefined {
   if (rateBp === 0) return "Geen";

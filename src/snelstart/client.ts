@@ -94,6 +94,24 @@ interface TokenEntry {
 const tokenCache = new Map<string, TokenEntry>();
 const RENEW_BEFORE_MS = 60_000;
 
+/**
+ * SNELSTART_AUTH for a token request the token endpoint refused (4xx), naming its reason: the
+ * OAuth 2 body `{"error": "invalid_grant", "error_description": "…"}`, a bare `{"error": "…"}`
+ * text, or whatever else it answered. `details.oauthError` / `details.reason` hold them.
+ */
+function tokenRefused(err: KoppelingError): KoppelingError {
+  const status = err.details.status as number;
+  const items = (err.details.errors as Array<{ message: string }> | undefined) ?? [];
+  const reason = items.map((i) => i.message).join("; ") || `HTTP ${status}`;
+  const oauthError = /^([a-z_]+)(:|$)/.exec(items[0]?.message ?? "")?.[1];
+  return new KoppelingError(
+    "SNELSTART_AUTH",
+    `SnelStart refused the koppelsleutel (token endpoint, HTTP ${status}): ${reason}`,
+    { ...err.details, reason, ...(oauthError ? { oauthError } : {}) },
+    { cause: err },
+  );
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -353,7 +371,7 @@ export class SnelStartClient {
       });
     } catch (err) {
       if (isKoppelingError(err) && typeof err.details.status === "number" && err.details.status >= 400 && err.details.status < 500 && err.details.status !== 429) {
-        throw new KoppelingError("SNELSTART_AUTH", `SnelStart refused the koppelsleutel: ${err.message}`, err.details, { cause: err });
+        throw tokenRefused(err);
       }
       throw err;
     }

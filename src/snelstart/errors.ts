@@ -2,7 +2,7 @@
  * SnelStart error bodies -> KoppelingError (reference snelstart-api.md §3.5). Three shapes,
  * parsed defensively:
  *   1. business rules: `[{"errorCode":"BOE-0021","message":"…","details":null}]`, where an item
- *      may instead carry `modelState`;
+ *      may instead carry `modelState`, and `details` may be a string (kept as `details`);
  *   2. ASP.NET model validation: `{"modelState": {"field": ["msg", …]}, "message": …}`;
  *   3. Web API / gateway: `{"Message": "…"}` or `{"message": "…"}` (also the token endpoint's
  *      `{"error", "error_description"}`), or plain text.
@@ -17,6 +17,8 @@ export interface SnelStartErrorItem {
   message: string;
   /** The model field, for modelState entries. */
   field?: string;
+  /** The item's `details` when it is a non-empty string (what, where). */
+  details?: string;
 }
 
 const CODE = /\b[A-Z]{3}-\d{4}\b/;
@@ -29,9 +31,13 @@ function str(x: unknown): string | null {
   return typeof x === "string" && x.trim() !== "" ? x : null;
 }
 
-function item(errorCode: unknown, message: string, field?: string): SnelStartErrorItem {
+function item(errorCode: unknown, message: string, field?: string, details?: unknown): SnelStartErrorItem {
   const code = str(errorCode) ?? CODE.exec(message)?.[0] ?? null;
-  return field === undefined ? { errorCode: code, message } : { errorCode: code, message, field };
+  const out: SnelStartErrorItem = { errorCode: code, message };
+  if (field !== undefined) out.field = field;
+  const extra = str(details);
+  if (extra !== null && extra !== message) out.details = extra;
+  return out;
 }
 
 function modelStateItems(ms: unknown): SnelStartErrorItem[] {
@@ -44,7 +50,7 @@ function objectItems(o: Record<string, unknown>): SnelStartErrorItem[] {
   const oauth = str(o.error) && str(o.error_description) ? `${String(o.error)}: ${String(o.error_description)}` : str(o.error);
   const message = str(o.message) ?? str(o.Message) ?? oauth;
   const fromModelState = modelStateItems(o.modelState ?? o.ModelState);
-  if (message !== null || str(o.errorCode) !== null) out.push(item(o.errorCode, message ?? String(o.errorCode)));
+  if (message !== null || str(o.errorCode) !== null) out.push(item(o.errorCode, message ?? String(o.errorCode), undefined, o.details));
   out.push(...fromModelState);
   return out;
 }
@@ -77,7 +83,9 @@ export function snelStartError(status: number, body: unknown, request: string, e
   const first = errors.find((e) => e.errorCode !== null);
   const code = first?.errorCode ? codeFor(first.errorCode) : statusCode(status);
   const text = errors.length
-    ? errors.map((e) => (e.field ? `${e.field}: ` : "") + (e.errorCode && !e.message.includes(e.errorCode) ? `${e.errorCode} ${e.message}` : e.message)).join("; ")
+    ? errors
+        .map((e) => (e.field ? `${e.field}: ` : "") + (e.errorCode && !e.message.includes(e.errorCode) ? `${e.errorCode} ${e.message}` : e.message) + (e.details ? ` (${e.details})` : ""))
+        .join("; ")
     : `HTTP ${status}`;
   return new KoppelingError(code, `SnelStart ${request} failed (${status}): ${text}`, { status, errors, ...extra });
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { control, createConsumer, rawApi, rejectsWith, setup, sleep, type Setup } from "./helpers";
+import { listen, send, type Listening } from "../../sim/http";
+import { SnelStartClient } from "../../src/snelstart/client";
+import { control, createConsumer, openThrottle, rawApi, rejectsWith, setup, sleep, type Setup } from "./helpers";
 
 describe("SnelStart auth: token exchange and renewal", () => {
   let s: Setup;
@@ -28,11 +30,38 @@ describe("SnelStart auth: token exchange and renewal", () => {
     assert.equal(s.sim.state.tokensIssued, 0);
   });
 
-  it("a wrong koppelsleutel is SNELSTART_AUTH (token endpoint: 400 invalid_grant)", async () => {
+  it("a wrong koppelsleutel: the token endpoint answers 400 {error: invalid_grant, error_description}", async () => {
+    s = await setup();
+    const res = await fetch(s.sim.tokenUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=clientkey&clientkey=not-the-key" });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: "invalid_grant", error_description: "De koppelsleutel is ongeldig." });
+    const missing = await fetch(s.sim.tokenUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=clientkey" });
+    assert.equal(missing.status, 400);
+    assert.equal(((await missing.json()) as { error: string }).error, "invalid_request");
+    assert.equal(s.sim.state.tokensIssued, 0);
+  });
+
+  it("a wrong koppelsleutel is SNELSTART_AUTH naming the reason, and no API call is made", async () => {
     s = await setup();
     const err = await rejectsWith(s.makeClient({ koppelsleutel: "not-the-key" }).companyInfo(), "SNELSTART_AUTH");
-    assert.match(err.message, /invalid_grant/);
+    assert.equal(err.message, "SnelStart refused the koppelsleutel (token endpoint, HTTP 400): invalid_grant: De koppelsleutel is ongeldig.");
     assert.equal(err.details.status, 400);
+    assert.equal(err.details.oauthError, "invalid_grant");
+    assert.equal(err.details.reason, "invalid_grant: De koppelsleutel is ongeldig.");
+    assert.equal(s.sim.state.requests.get("GET", "/v2/companyInfo"), 0);
+  });
+
+  it("the official client's password grant: base64(username:password) is the koppelsleutel", async () => {
+    const koppelsleutel = Buffer.from(`user-${process.pid}:secret`).toString("base64");
+    s = await setup({ koppelsleutel });
+    const token = (body: string) => fetch(s.sim.tokenUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body });
+    const ok = await token(new URLSearchParams({ grant_type: "password", username: `user-${process.pid}`, password: "secret" }).toString());
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { token_type: string }).token_type, "bearer");
+    const wrong = await token(new URLSearchParams({ grant_type: "password", username: `user-${process.pid}`, password: "other" }).toString());
+    assert.equal(wrong.status, 400);
+    assert.equal(((await wrong.json()) as { error: string }).error, "invalid_grant");
+    assert.equal(s.sim.state.tokensIssued, 1);
   });
 
   it("renews a token that has expired by the clock, before using it, without an error or a 401", async () => {
@@ -124,5 +153,21 @@ describe("SnelStart auth: token exchange and renewal", () => {
     const res = await fetch(`${s.sim.apiBase}/companyInfo`, { headers: { "Ocp-Apim-Subscription-Key": "demo-subscription" } });
     assert.equal(res.status, 401);
     assert.match(((await res.json()) as { message: string }).message, /Access token is missing or invalid/);
+  });
+});
+
+describe("SnelStart auth: a token endpoint that answers a bare {error} text", () => {
+  let server: Listening;
+  before(async () => {
+    // The wording [S4]'s fake uses for a refused key: no error_description, the reason in `error`.
+    server = await listen((_req, res) => send(res, { status: 400, body: { error: "GrantType clientkey was found. Parameter clientkey does not contain a valid value" } }));
+  });
+  after(async () => server.close());
+
+  it("is SNELSTART_AUTH with that text as the reason", async () => {
+    const c = new SnelStartClient({ subscriptionKey: "k", koppelsleutel: `bare-error-${process.pid}`, apiUrl: `${server.url}/v2`, tokenUrl: `${server.url}/b2b/token`, throttle: openThrottle() });
+    const err = await rejectsWith(c.companyInfo(), "SNELSTART_AUTH");
+    assert.match(err.message, /HTTP 400\): GrantType clientkey was found\. Parameter clientkey does not contain a valid value$/);
+    assert.equal(err.details.oauthError, undefined);
   });
 });

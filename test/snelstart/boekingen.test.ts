@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Relatie, VerkoopBoekingCreate } from "../../src/snelstart/schemas";
-import { simSeedRelatieId } from "../../sim/snelstart/server";
+import { simKostenplaatsId, simSeedRelatieId } from "../../sim/snelstart/server";
 import { control, createConsumer, createDeBusiness, DE, errorCodes, L, nlBooking, ossBooking, rawApi, rejectsWith, setup, type Setup } from "./helpers";
 
 describe("SnelStart verkoopboekingen: validation like the real service", () => {
@@ -121,6 +121,18 @@ describe("SnelStart verkoopboekingen: validation like the real service", () => {
     const b = nlBooking(nr(), nl.id);
     b.boekingsregels[0].grootboek = { id: "0f0f0f0f-0000-4000-8000-000000000000" };
     await refused(b, "BOE-0037");
+  });
+
+  it("BOE-0019 / BOE-0026: a line with an unknown or inactive kostenplaats; an active one is stored", async () => {
+    const withKp = (id: string) => {
+      const b = nlBooking(nr(), nl.id);
+      (b.boekingsregels[0] as { kostenplaats?: { id: string } }).kostenplaats = { id };
+      return b;
+    };
+    await refused(withKp("0f0f0f0f-0000-4000-8000-000000000000"), "BOE-0019");
+    await refused(withKp(simKostenplaatsId(9)), "BOE-0026");
+    const ok = await s.client.createVerkoopboeking(withKp(simKostenplaatsId(1)));
+    assert.equal((ok.boekingsregels[0] as { kostenplaats?: { id: string } }).kostenplaats?.id, simKostenplaatsId(1));
   });
 
   it("BOE-0060: the klant is a supplier, or unknown", async () => {

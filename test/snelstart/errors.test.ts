@@ -20,6 +20,13 @@ describe("SnelStart error bodies -> KoppelingError (unit)", () => {
     assert.match(err.message, /POST \/verkoopboekingen failed \(400\): BOE-0021 Het factuurnummer bestaat al; BOE-0039 De boeking is niet in balans/);
   });
 
+  it("shape 1 with a string in details: kept apart from the message and shown after it", () => {
+    const body = [{ errorCode: "BOE-0082", message: "Een btw-soort ontbreekt, of komt niet overeen met de btwsoort van de grootboekrekening.", details: "regel 3: Laag op 8000" }];
+    const err = snelStartError(400, body, "POST /verkoopboekingen");
+    assert.deepEqual(err.details.errors, [{ errorCode: "BOE-0082", message: body[0].message, details: "regel 3: Laag op 8000" }]);
+    assert.match(err.message, /BOE-0082 Een btw-soort ontbreekt, .* \(regel 3: Laag op 8000\)$/);
+  });
+
   it("shape 2: {modelState: {field: [msg]}} at the top level", () => {
     const err = snelStartError(400, { message: "The request is invalid.", modelState: { "model.factuurnummer": ["Het veld is verplicht.", "Te lang."] } }, "POST /verkoopboekingen");
     assert.equal(err.code, "SNELSTART_VALIDATION");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { simLedgerId } from "../../sim/snelstart/server";
+import { simDagboekId, simKostenplaatsId, simLedgerId } from "../../sim/snelstart/server";
 import { rawApi, rejectsWith, setup, type Setup } from "./helpers";
 
 describe("SnelStart reference data", () => {
@@ -15,6 +15,13 @@ describe("SnelStart reference data", () => {
     assert.equal(c.artikelcodeSoort, "Alfanumeriek");
     assert.equal(c.artikelcodeMaxLengte, 25);
     assert.deepEqual(await s.client.testConnection(), { administratieNaam: "Demo Webwinkel B.V.", ossEnabled: true });
+  });
+
+  it("companyInfo: kleineOndernemersregeling is the KleineOndernemersRegelingModel object, and the client reads companyInfo with it", async () => {
+    const raw = (await s.client.rawGet("companyInfo")) as Record<string, unknown>;
+    assert.deepEqual(raw.kleineOndernemersregeling, { isKleineOndernemersRegelingActief: false, maximaalBedragVolledigeVerrekening: 0, maximaalBedragKleineOndernemersRegeling: 0 });
+    const parsed = (await s.client.companyInfo()) as Record<string, unknown>;
+    assert.deepEqual(parsed.kleineOndernemersregeling, raw.kleineOndernemersregeling);
   });
 
   it("PUT companyInfo changes only factureerBuitenlandsBtw", async () => {
@@ -71,13 +78,37 @@ describe("SnelStart reference data", () => {
     assert.equal(range.length, 5);
   });
 
-  it("btwtarieven: the Dutch history with the open-end sentinels", async () => {
+  it("btwtarieven: the Dutch history as measured live, with an Overig 0 % row and the open-end sentinels", async () => {
     const rows = await s.client.btwtarieven();
-    const find = (soort: string, pct: number) => rows.find((r) => r.btwSoort === soort && r.btwPercentage === pct);
-    assert.deepEqual([find("Hoog", 21)?.datumVanaf, find("Hoog", 21)?.datumTotEnMet], ["2012-10-01T00:00:00", "2400-12-31T00:00:00"]);
-    assert.deepEqual([find("Hoog", 19)?.datumVanaf, find("Hoog", 19)?.datumTotEnMet], ["1900-01-01T00:00:00", "2012-09-30T00:00:00"]);
-    assert.deepEqual([find("Laag", 9)?.datumVanaf, find("Laag", 6)?.datumTotEnMet], ["2019-01-01T00:00:00", "2018-12-31T00:00:00"]);
-    assert.equal(find("Geen", 0)?.datumVanaf, "1900-01-01T00:00:00");
+    const period = (soort: string, pct: number) => rows.filter((r) => r.btwSoort === soort && r.btwPercentage === pct).map((r) => [r.datumVanaf, r.datumTotEnMet]);
+    assert.deepEqual(period("Geen", 0), [["1900-01-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.deepEqual(period("Overig", 0), [["1968-01-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.deepEqual(period("Hoog", 19), [["2001-01-01T00:00:00", "2012-09-30T00:00:00"]]);
+    assert.deepEqual(period("Hoog", 21), [["2012-10-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.deepEqual(period("Laag", 6), [["1986-10-01T00:00:00", "2018-12-31T00:00:00"]]);
+    assert.deepEqual(period("Laag", 9), [["2019-01-01T00:00:00", "2400-12-31T00:00:00"]]);
+    assert.equal(rows.length, 6);
+  });
+
+  it("dagboeken: the journals with omschrijving, soort, nonactief, nummer, id and uri", async () => {
+    const rows = (await s.client.rawGet("dagboeken")) as Array<Record<string, unknown>>;
+    assert.equal(rows.length, 6);
+    const verkoop = rows.find((d) => d.soort === "Verkoop");
+    assert.deepEqual(verkoop, { id: simDagboekId(1300), uri: `/dagboeken/${simDagboekId(1300)}`, nummer: 1300, omschrijving: "Debiteuren", soort: "Verkoop", nonactief: false });
+    const soorten = new Set(["Geen", "Kas", "Bank", "Verkoop", "Inkoop", "Memoriaal", "Balans"]);
+    assert.ok(rows.every((d) => soorten.has(d.soort as string) && typeof d.nonactief === "boolean"));
+    assert.ok(rows.some((d) => d.nonactief === true), "an inactive journal is listed too");
+  });
+
+  it("kostenplaatsen: list (inactive ones too) and by id; an unknown id is 404, a malformed one ALG-0103", async () => {
+    const rows = (await s.client.rawGet("kostenplaatsen")) as Array<Record<string, unknown>>;
+    assert.deepEqual(rows.map((k) => k.nummer), [1, 2, 3, 9]);
+    assert.deepEqual(Object.keys(rows[0]).sort(), ["id", "nonactief", "nummer", "omschrijving", "uri"]);
+    assert.equal(rows.find((k) => k.nummer === 9)?.nonactief, true);
+    const one = (await s.client.rawGet(`kostenplaatsen/${simKostenplaatsId(2)}`)) as Record<string, unknown>;
+    assert.deepEqual(one, { id: simKostenplaatsId(2), uri: `/kostenplaatsen/${simKostenplaatsId(2)}`, nummer: 2, omschrijving: "Winkel Alkmaar", nonactief: false });
+    await rejectsWith(s.client.rawGet("kostenplaatsen/0f0f0f0f-0000-4000-8000-000000000000"), "SNELSTART_NOT_FOUND");
+    await rejectsWith(s.client.rawGet("kostenplaatsen/2"), "SNELSTART_ALG_0103");
   });
 
   it("vatrates: per EU country by ISO-3 code, with history", async () => {

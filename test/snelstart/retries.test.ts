@@ -50,7 +50,7 @@ describe("SnelStart client retries and unknown outcomes", () => {
   it("retries a GET after a connection reset", async () => {
     await fault({ kind: "reset", method: "GET", path: "/v2/btwtarieven" });
     const rows = await s.client.btwtarieven();
-    assert.equal(rows.length, 5);
+    assert.equal(rows.length, 6);
     assert.equal(s.sim.state.requests.get("GET", "/v2/btwtarieven"), 2);
   });
 

@@ -1,15 +1,16 @@
 /**
  * Cross-check of two independent implementations of the totals model of docs/design.md:
  * the CCV simulator's generator (sim/ccv) builds orders and credit invoices with it, the
- * domain (src/koppeling) maps them, with the OSS rates the SnelStart simulator serves. Every
- * booking must balance to the cent and reproduce CCV's totals without any rounding difference.
+ * domain (src/koppeling) maps them, with the Dutch rate table and the OSS rates the SnelStart
+ * simulator serves. Every booking must balance to the cent and reproduce CCV's totals without
+ * any rounding difference.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import "./helpers/fc-seed";
 import { euIso3, isEu, mapCreditInvoice, mapOrder, type Booking, type CreditInvoiceInput, type Mapping, type MappingContext, type OrderInput } from "../../src/koppeling";
 import { generateInvoices, generateOrders, type SimInvoice, type SimOrder } from "../../sim/ccv/generate";
-import { VAT_RATES } from "../../sim/snelstart/data";
+import { BTW_TARIEVEN, VAT_RATES } from "../../sim/snelstart/data";
 import { checkBookingAgainstModel } from "./helpers/check-booking";
 import { LEDGERS, fullMapping } from "./helpers/ccv";
 import { modelGroups } from "./helpers/orders-arb";
@@ -17,9 +18,10 @@ import { modelGroups } from "./helpers/orders-arb";
 const ORDERS_PER_SEED = 250;
 const SEEDS = 16;
 
-/** OSS rates as the SnelStart simulator's /vatrates gives them: the third party to this check. */
+/** The Dutch table and OSS rates as the SnelStart simulator's /btwtarieven and /vatrates give them: the third party to this check. */
 const CONTEXT: MappingContext = {
   ossEnabled: true,
+  nlRates: BTW_TARIEVEN.map((t) => ({ ...t })),
   ossRates: Object.fromEntries(
     (["DE", "BE", "FR", "AT"] as const).map((iso2) => [iso2, [...(VAT_RATES.get(euIso3(iso2) as string) ?? [])]]),
   ),
