@@ -13,7 +13,7 @@ export interface CcvMeta {
   configId: string;
   /** A stable name of the shop: the host of its URL. */
   shopId: string;
-  /** The CCV document: an order id, or for `credit-invoice` the CCV invoice id. */
+  /** The CCV document: an order id, or for `credit-invoice` the CCV invoice id; 0 for a listed document whose id could not be read (it only fails). */
   orderId: number;
   ordernumber: number | null;
   /** `order`: book the order; `cancellation`: credit the booked order; `credit-invoice`: a CCV credit invoice. */
