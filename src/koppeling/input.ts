@@ -207,13 +207,15 @@ export function rowValueMissing(label: string, row: { index: number; id: number;
 
 function sourceRows(rows: readonly CcvOrderRow[], sign: number, label: string): SourceRow[] {
   return rows.map((r, i) => {
-    const row = { index: i + 1, id: r.id, name: r.product_name };
     const where = `row ${i + 1} (${r.product_name || `id ${r.id}`}): `;
-    if (r.total_price === null) throw rowValueMissing(label, row, "total_price", "the row's amount is booked from it");
-    if (r.tax === null) throw rowValueMissing(label, row, "tax", "its VAT rate decides the ledger and the VAT");
-    if (r.count === null && r.discount !== 0) throw rowValueMissing(label, row, "count", "its discount per unit is counted with it");
+    const missing = (field: string, why: string) => rowValueMissing(label, { index: i + 1, id: r.id, name: r.product_name }, field, why);
+    if (r.total_price === null) throw missing("total_price", "the row's amount is booked from it");
+    if (r.tax === null) throw missing("tax", "its VAT rate decides the ledger and the VAT");
+    if (r.count === null && r.discount !== 0) throw missing("count", "its discount per unit is counted with it");
     return {
-      ...row,
+      index: i + 1,
+      id: r.id,
+      name: r.product_name,
       productNumber: r.product_number.trim(),
       count: r.count,
       price: r.price === null ? null : sign * r.price,
