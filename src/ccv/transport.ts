@@ -9,7 +9,9 @@
  * - Retries: 429 on any method (CCV sends no Retry-After, §2.4: wait a whole window); 5xx,
  *   timeouts and network errors only on GET/DELETE, with exponential backoff (a POST may have
  *   been processed; repeating it could create a second webhook).
- * - Every body is checked with its zod schema; a mismatch is CCV_INVALID_RESPONSE naming the field.
+ * - Every body is checked with the schema the caller gives; a mismatch is CCV_INVALID_RESPONSE
+ *   naming the field. Documents come through as unchecked JSON (`z.unknown()`) and are checked
+ *   one by one by the client (./check: CCV_INVALID_DOCUMENT), so that one bad document fails alone.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
