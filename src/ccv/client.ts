@@ -8,6 +8,7 @@
  * uses (§3.2; the timezone CCV applies is UNCERTAIN, so callers should overlap windows).
  */
 import { z } from "zod";
+import { secureUrl } from "../secure-url";
 import { KoppelingError } from "../errors";
 import { type Checked, checkDocument, invalidDocument, unwrap } from "./check";
 import {
@@ -108,16 +109,14 @@ function checkId(id: number, what: string): number {
   return id;
 }
 
-/** The origin of a shop URL; a trailing `/api/rest/v1/` is tolerated, any other path is refused. */
+/**
+ * The origin of a shop URL; a trailing `/api/rest/v1/` is tolerated, any other path is refused,
+ * and so is plain http:// to another machine (the key would travel in clear text).
+ */
 function shopOrigin(shopUrl: string): string {
-  let u: URL;
-  try {
-    u = new URL(shopUrl.trim());
-  } catch {
-    throw new KoppelingError("CCV_CONFIG", `The shop URL "${shopUrl}" is not a URL; use the shop's address, e.g. https://myshop.ccvshop.nl`, { shopUrl });
-  }
+  const u = secureUrl(shopUrl, "CCV_CONFIG", "shop URL");
   const path = u.pathname.replace(/\/+$/, "");
-  if ((u.protocol !== "https:" && u.protocol !== "http:") || (path !== "" && path !== API_PATH.slice(0, -1)) || u.search || u.username) {
+  if ((path !== "" && path !== API_PATH.slice(0, -1)) || u.search) {
     throw new KoppelingError("CCV_CONFIG", `The shop URL "${shopUrl}" must be just the shop's address, e.g. https://myshop.ccvshop.nl`, { shopUrl });
   }
   return u.origin;

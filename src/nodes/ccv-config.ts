@@ -5,7 +5,7 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { CcvClient } from "../ccv/client";
 import { KoppelingError } from "../errors";
-import { adminPost, answer, body, resolveCredentials, resolveSetting } from "./admin";
+import { type TargetSpec, adminRoute } from "./admin";
 import { LedgerStore, ledgerContextKey } from "./ledger-store";
 
 export interface CcvConfigDef extends NodeDef {
@@ -62,25 +62,34 @@ export default function (RED: NodeAPI): void {
     credentials: { publicKey: { type: "text" }, secret: { type: "password" } },
   });
 
-  const clientFor = (posted: Record<string, unknown>) => {
-    const creds = resolveCredentials(RED, posted.id, posted, ["publicKey", "secret"] as const);
-    return makeCcvClient(resolveSetting(RED, posted.id, posted, "shopUrl"), creds);
+  const spec: TargetSpec<"shopUrl", "publicKey" | "secret"> = {
+    type: "ccv-config",
+    code: "CCV_CONFIG",
+    urls: ["shopUrl"],
+    secrets: { publicKey: "API public key", secret: "API secret" },
   };
+  const common = { spec, writePermission: "ccv-config.write" } as const;
 
-  adminPost(RED, "/ccv-snelstart/ccv/test", "ccv-config.write", (req, res) =>
-    answer(res, async () => {
-      const result = await clientFor(body(req)).testConnection();
+  adminRoute(RED, {
+    ...common,
+    path: "/ccv-snelstart/ccv/test",
+    permission: "ccv-config.write",
+    work: async (t) => {
+      const result = await makeCcvClient(t.urls.shopUrl, t.secrets).testConnection();
       return { webshopName: result.webshopName };
-    }),
-  );
+    },
+  });
 
-  adminPost(RED, "/ccv-snelstart/ccv/statuses", "ccv-config.read", (req, res) =>
-    answer(res, async () => {
-      const client = clientFor(body(req));
+  adminRoute(RED, {
+    ...common,
+    path: "/ccv-snelstart/ccv/statuses",
+    permission: "ccv-config.read",
+    work: async (t) => {
+      const client = makeCcvClient(t.urls.shopUrl, t.secrets);
       const shops = await client.webshops();
       if (shops.length === 0) throw new KoppelingError("CCV_NOT_FOUND", "The API key sees no webshop");
       const settings = await client.webshopSettings(shops[0].id);
       return { statuses: settings.order_status.map((s) => ({ status: s.status, name: s.status_name })) };
-    }),
-  );
+    },
+  });
 }

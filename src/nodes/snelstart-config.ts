@@ -9,7 +9,7 @@ import { KoppelingError } from "../errors";
 import { SnelStartClient } from "../snelstart/client";
 import { throttleFor } from "../snelstart/throttle";
 import type { BtwTarief, CompanyInfo, Grootboek, Land, VatRates } from "../snelstart/schemas";
-import { adminPost, answer, body, resolveCredentials, resolveSetting } from "./admin";
+import { type AdminRoute, type Target, type TargetSpec, adminRoute } from "./admin";
 
 export interface SnelStartConfigDef extends NodeDef {
   apiUrl: string;
@@ -59,16 +59,24 @@ export function makeSnelStartClient(settings: { apiUrl?: string; tokenUrl?: stri
   });
 }
 
-/** A client for the values a dialog posted (`id` of the config node, settings, credentials or `__PWRD__`). */
-export function postedSnelStartClient(RED: NodeAPI, posted: Record<string, unknown>): SnelStartClient {
-  return makeSnelStartClient(
-    {
-      apiUrl: resolveSetting(RED, posted.id, posted, "apiUrl"),
-      tokenUrl: resolveSetting(RED, posted.id, posted, "tokenUrl"),
-      tier: resolveSetting(RED, posted.id, posted, "tier"),
-    },
-    resolveCredentials(RED, posted.id, posted, ["subscriptionKey", "koppelsleutel"] as const),
-  );
+type SnelStartTarget = Target<"apiUrl" | "tokenUrl", "subscriptionKey" | "koppelsleutel">;
+
+/** What the admin routes on an administration share: its settings, secrets and the write permission. */
+export const SNELSTART_TARGET: Pick<AdminRoute<"apiUrl" | "tokenUrl", "subscriptionKey" | "koppelsleutel">, "spec" | "writePermission"> = {
+  spec: {
+    type: "snelstart-config",
+    code: "SNELSTART_CONFIG",
+    urls: ["apiUrl", "tokenUrl"],
+    defaults: { apiUrl: DEFAULT_API_URL, tokenUrl: DEFAULT_TOKEN_URL },
+    secrets: { subscriptionKey: "subscription key", koppelsleutel: "koppelsleutel" },
+    settings: ["tier"],
+  } satisfies TargetSpec<"apiUrl" | "tokenUrl", "subscriptionKey" | "koppelsleutel">,
+  writePermission: "snelstart-config.write",
+};
+
+/** A client for an admin route's target (see admin.ts for which secrets it may use). */
+export function targetSnelStartClient(t: SnelStartTarget): SnelStartClient {
+  return makeSnelStartClient({ ...t.urls, tier: t.settings.tier }, t.secrets);
 }
 
 /** A value fetched on demand, kept for `ttlMs`; concurrent callers share one fetch; a failure is not kept. */
@@ -117,18 +125,22 @@ export default function (RED: NodeAPI): void {
     credentials: { subscriptionKey: { type: "password" }, koppelsleutel: { type: "password" } },
   });
 
-  const clientFor = (posted: Record<string, unknown>) => postedSnelStartClient(RED, posted);
-
-  adminPost(RED, "/ccv-snelstart/snelstart/test", "snelstart-config.write", (req, res) =>
-    answer(res, async () => {
-      const r = await clientFor(body(req)).testConnection();
+  adminRoute(RED, {
+    ...SNELSTART_TARGET,
+    path: "/ccv-snelstart/snelstart/test",
+    permission: "snelstart-config.write",
+    work: async (t) => {
+      const r = await targetSnelStartClient(t).testConnection();
       return { administratieNaam: r.administratieNaam, ossEnabled: r.ossEnabled };
-    }),
-  );
+    },
+  });
 
-  adminPost(RED, "/ccv-snelstart/snelstart/lookups", "snelstart-config.read", (req, res) =>
-    answer(res, async () => {
-      const c = clientFor(body(req));
+  adminRoute(RED, {
+    ...SNELSTART_TARGET,
+    path: "/ccv-snelstart/snelstart/lookups",
+    permission: "snelstart-config.read",
+    work: async (t) => {
+      const c = targetSnelStartClient(t);
       const [company, grootboeken, groepen] = await Promise.all([c.companyInfo(), c.grootboeken(), c.artikelomzetgroepen()]);
       return {
         administratieNaam: company.administratieNaam ?? "",
@@ -139,6 +151,6 @@ export default function (RED: NodeAPI): void {
           .map((g) => ({ id: g.id, nummer: g.nummer, omschrijving: g.omschrijving, functie: g.grootboekfunctie ?? "", btwSoort: g.btwSoort, vatRateCode: g.vatRateCode ?? null })),
         artikelomzetgroepen: groepen.map((g) => ({ id: g.id, nummer: g.nummer ?? null, omschrijving: g.omschrijving, btwSoort: g.verkoopNederlandBtwSoort ?? null })),
       };
-    }),
-  );
+    },
+  });
 }

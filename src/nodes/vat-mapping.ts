@@ -8,8 +8,8 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
 import { type LedgerRef, type Mapping, type MappingContext, type MappingInput, EU_COUNTRIES, parseMapping, validateMapping } from "../koppeling";
 import type { Grootboek } from "../snelstart/schemas";
-import { adminPost, answer, body } from "./admin";
-import { type SnelStartConfigNode, postedSnelStartClient } from "./snelstart-config";
+import { adminRoute } from "./admin";
+import { SNELSTART_TARGET, type SnelStartConfigNode, targetSnelStartClient } from "./snelstart-config";
 
 /** The form's fields: ledger ids, choices, article codes and article revenue groups. */
 export interface VatMappingFields {
@@ -171,15 +171,17 @@ export default function (RED: NodeAPI): void {
   RED.nodes.registerType("vat-mapping", VatMapping);
 
   /** The problems of the mapping in the form, against the live chart of accounts of the administration posted along. */
-  adminPost(RED, "/ccv-snelstart/mapping/validate", "vat-mapping.read", (req, res) =>
-    answer(res, async () => {
-      const posted = body(req);
-      const admin = (posted.snelstart && typeof posted.snelstart === "object" ? posted.snelstart : {}) as Record<string, unknown>;
-      const client = postedSnelStartClient(RED, admin);
+  adminRoute(RED, {
+    ...SNELSTART_TARGET,
+    path: "/ccv-snelstart/mapping/validate",
+    permission: "vat-mapping.read",
+    targetOf: (posted) => (posted.snelstart && typeof posted.snelstart === "object" ? (posted.snelstart as Record<string, unknown>) : {}),
+    work: async (t, posted) => {
+      const client = targetSnelStartClient(t);
       const [company, grootboeken] = await Promise.all([client.companyInfo(), client.grootboeken()]);
       const fields = (posted.mapping && typeof posted.mapping === "object" ? posted.mapping : {}) as VatMappingFields;
       const mapping = parseMapping(mappingInputOf(fields, grootboeken, company.buitenlandseBtwGrootboek?.id));
       return { problems: validateMapping(mapping, { ossEnabled: company.factureerBuitenlandsBtw }) };
-    }),
-  );
+    },
+  });
 }

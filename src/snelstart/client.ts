@@ -19,6 +19,7 @@
 import axios, { type AxiosError } from "axios";
 import { z } from "zod";
 import { describeIssues, isKoppelingError, KoppelingError } from "../errors";
+import { secureUrl } from "../secure-url";
 import { snelStartError } from "./errors";
 import { odataEq, queryString } from "./odata";
 import * as S from "./schemas";
@@ -153,8 +154,9 @@ export class SnelStartClient {
   constructor(o: SnelStartClientOptions) {
     this.subscriptionKey = o.subscriptionKey;
     this.koppelsleutel = o.koppelsleutel;
-    this.apiUrl = (o.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
-    this.tokenUrl = o.tokenUrl ?? DEFAULT_TOKEN_URL;
+    // A key only ever travels over HTTPS (or to this machine): checked before any request.
+    this.apiUrl = secureUrl(o.apiUrl || DEFAULT_API_URL, "SNELSTART_CONFIG", "API URL").href.replace(/\/+$/, "");
+    this.tokenUrl = secureUrl(o.tokenUrl || DEFAULT_TOKEN_URL, "SNELSTART_CONFIG", "token URL").href;
     this.timeoutMs = o.timeoutMs ?? 30_000;
     this.throttle = o.throttle ?? throttleFor(o.koppelsleutel);
     this.maxRetries = o.maxRetries ?? 4;

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { listen, readBody } from "../../sim/http";
 import {
   CCV_PUBLIC,
   CCV_SECRET,
@@ -35,6 +36,16 @@ interface RuntimeNodes {
   getCredentialDefinition(type: string): Record<string, { type: string }> | undefined;
 }
 const runtime = () => (helper as unknown as { _redNodes: RuntimeNodes; _RED: { version(): string } });
+
+/** A server on 127.0.0.1 that answers 401 to everything and keeps what it was sent (headers and bodies). */
+async function captureServer(): Promise<{ url: string; requests: Array<{ method: string; url: string; headers: unknown; body: string }>; close(): Promise<void> }> {
+  const requests: Array<{ method: string; url: string; headers: unknown; body: string }> = [];
+  const server = await listen(async (req, res) => {
+    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: await readBody(req) });
+    res.writeHead(401, { "Content-Type": "application/json" }).end("{}");
+  });
+  return { url: server.url, requests, close: () => server.close() };
+}
 
 type Answer = { ok: boolean; code?: string; message?: string } & Record<string, unknown>;
 async function post(url: string, body: unknown): Promise<Answer> {
@@ -86,13 +97,33 @@ describe("nodes: admin routes and credentials", function () {
       assert.deepEqual([noUrl.ok, noUrl.code], [false, "CCV_CONFIG"]);
     });
 
-    it("resolves ${ENV} in posted values, as the runtime does for credentials", async () => {
+    it("never expands ${ENV} in a posted field: a clear CCV_CONFIG / SNELSTART_CONFIG, nothing sent", async () => {
       process.env.KOPPELING_TEST_CCV_SECRET = CCV_SECRET;
+      const capture = await captureServer();
       try {
-        const r = await post("/ccv-snelstart/ccv/test", { shopUrl: sims!.ccv.url, publicKey: CCV_PUBLIC, secret: "${KOPPELING_TEST_CCV_SECRET}" });
-        assert.equal(r.ok, true);
+        const ccv = await post("/ccv-snelstart/ccv/test", { shopUrl: sims!.ccv.url, publicKey: CCV_PUBLIC, secret: "${KOPPELING_TEST_CCV_SECRET}" });
+        assert.deepEqual([ccv.ok, ccv.code], [false, "CCV_CONFIG"]);
+        assert.match(String(ccv.message), /resolved when the node is deployed/);
+        const url = await post("/ccv-snelstart/ccv/statuses", { shopUrl: "${KOPPELING_TEST_CCV_SECRET}", publicKey: CCV_PUBLIC, secret: CCV_SECRET });
+        assert.deepEqual([url.ok, url.code], [false, "CCV_CONFIG"]);
+        const ss = await post("/ccv-snelstart/snelstart/lookups", snelstartForm(sims!, { apiUrl: capture.url, tokenUrl: `${capture.url}/token`, koppelsleutel: "${KOPPELING_TEST_CCV_SECRET}" }));
+        assert.deepEqual([ss.ok, ss.code], [false, "SNELSTART_CONFIG"]);
+        assert.equal(capture.requests.length, 0, "nothing was sent");
+        assert.equal(sims!.ccv.state.requests.toJSON()["GET /api/rest/v1/webshops/"] ?? 0, 0);
+        assert.ok(!JSON.stringify([ccv, url, ss]).includes(CCV_SECRET), "the value is not echoed");
       } finally {
         delete process.env.KOPPELING_TEST_CCV_SECRET;
+        await capture.close();
+      }
+    });
+
+    it("plain http:// to another machine is refused before any request", async () => {
+      const ccv = await post("/ccv-snelstart/ccv/test", { shopUrl: "http://shop.example.nl", publicKey: CCV_PUBLIC, secret: CCV_SECRET });
+      assert.deepEqual([ccv.ok, ccv.code], [false, "CCV_CONFIG"]);
+      assert.match(String(ccv.message), /https:\/\//);
+      for (const field of ["apiUrl", "tokenUrl"]) {
+        const ss = await post("/ccv-snelstart/snelstart/test", snelstartForm(sims!, { [field]: "http://b2bapi.example.nl/v2" }));
+        assert.deepEqual([ss.ok, ss.code], [false, "SNELSTART_CONFIG"], field);
       }
     });
 
@@ -187,6 +218,50 @@ describe("nodes: admin routes and credentials", function () {
         [["euConsumers", "error"]],
         "OSS chosen while the administration does not invoice foreign VAT",
       );
+    });
+
+    it("a stored secret is never sent to another address: stored, empty or ${ENV} secrets are refused, typed ones go alone", async () => {
+      process.env.KOPPELING_TEST_SECRET = "env-value-that-must-not-leave";
+      const capture = await captureServer();
+      try {
+        const other = { shopUrl: capture.url, apiUrl: `${capture.url}/v2`, tokenUrl: `${capture.url}/token` };
+        const variants: Array<Record<string, unknown>> = [{}, { secret: STORED, subscriptionKey: STORED, koppelsleutel: STORED }, { secret: "", subscriptionKey: "", koppelsleutel: "" }];
+        variants.push({ secret: "${KOPPELING_TEST_SECRET}", subscriptionKey: "${KOPPELING_TEST_SECRET}", koppelsleutel: "${KOPPELING_TEST_SECRET}" });
+        for (const v of variants) {
+          for (const [route, target] of [
+            ["/ccv-snelstart/ccv/test", { id: "ccv", shopUrl: other.shopUrl, publicKey: CCV_PUBLIC, ...v }],
+            ["/ccv-snelstart/ccv/statuses", { id: "ccv", shopUrl: other.shopUrl, ...v }],
+            ["/ccv-snelstart/snelstart/test", { id: "ss", apiUrl: other.apiUrl, tokenUrl: other.tokenUrl, ...v }],
+            ["/ccv-snelstart/snelstart/lookups", { id: "ss", apiUrl: other.apiUrl, ...v }],
+            ["/ccv-snelstart/snelstart/lookups", { id: "ss", tokenUrl: other.tokenUrl, ...v }],
+          ] as const) {
+            const r = await post(route, target);
+            assert.equal(r.ok, false, `${route} ${JSON.stringify(v)}`);
+            assert.match(String(r.code), /^(CCV|SNELSTART)_CONFIG$/, `${route} ${JSON.stringify(v)}: ${String(r.message)}`);
+          }
+          const validate = await post("/ccv-snelstart/mapping/validate", { snelstart: { id: "ss", apiUrl: other.apiUrl, tokenUrl: other.tokenUrl, ...v }, mapping: MAPPING });
+          assert.deepEqual([validate.ok, validate.code], [false, "SNELSTART_CONFIG"]);
+        }
+        assert.deepEqual(capture.requests, [], "nothing reached the other address");
+
+        // Typed-in secrets may go anywhere (HTTPS or this machine): only they are sent.
+        await post("/ccv-snelstart/snelstart/test", { id: "ss", apiUrl: other.apiUrl, tokenUrl: other.tokenUrl, subscriptionKey: "typed-sub", koppelsleutel: "typed-key" });
+        await post("/ccv-snelstart/ccv/test", { id: "ccv", shopUrl: other.shopUrl, publicKey: "typed-public", secret: "typed-secret" });
+        assert.ok(capture.requests.length >= 2, "the typed-in requests went out");
+        const seen = JSON.stringify(capture.requests);
+        assert.ok(seen.includes("typed-key") && seen.includes("typed-public"));
+        for (const secret of [CCV_SECRET, sims!.koppelsleutel, SUBSCRIPTION, "env-value-that-must-not-leave"]) assert.ok(!seen.includes(secret), `${secret} reached the capture server`);
+      } finally {
+        delete process.env.KOPPELING_TEST_SECRET;
+        await capture.close();
+      }
+    });
+
+    it("another node's id lends no secrets: only a node of the route's own type does", async () => {
+      const r = await post("/ccv-snelstart/snelstart/lookups", { id: "ccv", subscriptionKey: STORED, koppelsleutel: STORED });
+      assert.deepEqual([r.ok, r.code], [false, "SNELSTART_CONFIG"]);
+      const c = await post("/ccv-snelstart/ccv/statuses", { id: "ss", shopUrl: sims!.ccv.url, secret: STORED });
+      assert.deepEqual([c.ok, c.code], [false, "CCV_CONFIG"]);
     });
 
     it("credentials are declared as credentials, given to the nodes, and absent from the flow definition", async () => {
