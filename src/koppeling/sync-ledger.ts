@@ -1,7 +1,12 @@
 /**
  * The sync ledger's rules: what is booked (so nothing is booked twice), what failed (with its
- * last error and attempt count, for the retry on the next run and for the alert), and how the
- * runs went. Pure: the state is a plain JSON object that the nodes keep in Node-RED context.
+ * last error code and attempt count, for the retry on the next run and for the alert), and how
+ * the runs went. Pure: the state is a plain JSON object that the nodes keep in Node-RED context.
+ *
+ * The ledger stores ids, numbers, amounts, times and error codes only. Context is readable by
+ * every editor user (also read-only ones) and may be a file on disk, so an error's message, which
+ * can name a customer (e-mail address, name, VAT number), is never stored here: it lives only in
+ * the run's messages (`msg.error`, the report's summary and its alert mail).
  *
  * Keys name a CCV document: `order:<id>` (an order booked as an invoice), `cancel:<id>` (the
  * credit note of an order cancelled after booking), `credit:<id>` (a CCV credit invoice).
@@ -25,7 +30,6 @@ export interface FailedEntry {
   /** The node that failed: `ccv-orders-in`, `vat-mapper`, `snelstart-debtor`, `snelstart-invoice`. */
   stage: string;
   code: string;
-  message: string;
   /** Number of runs in which this document failed (a run counts once). */
   attempts: number;
   firstAt: string;
@@ -43,11 +47,17 @@ export interface FailedEntry {
 export interface RunsEntry {
   /** Runs in a row whose fetch from CCV Shop failed. */
   consecutiveFailures: number;
-  lastError: { code: string; message: string; at: string } | null;
+  /** The code of the last failed run (its message is not kept: see the top of this file). */
+  lastError: { code: string; at: string } | null;
   alerted: boolean;
   lastRunAt: string | null;
   /** When the first run of this shop happened: without a historical import, orders older than this are never booked. */
   firstRunAt: string | null;
+  /**
+   * Webhooks that named nothing to book (e.g. an order id the shop does not know): counted, never
+   * a failed run and never an alert.
+   */
+  webhookNoise: { count: number; lastAt: string | null };
 }
 
 export interface LedgerState {
@@ -58,19 +68,54 @@ export interface LedgerState {
 }
 
 export function emptyLedger(): LedgerState {
-  return { version: 1, booked: {}, failed: {}, runs: { consecutiveFailures: 0, lastError: null, alerted: false, lastRunAt: null, firstRunAt: null } };
-}
-
-/** Accepts what a context store returned (maybe nothing, maybe an older shape) and returns a usable ledger. */
-export function reviveLedger(value: unknown): LedgerState {
-  const base = emptyLedger();
-  if (!value || typeof value !== "object") return base;
-  const v = value as Partial<LedgerState>;
   return {
     version: 1,
-    booked: v.booked && typeof v.booked === "object" ? { ...v.booked } : {},
-    failed: v.failed && typeof v.failed === "object" ? { ...v.failed } : {},
-    runs: v.runs && typeof v.runs === "object" ? { ...base.runs, ...v.runs } : base.runs,
+    booked: {},
+    failed: {},
+    runs: { consecutiveFailures: 0, lastError: null, alerted: false, lastRunAt: null, firstRunAt: null, webhookNoise: { count: 0, lastAt: null } },
+  };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** A failed entry as stored before, without the `message` older versions kept. */
+function reviveFailed(entry: unknown): FailedEntry {
+  if (!isRecord(entry)) return entry as FailedEntry;
+  const { message: _dropped, ...rest } = entry;
+  return rest as unknown as FailedEntry;
+}
+
+function reviveRuns(runs: unknown, base: RunsEntry): RunsEntry {
+  if (!isRecord(runs)) return base;
+  const out = { ...base, ...runs } as RunsEntry;
+  const last = runs.lastError;
+  out.lastError = isRecord(last) ? { code: String(last.code ?? ""), at: String(last.at ?? "") } : null;
+  const noise = runs.webhookNoise;
+  out.webhookNoise =
+    isRecord(noise) && typeof noise.count === "number" && Number.isFinite(noise.count)
+      ? { count: noise.count, lastAt: typeof noise.lastAt === "string" ? noise.lastAt : null }
+      : { ...base.webhookNoise };
+  return out;
+}
+
+/**
+ * Accepts what a context store returned (maybe nothing, maybe an older shape) and returns a usable
+ * ledger. An older ledger's error messages (in `failed` entries and `runs.lastError`) are dropped,
+ * so the next write leaves none in context.
+ */
+export function reviveLedger(value: unknown): LedgerState {
+  const base = emptyLedger();
+  if (!isRecord(value)) return base;
+  const v = value as Partial<Record<keyof LedgerState, unknown>>;
+  const failed: Record<string, FailedEntry> = {};
+  if (isRecord(v.failed)) for (const [key, entry] of Object.entries(v.failed)) failed[key] = reviveFailed(entry);
+  return {
+    version: 1,
+    booked: isRecord(v.booked) ? ({ ...v.booked } as Record<string, BookedEntry>) : {},
+    failed,
+    runs: reviveRuns(v.runs, base.runs),
   };
 }
 
@@ -93,33 +138,34 @@ export interface FailureInfo {
   ordernumber: number | null;
   stage: string;
   code: string;
-  message: string;
   runId: string;
   /** The failure is a POST whose outcome is unknown. */
   unknownOutcome?: boolean;
 }
 
-/** Records a failed attempt; several failures of one document within one run count once. */
+/**
+ * Records a failed attempt; several failures of one document within one run count once. Only the
+ * fields of FailedEntry are stored (whatever else `info` carries, such as a message, is not).
+ */
 export function recordFailure(ledger: LedgerState, key: LedgerKey, info: FailureInfo, now: Date): FailedEntry {
   const at = now.toISOString();
   const prev = ledger.failed[key];
   const entry: FailedEntry = prev
     ? {
-        ...prev,
         ordernumber: info.ordernumber ?? prev.ordernumber,
         stage: info.stage,
         code: info.code,
-        message: info.message,
         attempts: prev.lastRunId === info.runId ? prev.attempts : prev.attempts + 1,
+        firstAt: prev.firstAt,
         lastAt: at,
         lastRunId: info.runId,
+        alerted: prev.alerted,
         unknownOutcome: prev.unknownOutcome === true || info.unknownOutcome === true,
       }
     : {
         ordernumber: info.ordernumber,
         stage: info.stage,
         code: info.code,
-        message: info.message,
         attempts: 1,
         firstAt: at,
         lastAt: at,
@@ -137,13 +183,24 @@ export function firstRunAt(ledger: LedgerState, now: Date): string {
   return ledger.runs.firstRunAt;
 }
 
-export function recordRunFailure(ledger: LedgerState, error: { code: string; message: string }, now: Date): void {
+/** Records a failed run: its code only (an error passed in whole keeps its message out of the ledger). */
+export function recordRunFailure(ledger: LedgerState, error: { code: string }, now: Date): void {
   ledger.runs = {
     ...ledger.runs,
     consecutiveFailures: ledger.runs.consecutiveFailures + 1,
-    lastError: { code: error.code, message: error.message, at: now.toISOString() },
+    lastError: { code: error.code, at: now.toISOString() },
     lastRunAt: now.toISOString(),
   };
+}
+
+/**
+ * Counts a webhook that named nothing to book (an order id the shop does not know): noise, not a
+ * failed run, so the run's failure count, last error and alert are left as they are.
+ */
+export function recordWebhookNoise(ledger: LedgerState, now: Date): RunsEntry["webhookNoise"] {
+  const webhookNoise = { count: ledger.runs.webhookNoise.count + 1, lastAt: now.toISOString() };
+  ledger.runs = { ...ledger.runs, webhookNoise };
+  return webhookNoise;
 }
 
 export function recordRunSuccess(ledger: LedgerState, now: Date): void {

@@ -316,7 +316,7 @@ export default function (RED: NodeAPI): void {
           // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
           if (RUN_WIDE.has(e.code)) throw e;
           const key = d.key;
-          if (key) await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, message: e.message, runId }, new Date()));
+          if (key) await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, runId }, new Date()));
           node.error(e, out);
           continue;
         }

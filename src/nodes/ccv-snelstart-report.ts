@@ -4,6 +4,9 @@
  * is complete sends its summary (output 1). When problems persist — the same document failing,
  * or the fetch from CCV Shop failing, for N runs in a row — it sends one alert (output 2),
  * shaped for the e-mail node: `msg.topic` subject, `msg.payload` text, `msg.to`.
+ *
+ * The sync ledger keeps only codes, so the reasons in the alert come from the live messages of
+ * the run in which it fires (its summary), never from context.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { type DueAlerts, dueAlerts, markAlerted } from "../koppeling/sync-ledger";
@@ -41,20 +44,34 @@ interface CaughtError {
 
 const QUIET_MS = 10 * 60 * 1000;
 
-/** The text of an alert mail: what failed, how often, and what to do. */
-export function alertText(shopId: string, alerts: DueAlerts, threshold: number): { subject: string; body: string } {
+/** What the run in which an alert fires said itself: its failures' live messages (not in the ledger). */
+export type LiveMessages = Pick<RunSummary, "errors" | "runError">;
+
+/** The live message of the current run for a failed document: same order number and code, else same order number. */
+function liveReason(live: LiveMessages, ordernumber: number | null, code: string): string | null {
+  if (ordernumber == null) return null;
+  const mine = live.errors.filter((e) => e.ordernumber === ordernumber && e.message);
+  return (mine.find((e) => e.code === code) ?? mine[0])?.message ?? null;
+}
+
+/**
+ * The text of an alert mail: what failed, how often, since when, and what to do. Codes, stages and
+ * attempts come from the ledger; the reasons from `live`, the messages of the current run, for the
+ * documents (and the run failure) it has one for.
+ */
+export function alertText(shopId: string, alerts: DueAlerts, threshold: number, live: LiveMessages = { errors: [], runError: null }): { subject: string; body: string } {
   const lines: string[] = [];
   if (alerts.run?.lastError) {
-    lines.push(
-      `The last ${alerts.run.consecutiveFailures} runs could not fetch orders from CCV Shop ${shopId}:`,
-      `  ${alerts.run.lastError.code}: ${alerts.run.lastError.message}`,
-      "",
-    );
+    const { code } = alerts.run.lastError;
+    const reason = live.runError?.code === code && live.runError.message ? `: ${live.runError.message}` : "";
+    lines.push(`The last ${alerts.run.consecutiveFailures} runs could not fetch orders from CCV Shop ${shopId}:`, `  ${code}${reason}`, "");
   }
   if (alerts.orders.length) {
     lines.push(`These ${alerts.orders.length === 1 ? "document was" : `${alerts.orders.length} documents were`} not booked in SnelStart in ${threshold} or more runs:`);
     for (const o of alerts.orders) {
-      lines.push(`  ${o.key.startsWith("order") ? "Order" : "Credit for order"} ${o.ordernumber ?? o.key}: ${o.code} (${o.stage}, ${o.attempts} runs since ${o.firstAt.slice(0, 10)})`, `    ${o.message}`);
+      lines.push(`  ${o.key.startsWith("order") ? "Order" : "Credit for order"} ${o.ordernumber ?? o.key}: ${o.code} (${o.stage}, ${o.attempts} runs since ${o.firstAt.slice(0, 10)})`);
+      const reason = liveReason(live, o.ordernumber, o.code);
+      if (reason) lines.push(`    ${reason}`);
     }
     lines.push("");
   }
@@ -138,7 +155,7 @@ export default function (RED: NodeAPI): void {
           return due;
         });
         if (alerts.orders.length || alerts.run) {
-          const text = alertText(shop.shopId, alerts, threshold);
+          const text = alertText(shop.shopId, alerts, threshold, summary);
           out[1] = { _msgid: RED.util.generateId(), topic: text.subject, payload: text.body, ...(def.to ? { to: def.to } : {}), alerts } as KoppelingMessage;
         }
       }

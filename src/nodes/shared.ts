@@ -99,7 +99,8 @@ export const UNKNOWN_OUTCOME = "SNELSTART_UNKNOWN_OUTCOME";
 
 /**
  * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
- * retry and the alert), sets the status, then done(err) so a Catch node sees `msg.error.code`.
+ * retry and the alert: its code, not its message, which can name the customer), sets the status,
+ * then done(err) so a Catch node sees `msg.error.code` and the message.
  */
 export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err: unknown, done: (err?: Error) => void): void {
   const e = asKoppelingError(err);
@@ -109,7 +110,7 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
     done(e);
     return;
   }
-  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, message: e.message, runId: msg.run?.id ?? "", unknownOutcome: e.code === UNKNOWN_OUTCOME };
+  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: e.code === UNKNOWN_OUTCOME };
   shop.ledger
     .update((l) => recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date()))
     .catch((storeErr: Error) => node.warn(storeErr.message))

@@ -11,11 +11,14 @@ import {
   recordFailure,
   recordRunFailure,
   recordRunSuccess,
+  recordWebhookNoise,
   reviveLedger,
 } from "../../src/koppeling/sync-ledger";
 
 const t0 = new Date("2026-01-05T10:00:00Z");
-const fail = (runId: string, code = "VAT_UNMAPPED_RATE") => ({ ordernumber: 12, stage: "vat-mapper", code, message: "7 % is no NL rate", runId });
+const fail = (runId: string, code = "VAT_UNMAPPED_RATE") => ({ ordernumber: 12, stage: "vat-mapper", code, runId });
+/** What an error carries besides its code: a message that names the customer. */
+const PERSONAL = "jan.jansen@example.nl";
 
 describe("sync ledger", () => {
   it("remembers a booking and forgets the failure of that document", () => {
@@ -67,7 +70,7 @@ describe("sync ledger", () => {
 
   it("raises a run alert after N failed runs in a row, and resets on success", () => {
     const l = emptyLedger();
-    const err = { code: "CCV_AUTH", message: "401" };
+    const err = { code: "CCV_AUTH" };
     recordRunFailure(l, err, t0);
     recordRunFailure(l, err, t0);
     assert.equal(dueAlerts(l, 3).run, null);
@@ -90,6 +93,85 @@ describe("sync ledger", () => {
     markBooked(l, ledgerKey("credit", 9), { ordernumber: 3, factuurnummer: "C3", snelstartId: "x", type: "verkoopboeking", adopted: true }, t0);
     const back = reviveLedger(JSON.parse(JSON.stringify(l)));
     assert.equal(isBooked(back, ledgerKey("credit", 9))?.adopted, true);
+  });
+
+  it("never stores a failure's message, on the first failure nor on a later one", () => {
+    const l = emptyLedger();
+    const key = ledgerKey("order", 77);
+    // An error passed as it is (a KoppelingError has a message), as a caller might.
+    const withMessage = (runId: string) => ({ ...fail(runId), message: `SnelStart POST /relaties failed (400): REL-0061 (${PERSONAL})` });
+    recordFailure(l, key, withMessage("r1"), t0);
+    recordFailure(l, key, withMessage("r2"), new Date("2026-01-06T10:00:00Z"));
+    const entry = l.failed[key];
+    assert.equal("message" in entry, false);
+    assert.deepEqual(Object.keys(entry).sort(), ["alerted", "attempts", "code", "firstAt", "lastAt", "lastRunId", "ordernumber", "stage", "unknownOutcome"]);
+    assert.deepEqual([entry.attempts, entry.firstAt, entry.lastAt], [2, t0.toISOString(), "2026-01-06T10:00:00.000Z"]);
+    assert.ok(!JSON.stringify(l).includes(PERSONAL));
+  });
+
+  it("stores a failed run's code and time, never its message", () => {
+    const l = emptyLedger();
+    const err = Object.assign(new Error(`CCV Shop refused the key of ${PERSONAL}`), { code: "CCV_AUTH" });
+    recordRunFailure(l, err, t0);
+    assert.deepEqual(l.runs.lastError, { code: "CCV_AUTH", at: t0.toISOString() });
+    assert.ok(!JSON.stringify(l).includes(PERSONAL));
+  });
+
+  it("drops the messages an older ledger kept (failed entries and the last run error) and adds the webhook noise counter", () => {
+    const old = {
+      version: 1,
+      booked: { "order:1": { ordernumber: 1, factuurnummer: "20251", snelstartId: "s1", type: "verkoopboeking", at: t0.toISOString(), adopted: false } },
+      failed: {
+        "order:2": { ordernumber: 2, stage: "snelstart-debtor", code: "SNELSTART_REL_0061", message: `REL-0061 (${PERSONAL})`, attempts: 2, firstAt: t0.toISOString(), lastAt: t0.toISOString(), lastRunId: "r2", alerted: false, unknownOutcome: false },
+      },
+      runs: { consecutiveFailures: 2, lastError: { code: "CCV_AUTH", message: `401 for ${PERSONAL}`, at: t0.toISOString() }, alerted: false, lastRunAt: t0.toISOString(), firstRunAt: t0.toISOString() },
+    };
+    const back = reviveLedger(JSON.parse(JSON.stringify(old)));
+    assert.ok(!JSON.stringify(back).includes(PERSONAL), JSON.stringify(back));
+    assert.equal("message" in back.failed["order:2"], false);
+    assert.deepEqual(
+      [back.failed["order:2"].code, back.failed["order:2"].attempts, back.failed["order:2"].stage, back.failed["order:2"].firstAt],
+      ["SNELSTART_REL_0061", 2, "snelstart-debtor", t0.toISOString()],
+    );
+    assert.deepEqual(back.runs.lastError, { code: "CCV_AUTH", at: t0.toISOString() });
+    assert.equal(back.runs.consecutiveFailures, 2);
+    assert.deepEqual(back.runs.webhookNoise, { count: 0, lastAt: null });
+    assert.equal(isBooked(back, ledgerKey("order", 1))?.factuurnummer, "20251");
+    // Still due for its alert, now without a message.
+    assert.deepEqual(dueAlerts(back, 2).orders.map((o) => [o.key, o.code]), [["order:2", "SNELSTART_REL_0061"]]);
+  });
+
+  it("keeps the webhook noise counter a ledger has; replaces a broken one", () => {
+    const l = emptyLedger();
+    recordWebhookNoise(l, t0);
+    assert.deepEqual(reviveLedger(JSON.parse(JSON.stringify(l))).runs.webhookNoise, { count: 1, lastAt: t0.toISOString() });
+    const broken = { ...l, runs: { ...l.runs, webhookNoise: { count: "many" } } };
+    assert.deepEqual(reviveLedger(broken).runs.webhookNoise, { count: 0, lastAt: null });
+  });
+
+  it("counts webhook noise without touching the run failures, the last error or the run alert", () => {
+    const l = emptyLedger();
+    assert.deepEqual({ ...l.runs.webhookNoise }, { count: 0, lastAt: null });
+    const t1 = new Date("2026-01-05T11:00:00Z");
+    assert.deepEqual(recordWebhookNoise(l, t0), { count: 1, lastAt: t0.toISOString() });
+    assert.deepEqual(recordWebhookNoise(l, t1), { count: 2, lastAt: t1.toISOString() });
+    assert.deepEqual({ ...l.runs.webhookNoise }, { count: 2, lastAt: t1.toISOString() });
+    assert.deepEqual([l.runs.consecutiveFailures, l.runs.lastError, l.runs.alerted, l.runs.lastRunAt], [0, null, false, null]);
+    assert.equal(dueAlerts(l, 1).run, null, "noise is never a run alert");
+
+    // During a series of failed runs: the series, its error and its alert state stay as they were.
+    recordRunFailure(l, { code: "CCV_AUTH" }, t0);
+    recordRunFailure(l, { code: "CCV_AUTH" }, t0);
+    markAlerted(l, dueAlerts(l, 2));
+    const before = structuredClone(l.runs);
+    for (let i = 0; i < 5; i++) recordWebhookNoise(l, t1);
+    assert.deepEqual({ ...l.runs, webhookNoise: before.webhookNoise }, before);
+    assert.equal(l.runs.webhookNoise.count, 7);
+    assert.deepEqual(l.failed, {}, "no document failure either");
+
+    // A successful run resets the failures but keeps the noise count.
+    recordRunSuccess(l, t1);
+    assert.equal(l.runs.webhookNoise.count, 7);
   });
 
   it("keeps the moment of the first run", () => {
