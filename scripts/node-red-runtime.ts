@@ -8,6 +8,7 @@
  * posts the report node's summaries to a listener here.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -143,7 +144,7 @@ function settingsJs(port: number): string {
 }
 
 /** The example flow, pointed at the simulators, the SMTP server and the summary listener. */
-export function demoFlow(opts: { ccvUrl: string; snelstartUrl: string; smtpPort: number; probeUrl: string; webhookAddress: string }): FlowNode[] {
+export function demoFlow(opts: { ccvUrl: string; snelstartUrl: string; smtpPort: number; probeUrl: string; nodeRedUrl: string }): FlowNode[] {
   const flow = JSON.parse(fs.readFileSync(EXAMPLE_FILE, "utf8")) as FlowNode[];
   const byId = (id: string) => {
     const n = flow.find((x) => x.id === id);
@@ -183,7 +184,8 @@ export function demoFlow(opts: { ccvUrl: string; snelstartUrl: string; smtpPort:
     groupGeen: simOmzetgroepId(3),
   });
   Object.assign(byId(EXAMPLE_IDS.email), { server: "127.0.0.1", port: String(opts.smtpPort), authtype: "NONE", secure: false, tls: false });
-  Object.assign(byId(EXAMPLE_IDS.registerWebhooks), { payload: JSON.stringify({ address: opts.webhookAddress }) });
+  // CCV Shop (the simulator) reaches this Node-RED on loopback: the address the webhooks are registered for.
+  Object.assign(byId(EXAMPLE_IDS.ordersIn), { publicUrl: opts.nodeRedUrl });
   const report = byId(EXAMPLE_IDS.report) as FlowNode & { wires: string[][]; z: string };
   report.wires[0].push(PROBE_ID);
   flow.push({ id: PROBE_ID, type: "http request", z: report.z, name: "summary to the demo", method: "POST", ret: "txt", paytoqs: "ignore", url: opts.probeUrl, tls: "", persist: false, proxy: "", insecureHTTPParser: false, authType: "", senderr: false, headers: [], x: 1390, y: 120, wires: [[]] });
@@ -255,7 +257,8 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     installPackage(userDir);
     installEmailNode(userDir);
 
-    const token = opts.webhookToken ?? "demo-webhook-token-0123456789";
+    // A fresh token per start: no webhook secret is written into the repository.
+    const token = opts.webhookToken ?? randomBytes(24).toString("hex");
     const nodeRedDir = opts.nodeRedDir ?? path.dirname(require.resolve("node-red/package.json"));
     const log = fs.createWriteStream(path.join(userDir, "node-red.log"));
     const child: ChildProcess = spawn(opts.nodeBinary ?? process.execPath, [path.join(nodeRedDir, "red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
@@ -291,7 +294,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     await waitForModule(url, child, userDir);
 
     if (opts.deploy !== false) {
-      const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, webhookAddress: `${url}/ccv-snelstart/webhook/${token}` });
+      const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, nodeRedUrl: url });
       opts.editFlow?.(flow);
       await admin("POST", "/flows", { flows: flow }, { "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" });
     }

@@ -321,14 +321,12 @@ export const ccvWebhook = z.looseObject({
 });
 export type CcvWebhook = z.infer<typeof ccvWebhook>;
 
-/** The payload CCV Shop POSTs to a webhook address (§7.3). Only `id` is relied upon. */
+/**
+ * The payload CCV Shop POSTs to a webhook address (§7.3). Only `id` is used (the order is then
+ * fetched through the signed API), so only `id` is checked: a positive integer or numeric string.
+ */
 export const ccvWebhookPayload = z.looseObject({
-  id: ccvId,
-  triggered_at: z.string().nullish(),
-  order_number: z.union([z.number(), z.string(), z.null()]).optional(),
-  status: ccvInt.nullish(),
-  previous_status: ccvInt.nullish(),
-  paid: z.boolean().nullish(),
+  id: ccvId.refine((n) => Number.isSafeInteger(n) && n > 0, "expected a positive order id"),
 });
 export type CcvWebhookPayload = z.infer<typeof ccvWebhookPayload>;
 

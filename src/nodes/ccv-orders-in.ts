@@ -2,7 +2,9 @@
  * `ccv-orders-in`: on any input, fetches the CCV Shop documents that are due and sends one
  * message per document: orders with a selected status (paid only, if set) created since the
  * start date and not yet booked; and, when credit notes are on, booked orders cancelled since,
- * and CCV credit invoices of booked orders. On `msg.payload.id` (a webhook) only that order.
+ * and CCV credit invoices of booked orders. On `msg.payload.id` only that order; with webhooks
+ * on, the package's endpoint (webhook-endpoint.ts) hands each checked order id to the node the
+ * same way.
  *
  * A run that fails (CCV unreachable, refused) sends nothing more and ends in done(err); every
  * document that was not booked stays due, so the next run retries it.
@@ -10,7 +12,9 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Checked, CcvClient } from "../ccv/client";
 import type { CcvInvoice, CcvOrder, CcvOrderHead } from "../ccv/schemas";
+import { WEBHOOK_PATH, tokenProblem, webhookHashCheck } from "../ccv/webhook";
 import { KoppelingError } from "../errors";
+import { secureUrl } from "../secure-url";
 import {
   type LedgerKey,
   type LedgerState,
@@ -21,9 +25,11 @@ import {
   recordFailure,
   recordRunFailure,
   recordRunSuccess,
+  recordWebhookNoise,
 } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { type CcvMeta, type KoppelingMessage, type RunMeta, asKoppelingError, clock, status } from "./shared";
+import { addWebhookReceiver, receiversOf, webhookAddress } from "./webhook-endpoint";
 
 export interface OrdersInDef extends NodeDef {
   ccv: string;
@@ -35,7 +41,18 @@ export interface OrdersInDef extends NodeDef {
   /** Take orders created before the first run along (the historical import). */
   importExisting: boolean;
   credits: boolean;
+  /** Receive CCV Shop's webhooks at the package's endpoint (token: credential, else CCV_WEBHOOK_TOKEN). */
+  webhook?: boolean;
+  /** The public base address of this Node-RED, as CCV Shop reaches it (for register-webhooks). */
+  publicUrl?: string;
 }
+
+export interface OrdersInCredentials {
+  webhookToken?: string;
+}
+
+/** The environment variable that holds the webhook token when the node's credential is empty. */
+export const WEBHOOK_TOKEN_ENV = "CCV_WEBHOOK_TOKEN";
 
 const CANCELLED = 8;
 /** Errors that make a run impossible: they end it; anything else fails one document and the run goes on. */
@@ -192,19 +209,42 @@ export const REGISTER_WEBHOOKS = "register-webhooks";
 export const RETRY = "retry";
 const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
 
-/** Registers the three order webhooks for `address` with the shop; those already there are kept. */
-export async function registerWebhooks(client: CcvClient, address: unknown): Promise<{ created: number; existing: number }> {
-  if (typeof address !== "string" || !/^https?:\/\/[^\s]+$/.test(address)) {
-    throw new KoppelingError("CCV_WEBHOOK_ADDRESS", `msg.payload.address must be the public URL CCV Shop should call (https://…/ccv-snelstart/webhook/<token>), not ${JSON.stringify(address)}`);
+/**
+ * The address CCV Shop is to call, from the public base address of this Node-RED (https, or
+ * loopback for the simulators): the node adds the path and the token, so the token never has to
+ * be written into a flow.
+ */
+export function webhookTarget(base: unknown, httpNodeRoot: unknown, token: string): string {
+  if (typeof base !== "string" || base.trim() === "") {
+    throw new KoppelingError("CCV_WEBHOOK_ADDRESS", "Set the public address of this Node-RED (e.g. https://node-red.example.nl) in the node, or send it as msg.payload.address");
   }
+  const u = secureUrl(base, "CCV_WEBHOOK_ADDRESS", "public address");
+  if (u.pathname.includes(WEBHOOK_PATH) || u.search || u.hash) {
+    throw new KoppelingError("CCV_WEBHOOK_ADDRESS", `Give only the public base address of this Node-RED (e.g. https://node-red.example.nl); the node adds ${WEBHOOK_PATH}/<token> itself`);
+  }
+  return webhookAddress(u.href, httpNodeRoot, token);
+}
+
+/**
+ * Registers the three order webhooks for `address` with the shop: those already there are kept;
+ * the package's webhooks for another address (an old token or host) are removed.
+ */
+export async function registerWebhooks(client: CcvClient, address: string): Promise<{ created: number; existing: number; removed: number }> {
   const present = await client.webhooks();
+  let removed = 0;
+  for (const w of present) {
+    if (w.address !== address && w.address.includes(`${WEBHOOK_PATH}/`) && (WEBHOOK_EVENTS as readonly string[]).includes(w.event)) {
+      await client.deleteWebhook(w.id);
+      removed++;
+    }
+  }
   let created = 0;
   for (const event of WEBHOOK_EVENTS) {
     if (present.some((w) => w.event === event && w.address === address && w.is_active !== false)) continue;
     await client.createWebhook({ event, address, isActive: true });
     created++;
   }
-  return { created, existing: WEBHOOK_EVENTS.length - created };
+  return { created, existing: WEBHOOK_EVENTS.length - created, removed };
 }
 
 function webhookOrderId(msg: KoppelingMessage): number | null {
@@ -216,7 +256,7 @@ function webhookOrderId(msg: KoppelingMessage): number | null {
 }
 
 export default function (RED: NodeAPI): void {
-  function OrdersIn(this: Node, def: OrdersInDef): void {
+  function OrdersIn(this: Node<OrdersInCredentials>, def: OrdersInDef): void {
     RED.nodes.createNode(this, def);
     // The Node-RED idiom: the handlers and helpers below refer to the node, not to their own `this`.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -233,6 +273,7 @@ export default function (RED: NodeAPI): void {
     let runCounter = 0;
     if (!shop) node.status(status.error("no CCV Shop configured"));
     else node.status(status.idle("ready"));
+    const webhookToken = def.webhook && shop ? receiveWebhooks(shop) : null;
 
     node.on("input", (msg: KoppelingMessage, send, done) => {
       if (!shop) {
@@ -242,9 +283,13 @@ export default function (RED: NodeAPI): void {
       if (msg.topic === REGISTER_WEBHOOKS) {
         // shop.client() throws without keys: inside the chain, so the failure gets its status too.
         Promise.resolve()
-          .then(() => registerWebhooks(shop.client(), (msg.payload as { address?: unknown } | null)?.address))
+          .then(() => {
+            if (!webhookToken) throw new KoppelingError("CCV_WEBHOOK_TOKEN", "Turn on \"Receive webhooks\" with a webhook token of at least 32 characters before registering webhooks");
+            const base = (msg.payload as { address?: unknown } | null)?.address ?? def.publicUrl;
+            return registerWebhooks(shop.client(), webhookTarget(base, RED.settings.httpNodeRoot, webhookToken));
+          })
           .then((r) => {
-            node.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept`));
+            node.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept${r.removed ? `, ${r.removed} removed` : ""}`));
             done();
           })
           .catch((err: unknown) => {
@@ -299,7 +344,16 @@ export default function (RED: NodeAPI): void {
       if (webhookId == null) {
         due = await collectDue(client, settings, ledger, start);
       } else {
-        const one = await dueFromWebhook(client, webhookId, settings, ledger, start);
+        let one: Due | null;
+        try {
+          one = await dueFromWebhook(client, webhookId, settings, ledger, start);
+        } catch (err) {
+          if (asKoppelingError(err).code !== "CCV_NOT_FOUND") throw err;
+          // An order id the shop does not know: webhook noise, counted, never a failed fetch or an alert.
+          await shop.ledger.update((l) => recordWebhookNoise(l, new Date()));
+          node.status(status.idle(`order ${webhookId} unknown ${clock()}`));
+          return;
+        }
         due = one ? [one] : [];
       }
 
@@ -340,6 +394,34 @@ export default function (RED: NodeAPI): void {
       else node.status(sent || due.length ? status.ok(`${sent}/${due.length} sent ${clock()}`) : status.ok(`nothing due ${clock()}`));
     }
 
+    /**
+     * Adds this node to the package's webhook endpoint under its token (the credential, else the
+     * environment variable); returns the token, or null with a red status when it cannot.
+     */
+    function receiveWebhooks(shop: CcvConfigNode): string | null {
+      receiversOf(RED);
+      const token = (node.credentials?.webhookToken || process.env[WEBHOOK_TOKEN_ENV] || "").trim();
+      const problem = tokenProblem(token);
+      const fail = (text: string, message: string) => {
+        node.status(status.error(text));
+        node.error(new KoppelingError("CCV_WEBHOOK_TOKEN", message));
+        return null;
+      };
+      if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
+      const verify = webhookHashCheck(async () => {
+        const mine = `${WEBHOOK_PATH}/${token}`;
+        const ours = (address: string) => URL.canParse(address) && new URL(address).pathname.endsWith(mine);
+        return (await shop.client().webhooks()).filter((w) => w.is_active !== false && w.key && ours(w.address)).map((w) => ({ address: w.address, key: w.key ?? "" }));
+      });
+      const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
+      if ("takenBy" in added) return fail("webhook token in use", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
+      node.on("close", (_removed: boolean, done: () => void) => {
+        added.remove();
+        done();
+      });
+      return token;
+    }
+
     function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number, trigger: RunMeta["trigger"]): KoppelingMessage {
       const ordernumber = d.ordernumber;
       const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: d.id, ordernumber, kind: d.kind };
@@ -354,5 +436,7 @@ export default function (RED: NodeAPI): void {
     }
   }
 
-  RED.nodes.registerType("ccv-orders-in", OrdersIn);
+  RED.nodes.registerType<Node<OrdersInCredentials>, OrdersInDef, Record<string, never>, OrdersInCredentials>("ccv-orders-in", OrdersIn, {
+    credentials: { webhookToken: { type: "password" } },
+  });
 }

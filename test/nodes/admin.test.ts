@@ -268,7 +268,8 @@ describe("nodes: admin routes and credentials", function () {
       const rt = runtime()._redNodes;
       assert.deepEqual(rt.getCredentialDefinition("ccv-config"), { publicKey: { type: "text" }, secret: { type: "password" } });
       assert.deepEqual(rt.getCredentialDefinition("snelstart-config"), { subscriptionKey: { type: "password" }, koppelsleutel: { type: "password" } });
-      for (const type of ["vat-mapping", "ccv-orders-in", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report"]) {
+      assert.deepEqual(rt.getCredentialDefinition("ccv-orders-in"), { webhookToken: { type: "password" } });
+      for (const type of ["vat-mapping", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report"]) {
         assert.ok(!rt.getCredentialDefinition(type), `${type} has no credentials`);
       }
       assert.deepEqual((helper.getNode("ccv") as unknown as { credentials: unknown }).credentials, { publicKey: CCV_PUBLIC, secret: CCV_SECRET });

@@ -37,6 +37,8 @@ import {
 const ALL_BUT_CANCELLED = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
 
 /** ccv-orders-in alone: its output to `orders`, a Catch node to `caught`, a Status node to `statuses`. */
+const WEBHOOK_TOKEN = "0123456789abcdef0123456789abcdef0123";
+
 function ordersFlow(sims: Sims, over: Record<string, unknown> = {}): Array<Record<string, unknown> & { id: string; type: string }> {
   const z = TAB;
   return [
@@ -194,16 +196,17 @@ describe("nodes: ccv-orders-in", function () {
     sims = await startSims();
     const receiver = await startReceiver();
     try {
-      await helper.load(NODES, ordersFlow(sims), credentials(sims));
+      await helper.load(NODES, ordersFlow(sims, { webhook: true, publicUrl: receiver.base }), { ...credentials(sims), in: { webhookToken: WEBHOOK_TOKEN } });
       const out = collect("orders");
       const caught = collect("caught");
 
-      // register-webhooks: the three order events for the flow's address, once.
-      trigger({ topic: "register-webhooks", payload: { address: receiver.url } });
+      // register-webhooks: the three order events for the node's address (public address, path, token), once.
+      trigger({ topic: "register-webhooks" });
       await statusMatching("in", /^webhooks: 3 new, 0 kept$/);
       assert.deepEqual(sims.ccv.state.webhooks.map((w) => w.event).sort(), ["orders.created", "orders.updated.ispaid", "orders.updated.status"]);
-      assert.ok(sims.ccv.state.webhooks.every((w) => w.address === receiver.url && w.is_active));
-      trigger({ topic: "register-webhooks", payload: { address: receiver.url } });
+      const address = `${receiver.base}/ccv-snelstart/webhook/${WEBHOOK_TOKEN}`;
+      assert.ok(sims.ccv.state.webhooks.every((w) => w.address === address && w.is_active));
+      trigger({ topic: "register-webhooks", payload: { address: receiver.base } });
       await statusMatching("in", /^webhooks: 0 new, 3 kept$/);
       assert.equal(sims.ccv.state.webhooks.length, 3);
       assert.equal(out.length, 0, "registering sends nothing");
@@ -230,8 +233,11 @@ describe("nodes: ccv-orders-in", function () {
 
       trigger({ payload: { id: "12; DROP" } });
       trigger({ topic: "register-webhooks", payload: { address: "not a url" } });
-      await atLeast(caught, 2, "caught errors");
-      assert.deepEqual(caught.map((c) => c.error?.code).sort(), ["CCV_WEBHOOK_ADDRESS", "CCV_WEBHOOK_INVALID"]);
+      trigger({ topic: "register-webhooks", payload: { address: "http://node-red.example.nl" } });
+      trigger({ topic: "register-webhooks", payload: { address: `https://node-red.example.nl/ccv-snelstart/webhook/${WEBHOOK_TOKEN}` } });
+      await atLeast(caught, 4, "caught errors");
+      assert.deepEqual(caught.map((c) => c.error?.code).sort(), ["CCV_WEBHOOK_ADDRESS", "CCV_WEBHOOK_ADDRESS", "CCV_WEBHOOK_ADDRESS", "CCV_WEBHOOK_INVALID"]);
+      assert.match(String(caught.find((c) => /https/.test(String(c.error?.message)))?.error?.message), /must start with https:\/\//);
     } finally {
       await receiver.close();
     }
@@ -314,13 +320,13 @@ describe("nodes: ccv-orders-in", function () {
 
   it("a shop without API keys: a run and register-webhooks both end in CCV_CONFIG, with a red status", async () => {
     sims = await startSims();
-    await helper.load(NODES, ordersFlow(sims), {});
+    await helper.load(NODES, ordersFlow(sims, { webhook: true }), { in: { webhookToken: WEBHOOK_TOKEN } });
     const caught = collect("caught");
     trigger();
     await atLeast(caught, 1, "caught errors");
     assertCode(caught[0], "CCV_CONFIG");
     assert.deepEqual(statuses("in").at(-1), { fill: "red", shape: "ring", text: "CCV_CONFIG" });
-    trigger({ topic: "register-webhooks", payload: { address: "https://node-red.example.nl/ccv-snelstart/webhook/x" } });
+    trigger({ topic: "register-webhooks", payload: { address: "https://node-red.example.nl" } });
     await atLeast(caught, 2, "caught errors");
     assertCode(caught[1], "CCV_CONFIG");
     assert.ok(statuses("in").filter((st) => st.text === "CCV_CONFIG").length >= 2, "register-webhooks shows its failure too");
@@ -364,8 +370,8 @@ describe("nodes: ccv-orders-in", function () {
   });
 });
 
-/** A webhook receiver on 127.0.0.1 that keeps the JSON bodies CCV posts. */
-async function startReceiver(): Promise<{ url: string; bodies: Array<Record<string, unknown>>; close(): Promise<void> }> {
+/** A webhook receiver on 127.0.0.1 (any path) that keeps the JSON bodies CCV posts. */
+async function startReceiver(): Promise<{ base: string; bodies: Array<Record<string, unknown>>; close(): Promise<void> }> {
   const bodies: Array<Record<string, unknown>> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -377,7 +383,7 @@ async function startReceiver(): Promise<{ url: string; bodies: Array<Record<stri
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ccv-snelstart/webhook/token`,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     bodies,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

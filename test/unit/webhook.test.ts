@@ -1,0 +1,93 @@
+/**
+ * The webhook endpoint's checks as pure functions: the token's form and its constant-time match,
+ * the body (size, nesting, JSON, the order id) and the `x-hash` over the shop's webhook keys,
+ * listed again only when old or at most once a minute when a hash fails.
+ */
+import assert from "node:assert/strict";
+import { ccvWebhookHash } from "../../src/ccv/signing";
+import { MAX_BODY_BYTES, matchToken, readWebhookBody, tokenDigest, tokenProblem, verifyWebhookHash, webhookHashCheck } from "../../src/ccv/webhook";
+
+const TOKEN = "a".repeat(16) + "0123456789abcdef";
+const body = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v), "utf8");
+
+describe("unit: webhook checks", function () {
+  it("a token has at least 32 URL-safe characters", () => {
+    assert.equal(tokenProblem(TOKEN), null);
+    assert.match(String(tokenProblem("x".repeat(31))), /at least 32 characters \(it has 31\)/);
+    assert.match(String(tokenProblem(`${TOKEN}/x`)), /letters, digits/);
+    assert.match(String(tokenProblem("")), /at least 32/);
+  });
+
+  it("matches a token against every registered digest", () => {
+    const digests = [tokenDigest("b".repeat(40)), tokenDigest(TOKEN), tokenDigest(TOKEN.toUpperCase())];
+    assert.equal(matchToken(TOKEN, digests), 1);
+    assert.equal(matchToken(TOKEN.toUpperCase(), digests), 2);
+    assert.equal(matchToken(`${TOKEN}x`, digests), -1);
+    assert.equal(matchToken("", digests), -1);
+    assert.equal(matchToken(TOKEN, []), -1);
+  });
+
+  it("reads the order id of a body and refuses everything else with a code", () => {
+    assert.deepEqual(readWebhookBody(body({ id: 339493812, order_number: 3, status: "weird", customer_email: null })), { ok: true, id: 339493812 });
+    assert.deepEqual(readWebhookBody(body({ id: "42" })), { ok: true, id: 42 });
+    const refused = (raw: Buffer) => {
+      const r = readWebhookBody(raw);
+      assert.ok(!r.ok);
+      return [r.status, r.code];
+    };
+    assert.deepEqual(refused(body({ id: 1, pad: "x".repeat(MAX_BODY_BYTES) })), [413, "WEBHOOK_TOO_LARGE"]);
+    for (const bad of ['{"id":1', "", "null", "[1]", '"x"', JSON.stringify({ id: 0 }), JSON.stringify({ id: -1 }), JSON.stringify({ id: 1.5 }), JSON.stringify({ id: "1e3" }), JSON.stringify({ id: 2 ** 60 }), JSON.stringify({ order: 1 })]) {
+      assert.deepEqual(refused(body(bad)), [400, "WEBHOOK_INVALID"], bad);
+    }
+    let deep: unknown = 1;
+    for (let i = 0; i < 8; i++) deep = { a: deep };
+    assert.deepEqual(readWebhookBody(body({ id: 7, deep: (deep as { a: unknown }).a })), { ok: true, id: 7 }, "8 levels in all");
+    assert.deepEqual(refused(body({ id: 7, deep })), [400, "WEBHOOK_INVALID"], "9 levels");
+  });
+
+  it("verifies an x-hash against the keys of the webhooks for an address", () => {
+    const raw = body({ id: 5 });
+    const hooks = [
+      { address: "https://nr.example.nl/ccv-snelstart/webhook/t", key: "k1" },
+      { address: "https://nr.example.nl/ccv-snelstart/webhook/t", key: "k2" },
+    ];
+    const hash = ccvWebhookHash("k2", hooks[1].address, raw.toString());
+    assert.ok(verifyWebhookHash(raw, hash, hooks));
+    assert.ok(verifyWebhookHash(raw, hash.toUpperCase(), hooks), "hex in any case");
+    assert.ok(!verifyWebhookHash(body({ id: 6 }), hash, hooks), "another body");
+    assert.ok(!verifyWebhookHash(raw, hash, [{ ...hooks[1], address: "https://other.example.nl/ccv-snelstart/webhook/t" }]), "another address");
+    assert.ok(!verifyWebhookHash(raw, hash.slice(0, 64), hooks));
+    assert.ok(!verifyWebhookHash(raw, hash, []));
+  });
+
+  it("lists the keys once, again when old, and at most once a minute after a hash that does not verify", async () => {
+    let now = 0;
+    let lists = 0;
+    const address = "https://nr.example.nl/ccv-snelstart/webhook/t";
+    let keys = [{ address, key: "old" }];
+    const check = webhookHashCheck(
+      async () => {
+        lists++;
+        return keys;
+      },
+      { ttlMs: 600_000, refreshMs: 60_000, now: () => now },
+    );
+    const raw = body({ id: 9 });
+    const signed = (key: string) => ccvWebhookHash(key, address, raw.toString());
+    assert.equal(await check(raw, signed("old")), true);
+    assert.equal(await check(raw, signed("old")), true);
+    assert.equal(lists, 1, "kept");
+    keys = [{ address, key: "new" }];
+    now = 10_000;
+    assert.equal(await check(raw, signed("new")), false, "too soon to list again");
+    assert.equal(lists, 1);
+    now = 70_000;
+    assert.equal(await check(raw, signed("new")), true, "listed again after a minute");
+    assert.equal(lists, 2);
+    now = 700_000;
+    assert.equal(await check(raw, signed("new")), true);
+    assert.equal(lists, 3, "listed again when old");
+    const failing = webhookHashCheck(() => Promise.reject(new Error("CCV unreachable")));
+    await assert.rejects(failing(raw, signed("new")), /unreachable/);
+  });
+});
