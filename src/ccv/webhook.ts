@@ -70,6 +70,18 @@ export function readWebhookBody(raw: Buffer): WebhookBody {
 }
 
 /**
+ * The byte forms a JSON body may have had on the wire when only its parsed value is left (Node-RED's
+ * admin app parses JSON bodies of every path under its root, also the webhook's, when both share a
+ * root): compact as JavaScript writes it, and as PHP's `json_encode` writes it (`\/` and `\uXXXX`).
+ * UNCERTAIN how CCV Shop encodes; an `x-hash` is accepted when it signs one of these.
+ */
+export function wireForms(value: unknown): Buffer[] {
+  const js = JSON.stringify(value) ?? "";
+  const php = js.replace(/\//g, "\\/").replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return [...new Set([js, php])].map((t) => Buffer.from(t, "utf8"));
+}
+
+/**
  * Whether `hash` (the `x-hash` header) signs `raw` for one of the shop's webhooks (its address
  * and key). UNCERTAIN (ccvshop-api.md §7.4): assumed HMAC-SHA512(key, `address|body`), the form
  * of CCV's App Store calls.

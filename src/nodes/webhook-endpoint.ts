@@ -7,7 +7,7 @@
  */
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { MAX_BODY_BYTES, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest } from "../ccv/webhook";
+import { MAX_BODY_BYTES, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, wireForms } from "../ccv/webhook";
 
 export interface WebhookReceiver {
   /** The id of the node that receives, to name it when a token is taken twice. */
@@ -30,22 +30,30 @@ function reply(res: Response, status: number, body: Record<string, unknown>): vo
   if (!res.headersSent) res.status(status).set("Cache-Control", "no-store").json(body);
 }
 
+/** The body as it came: its bytes, or, when another middleware parsed it already, the forms it may have had. */
+interface Body {
+  raw: Buffer;
+  /** The byte strings an `x-hash` may sign: the raw bytes, or the wire forms of a parsed value. */
+  signed: Buffer[];
+}
+
 /**
- * The raw body, at most MAX_BODY_BYTES (null beyond that). A body some middleware already read
- * is taken as it is; an object it parsed is serialised again, and then cannot carry an `x-hash`.
+ * The body, at most MAX_BODY_BYTES (null beyond that). A body Node-RED's admin app parsed already
+ * (it parses JSON under its root, which is also the node root by default) is taken as it is.
  */
-function rawBody(req: Request): Promise<{ raw: Buffer; exact: boolean } | null> {
+function readBody(req: Request): Promise<Body | null> {
   const pre = (req as { body?: unknown }).body;
   if (pre !== undefined) {
-    const raw = Buffer.isBuffer(pre) ? pre : Buffer.from(typeof pre === "string" ? pre : JSON.stringify(pre), "utf8");
-    return Promise.resolve(raw.length > MAX_BODY_BYTES ? null : { raw, exact: Buffer.isBuffer(pre) || typeof pre === "string" });
+    const exact = Buffer.isBuffer(pre) || typeof pre === "string";
+    const raw = exact ? Buffer.from(pre as Buffer | string) : Buffer.from(JSON.stringify(pre) ?? "", "utf8");
+    return Promise.resolve(raw.length > MAX_BODY_BYTES ? null : { raw, signed: exact ? [raw] : wireForms(pre) });
   }
   if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(null);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const finish = (v: { raw: Buffer; exact: boolean } | null) => {
+    const finish = (v: Body | null) => {
       if (!settled) {
         settled = true;
         resolve(v);
@@ -58,17 +66,27 @@ function rawBody(req: Request): Promise<{ raw: Buffer; exact: boolean } | null> 
         finish(null);
       } else chunks.push(c);
     });
-    req.on("end", () => finish({ raw: Buffer.concat(chunks), exact: true }));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      finish({ raw, signed: [raw] });
+    });
     req.on("error", () => finish(null));
   });
 }
 
-async function handle(list: Registered[], req: Request, res: Response): Promise<void> {
-  const token = typeof req.params?.token === "string" ? req.params.token : "";
+/** The receiver a request's token names, or null after answering 401. */
+function receiverFor(list: Registered[], req: Request, res: Response): WebhookReceiver | null {
+  const token = typeof req.params?.token === "string" ? req.params.token : (/\/ccv-snelstart\/webhook\/([^/?#]+)/.exec(req.originalUrl ?? "")?.[1] ?? "");
   const i = matchToken(token, list.map((r) => r.digest));
-  if (i < 0) return reply(res, 401, { ok: false, code: "WEBHOOK_TOKEN", message: "unknown webhook token" });
-  const { receiver } = list[i];
-  const body = await rawBody(req);
+  if (i >= 0) return list[i].receiver;
+  reply(res, 401, { ok: false, code: "WEBHOOK_TOKEN", message: "unknown webhook token" });
+  return null;
+}
+
+async function handle(list: Registered[], req: Request, res: Response): Promise<void> {
+  const receiver = receiverFor(list, req, res);
+  if (!receiver) return;
+  const body = await readBody(req);
   if (!body) {
     res.set("Connection", "close");
     return reply(res, 413, { ok: false, code: "WEBHOOK_TOO_LARGE", message: `the body is larger than ${MAX_BODY_BYTES} bytes` });
@@ -77,9 +95,9 @@ async function handle(list: Registered[], req: Request, res: Response): Promise<
   if (!read.ok) return reply(res, read.status, { ok: false, code: read.code, message: read.message });
   const hash = req.headers["x-hash"];
   if (typeof hash === "string" && hash !== "") {
-    let verified: boolean;
+    let verified = false;
     try {
-      verified = body.exact && (await receiver.verify(body.raw, hash));
+      for (const form of body.signed) verified = (await receiver.verify(form, hash)) || verified;
     } catch {
       return reply(res, 503, { ok: false, code: "WEBHOOK_UNVERIFIED", message: "the x-hash cannot be checked now; the next scheduled run picks the order up" });
     }
@@ -88,6 +106,9 @@ async function handle(list: Registered[], req: Request, res: Response): Promise<
   reply(res, 200, { ok: true });
   receiver.deliver(read.id);
 }
+
+/** A request for the webhook path, whatever app it passes through. */
+const WEBHOOK_URL = /\/ccv-snelstart\/webhook(\/[^/?#]*)?\/?(\?|$)/;
 
 /**
  * The route's list of receivers, registering the route on first use per HTTP node app (also for a
@@ -105,6 +126,16 @@ export function receiversOf(RED: NodeAPI): Registered[] {
     };
     RED.httpNode.post(`${WEBHOOK_PATH}/:token`, route);
     RED.httpNode.post(WEBHOOK_PATH, route);
+    // When the admin app shares the root, its body parser reads the webhook's body first; a body it
+    // refuses (not JSON, over its limit) would end in Express's default error page with a stack
+    // trace. This handler answers those with the endpoint's short JSON instead.
+    RED.httpAdmin.use((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => {
+      if (req.method !== "POST" || !WEBHOOK_URL.test(req.originalUrl ?? "")) return next(err);
+      if (!receiverFor(registered, req, res)) return;
+      const tooLarge = (err as { type?: string } | null)?.type === "entity.too.large";
+      if (tooLarge) reply(res, 413, { ok: false, code: "WEBHOOK_TOO_LARGE", message: `the body is larger than ${MAX_BODY_BYTES} bytes` });
+      else reply(res, 400, { ok: false, code: "WEBHOOK_INVALID", message: "the body is not JSON" });
+    });
   }
   return list;
 }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { NodeAPI } from "node-red";
-import type { Express } from "express";
+import express, { type Express } from "express";
 import { ccvWebhookHash } from "../../src/ccv/signing";
 import {
   NODES,
@@ -222,6 +222,51 @@ describe("nodes: the webhook endpoint", function () {
     trigger({ topic: "register-webhooks", payload: { address: short.base } });
     await statusMatching("in", /^CCV_WEBHOOK_TOKEN$/);
     assert.equal(sims!.ccv.state.webhooks.length, 0);
+  });
+
+  it("behind Node-RED's admin app on the same root (the default): its body parser reads first, the answers stay the endpoint's", async () => {
+    await start();
+    // As Node-RED mounts them when httpAdminRoot and httpNodeRoot are both "/": the admin app (with its JSON body parser) first.
+    const adminApp = (helper as unknown as { _httpAdmin: Express })._httpAdmin;
+    const app = express();
+    app.use("/", adminApp);
+    app.use("/", httpNode as Express);
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const order = await addOrder(sims!, simpleOrder(4104));
+      const address = await register(base);
+      const url = `${base}/ccv-snelstart/webhook/${TOKEN}`;
+      let deep = "1";
+      for (let i = 0; i < 1000; i++) deep = `{"a":${deep}}`;
+      for (const [what, target, payload, status, code] of [
+        ["malformed JSON", url, '{"id": 1,', 400, "WEBHOOK_INVALID"],
+        ["malformed JSON, wrong token", `${base}/ccv-snelstart/webhook/${"y".repeat(40)}`, '{"id": 1,', 401, "WEBHOOK_TOKEN"],
+        ["huge body", url, JSON.stringify({ id: order.id, pad: "x".repeat(100_000) }), 413, "WEBHOOK_TOO_LARGE"],
+        ["deep body", url, deep, 400, "WEBHOOK_INVALID"],
+        ["no id", url, "{}", 400, "WEBHOOK_INVALID"],
+      ] as const) {
+        const a = await post(target, payload);
+        assert.equal(a.status, status, `${what}: ${a.text}`);
+        assert.equal(a.json?.code, code, what);
+        assert.doesNotMatch(a.text, /\bat \w|node_modules|<html|Error:/i, `${what}: no stack trace or page`);
+      }
+      assert.equal(sims!.ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/"), 0, "nothing was fetched");
+
+      // The raw bytes are gone; the x-hash is checked against the body's compact and PHP forms.
+      const key = sims!.ccv.state.webhooks[0].key;
+      const php = `{"id":${order.id},"href":"https:\\/\\/shop.example.nl\\/api\\/rest\\/v1\\/orders\\/${order.id}","name":"Caf\\u00e9"}`;
+      const signedPhp = await post(url, php, { "x-hash": ccvWebhookHash(key, address, php) });
+      assert.equal(signedPhp.status, 200, signedPhp.text);
+      const compact = JSON.stringify({ id: order.id, paid: true });
+      assert.equal((await post(url, compact, { "x-hash": ccvWebhookHash(key, address, compact) })).status, 200);
+      const forged = await post(url, compact, { "x-hash": ccvWebhookHash("not-the-key", address, compact) });
+      assert.deepEqual([forged.status, forged.json?.code], [401, "WEBHOOK_SIGNATURE"]);
+      await atLeast(collect("out"), 1, "bookings");
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it("a second node with the same token is refused; the first keeps receiving", async () => {

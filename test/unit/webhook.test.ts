@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ccvWebhookHash } from "../../src/ccv/signing";
-import { MAX_BODY_BYTES, matchToken, readWebhookBody, tokenDigest, tokenProblem, verifyWebhookHash, webhookHashCheck } from "../../src/ccv/webhook";
+import { MAX_BODY_BYTES, matchToken, readWebhookBody, tokenDigest, tokenProblem, verifyWebhookHash, webhookHashCheck, wireForms } from "../../src/ccv/webhook";
 
 const TOKEN = "a".repeat(16) + "0123456789abcdef";
 const body = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v), "utf8");
@@ -43,6 +43,12 @@ describe("unit: webhook checks", function () {
     for (let i = 0; i < 8; i++) deep = { a: deep };
     assert.deepEqual(readWebhookBody(body({ id: 7, deep: (deep as { a: unknown }).a })), { ok: true, id: 7 }, "8 levels in all");
     assert.deepEqual(refused(body({ id: 7, deep })), [400, "WEBHOOK_INVALID"], "9 levels");
+  });
+
+  it("gives the wire forms a parsed body may have had: compact JavaScript and PHP json_encode", () => {
+    const forms = wireForms({ id: 5, href: "https://s.example.nl/api/rest/v1/orders/5", name: "Café €" }).map(String);
+    assert.deepEqual(forms, ['{"id":5,"href":"https://s.example.nl/api/rest/v1/orders/5","name":"Café €"}', '{"id":5,"href":"https:\\/\\/s.example.nl\\/api\\/rest\\/v1\\/orders\\/5","name":"Caf\\u00e9 \\u20ac"}']);
+    assert.equal(wireForms({ id: 5 }).length, 1, "one form when both agree");
   });
 
   it("verifies an x-hash against the keys of the webhooks for an address", () => {
