@@ -118,6 +118,12 @@ describe("nodes: the webhook endpoint", function () {
     const deliveries = sims!.ccv.state.deliveries.filter((d) => d.address === address);
     assert.ok(deliveries.length >= 2 && deliveries.every((d) => d.status === 200 && d.hash.length === 128), JSON.stringify(deliveries.map((d) => d.status)));
 
+    // The token travels only in the address CCV Shop was given: not in statuses, logs or messages.
+    const spy = helper.getNode("in").status as unknown as { getCalls(): Array<{ args: unknown[] }> };
+    const seen = JSON.stringify([spy.getCalls().map((c) => c.args), helper.log().args, out, collect("summary")]);
+    assert.ok(seen.includes("webhooks: 3 new"), "statuses were captured");
+    assert.ok(!seen.includes(TOKEN), "the webhook token leaked into a status, log or message");
+
     // A new token: registering again replaces the package's webhooks for the old address.
     trigger({ topic: "register-webhooks", payload: { address: "http://127.0.0.1:9" } });
     await statusMatching("in", /^webhooks: 3 new, 0 kept, 3 removed$/);
