@@ -3,13 +3,14 @@
  * and SnelStart simulators (seeded), a Node-RED 4.1 runtime with a fresh user directory and a
  * persistent context store, this package installed into it, and the example flow deployed with
  * credentials that point at the simulators. The flow's first run starts at deploy; when it is
- * done the demo prints what was booked, skipped and failed, the editor URL, and `Demo ready`.
+ * done the demo registers the webhooks (as the user would, once) and prints what was booked,
+ * skipped and failed, the editor URL, and `Demo ready`.
  *
  * Flags: --port (Node-RED, 1880), --ccv-port (8081), --snelstart-port (8082), --orders (50), --seed (1).
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started.
  */
 import { SIM_CREDENTIALS, SIM_DEFAULTS, integerFlag, readFlags } from "../sim/cli";
-import { type KoppelingRuntime, startKoppeling } from "./node-red-runtime";
+import { EXAMPLE_IDS, type KoppelingRuntime, startKoppeling } from "./node-red-runtime";
 
 function parseDemoFlags(argv: readonly string[]) {
   const f = readFlags(argv, ["port", "ccv-port", "snelstart-port", "orders", "seed"]);
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   try {
     rt = await startKoppeling({ ...flags, rateLimits: "real" });
     await rt.waitForSummary(1, 600_000);
+    // As a user clicks "register webhooks" once: the simulator then announces new orders to the flow.
+    await rt.inject(EXAMPLE_IDS.registerWebhooks);
   } catch (err) {
     console.error(`npm run demo failed: ${(err as Error).message}`);
     stop(1);
