@@ -407,6 +407,12 @@ export default function (RED: NodeAPI): void {
         node.error(new KoppelingError("CCV_WEBHOOK_TOKEN", message));
         return null;
       };
+      if (token === "") {
+        // The example flow has webhooks on: without a token yet, the schedule works and the node says why webhooks do not.
+        node.status({ fill: "yellow", shape: "ring", text: "webhooks off: no token" });
+        node.warn(`Webhooks are off: no webhook token. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV} (at least 32 characters, e.g. openssl rand -hex 24); scheduled runs work without it.`);
+        return null;
+      }
       if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
       const verify = webhookHashCheck(async () => {
         const mine = `${WEBHOOK_PATH}/${token}`;

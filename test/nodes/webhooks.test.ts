@@ -94,6 +94,14 @@ describe("nodes: the webhook endpoint", function () {
     return served;
   }
 
+  /** Ends a test's first flow, so that it can start another. */
+  async function stop(): Promise<void> {
+    await served?.close();
+    served = null;
+    await teardown(sims);
+    sims = null;
+  }
+
   /** Registers the webhooks for `base`, given as msg.payload.address (the node builds the address), and waits for the answer. */
   async function register(base: string): Promise<string> {
     trigger({ topic: "register-webhooks", payload: { address: base } });
@@ -216,10 +224,13 @@ describe("nodes: the webhook endpoint", function () {
     const { base } = await start({}, null);
     const viaEnv = await post(`${base}/ccv-snelstart/webhook/env-${TOKEN}`, JSON.stringify({ id: 1 }));
     assert.equal(viaEnv.status, 200, "the environment variable is the token when the credential is empty");
-    await served?.close();
-    served = null;
-    await helper.unload();
-    await teardown(sims);
+    await stop();
+
+    delete process.env[ENV];
+    const none = await start({}, null);
+    await statusMatching("in", /^webhooks off: no token$/);
+    assert.equal((await post(`${none.base}/ccv-snelstart/webhook/`, JSON.stringify({ id: 1 }))).status, 401);
+    await stop();
 
     const short = await start({}, "too-short-token");
     await statusMatching("in", /^webhook token invalid$/);
