@@ -6,10 +6,14 @@
  *
  * Run summaries come back over HTTP: the deployed flow gets one extra `http request` node that
  * posts the report node's summaries to a listener here.
+ *
+ * With `adminAuth` users the admin API asks for a login, as a secured installation does: the
+ * runtime's own calls log in as its "*" user, and `login()` gives a test any user's token.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -44,6 +48,14 @@ export interface Mail {
   text: string;
 }
 
+/** An editor user for Node-RED's `adminAuth` (the password in plain text; settings.js gets its bcrypt hash). */
+export interface AdminUser {
+  username: string;
+  password: string;
+  /** Node-RED permissions: "*", "read", or e.g. "flows.read". */
+  permissions: string;
+}
+
 export interface KoppelingOptions {
   /** Node-RED's port; 0 = a free one. */
   port?: number;
@@ -64,6 +76,11 @@ export interface KoppelingOptions {
   editFlow?: (flow: FlowNode[]) => void;
   /** Deploy the example flow (default true); false leaves Node-RED with an empty workspace. */
   deploy?: boolean;
+  /**
+   * Turns on Node-RED's `adminAuth` with these users (default: none, an open admin API). The
+   * runtime's own admin calls log in as the first user with "*" permission.
+   */
+  adminAuth?: AdminUser[];
 }
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -84,6 +101,11 @@ export interface KoppelingRuntime {
   inject(id: string): Promise<void>;
   /** GET on the Node-RED admin API, JSON. */
   adminGet(pathAndQuery: string): Promise<unknown>;
+  /**
+   * Logs in to the admin API (`POST /auth/token`, as the `node-red-admin` client) and returns the
+   * bearer token; `scope` "" (default) asks for the user's own permissions. Throws on a refusal.
+   */
+  login(username: string, password: string, scope?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -127,7 +149,17 @@ export function installEmailNode(userDir: string): void {
   fs.symlinkSync(source, link, "dir");
 }
 
-function settingsJs(port: number): string {
+/** bcrypt hashes as Node-RED's adminAuth expects them, with the bcryptjs Node-RED's editor API depends on. */
+function bcryptHash(password: string): string {
+  const requireFromEditorApi = createRequire(require.resolve("@node-red/editor-api/package.json"));
+  const bcrypt = requireFromEditorApi("bcryptjs") as { hashSync(text: string, rounds: number): string };
+  return bcrypt.hashSync(password, 8);
+}
+
+function settingsJs(port: number, users: readonly AdminUser[] = []): string {
+  const adminAuth = users.length
+    ? `\n  adminAuth: ${JSON.stringify({ type: "credentials", users: users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })) })},`
+    : "";
   return `module.exports = {
   uiHost: "127.0.0.1",
   uiPort: ${port},
@@ -138,7 +170,7 @@ function settingsJs(port: number): string {
   diagnostics: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
   externalModules: { autoInstall: false, palette: { allowInstall: false }, modules: { allowInstall: false } },
-  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },${adminAuth}
 };
 `;
 }
@@ -225,8 +257,9 @@ function decodeMime(text: string): string {
 
 export async function startKoppeling(opts: KoppelingOptions = {}): Promise<KoppelingRuntime> {
   const cleanups: Array<() => Promise<void> | void> = [];
+  // Each cleanup runs once, also when stop() is called again.
   const stop = async () => {
-    for (const c of cleanups.reverse()) await c();
+    for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
     const seed = opts.seed ?? 1;
@@ -252,7 +285,10 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     fs.mkdirSync(userDir, { recursive: true });
     if (!opts.userDir) cleanups.push(() => fs.rmSync(userDir, { recursive: true, force: true }));
     const port = opts.port || (await freePort());
-    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port));
+    const users = opts.adminAuth ?? [];
+    const adminUser = users.find((u) => u.permissions === "*");
+    if (users.length && !adminUser) throw new Error('adminAuth needs a user with "*" permission for the runtime\'s own admin calls');
+    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, users));
     fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "koppeling-user-dir", private: true }, null, 2));
     installPackage(userDir);
     installEmailNode(userDir);
@@ -285,13 +321,33 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     }
 
     const url = `http://127.0.0.1:${port}`;
+    const login = async (username: string, password: string, scope = "") => {
+      const form = new URLSearchParams({ client_id: "node-red-admin", grant_type: "password", scope, username, password });
+      const r = await fetch(`${url}/auth/token`, { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`login as ${username}: HTTP ${r.status}`);
+      const token = (JSON.parse(text) as { access_token?: unknown }).access_token;
+      if (typeof token !== "string" || token === "") throw new Error(`login as ${username}: no access token`);
+      return token;
+    };
+    // The runtime's own admin calls: as the "*" user when adminAuth is on (logged in on first use).
+    let bearer: string | null = null;
+    const authHeaders = async (): Promise<Record<string, string>> => {
+      if (!adminUser) return {};
+      bearer ??= await login(adminUser.username, adminUser.password, "*");
+      return { Authorization: `Bearer ${bearer}` };
+    };
     const admin = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const r = await fetch(url + p, { method, headers: { Accept: "application/json", "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const r = await fetch(url + p, {
+        method,
+        headers: { Accept: "application/json", "Content-Type": "application/json", ...(await authHeaders()), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await r.text();
       if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
       return (r.headers.get("content-type") ?? "").includes("json") ? (JSON.parse(text) as unknown) : text;
     };
-    await waitForModule(url, child, userDir);
+    await waitForModule(url, child, userDir, authHeaders);
 
     if (opts.deploy !== false) {
       const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, nodeRedUrl: url });
@@ -331,6 +387,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
         }
       },
       adminGet: (p: string) => admin("GET", p),
+      login,
       stop,
     };
   } catch (err) {
@@ -339,14 +396,17 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
   }
 }
 
-/** Waits until Node-RED lists this package's node sets, all enabled and loaded without error. */
-async function waitForModule(url: string, child: ChildProcess, userDir: string): Promise<void> {
+/**
+ * Waits until Node-RED lists this package's node sets, all enabled and loaded without error
+ * (`headers` logs in when adminAuth is on; it fails, and is tried again, until Node-RED listens).
+ */
+async function waitForModule(url: string, child: ChildProcess, userDir: string, headers: () => Promise<Record<string, string>>): Promise<void> {
   const deadline = Date.now() + 60_000;
   let last = "";
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited (${child.exitCode}); see ${path.join(userDir, "node-red.log")}`);
     try {
-      const r = await fetch(`${url}/nodes/${PACKAGE_NAME}`, { headers: { Accept: "application/json" } });
+      const r = await fetch(`${url}/nodes/${PACKAGE_NAME}`, { headers: { Accept: "application/json", ...(await headers()) } });
       if (r.ok) {
         const info = (await r.json()) as { nodes: Array<{ name: string; enabled: boolean; err?: string }> };
         const broken = info.nodes.filter((n) => !n.enabled || n.err);
