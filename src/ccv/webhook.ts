@@ -11,7 +11,7 @@ import { ccvWebhookPayload } from "./schemas";
 /** The path (under Node-RED's httpNodeRoot) CCV Shop posts to; `:token` is the endpoint's secret. */
 export const WEBHOOK_PATH = "/ccv-snelstart/webhook";
 export const MIN_TOKEN_LENGTH = 32;
-/** Generous for CCV's payloads (a few hundred bytes); anything larger is refused unread. */
+/** Generous for CCV's payloads (a few hundred bytes); anything larger is refused. */
 export const MAX_BODY_BYTES = 16 * 1024;
 /** CCV's payloads are flat objects; nesting deeper than this is not a webhook. */
 export const MAX_DEPTH = 8;
@@ -43,7 +43,7 @@ export type WebhookBody = { ok: true; id: number } | { ok: false; status: 400 | 
 const refuse = (status: 400 | 413, code: string, message: string): WebhookBody => ({ ok: false, status, code, message });
 
 /** True when `value` nests deeper than `max` (walked without recursion). */
-function tooDeep(value: unknown, max: number): boolean {
+export function tooDeep(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length) {
     const [v, depth] = stack.pop() as [unknown, number];
@@ -104,13 +104,19 @@ export interface WebhookKeyOptions {
   now?: () => number;
 }
 
+/** The `x-hash` check of one endpoint, and a way to drop what it knows (after webhooks were registered anew). */
+export interface WebhookHashCheck {
+  verify(raw: Buffer, hash: string): Promise<boolean>;
+  forget(): void;
+}
+
 /**
  * An `x-hash` check over the shop's webhooks whose address is ours (`list` fetches them through
- * the signed API). The keys are kept in memory only, listed again when old or when a hash does
- * not verify (at most once per `refreshMs`, so that bad requests cannot drive calls to the shop).
- * A failed listing throws: the hash cannot be checked now.
+ * the signed API). The keys are kept in memory only, listed again when old, when forgotten, or
+ * when a hash does not verify (then at most once per `refreshMs`, so that bad requests cannot
+ * drive calls to the shop). A failed listing throws: the hash cannot be checked now.
  */
-export function webhookHashCheck(list: () => Promise<Array<{ address: string; key: string }>>, o: WebhookKeyOptions = {}): (raw: Buffer, hash: string) => Promise<boolean> {
+export function webhookHashCheck(list: () => Promise<Array<{ address: string; key: string }>>, o: WebhookKeyOptions = {}): WebhookHashCheck {
   const ttl = o.ttlMs ?? 10 * 60_000;
   const refresh = o.refreshMs ?? 60_000;
   const now = o.now ?? Date.now;
@@ -129,10 +135,15 @@ export function webhookHashCheck(list: () => Promise<Array<{ address: string; ke
       });
     return loading;
   };
-  return async (raw, hash) => {
-    const current = keys && now() - at < ttl ? keys : await load();
-    if (verifyWebhookHash(raw, hash, current)) return true;
-    if (now() - at < refresh) return false;
-    return verifyWebhookHash(raw, hash, await load());
+  return {
+    verify: async (raw, hash) => {
+      const current = keys && now() - at < ttl ? keys : await load();
+      if (verifyWebhookHash(raw, hash, current)) return true;
+      if (now() - at < refresh) return false;
+      return verifyWebhookHash(raw, hash, await load());
+    },
+    forget: () => {
+      keys = null;
+    },
   };
 }

@@ -12,7 +12,7 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Checked, CcvClient } from "../ccv/client";
 import type { CcvInvoice, CcvOrder, CcvOrderHead } from "../ccv/schemas";
-import { WEBHOOK_PATH, tokenProblem, webhookHashCheck } from "../ccv/webhook";
+import { WEBHOOK_PATH, type WebhookHashCheck, tokenProblem, webhookHashCheck } from "../ccv/webhook";
 import { KoppelingError } from "../errors";
 import { secureUrl } from "../secure-url";
 import {
@@ -273,6 +273,8 @@ export default function (RED: NodeAPI): void {
     let runCounter = 0;
     if (!shop) node.status(status.error("no CCV Shop configured"));
     else node.status(status.idle("ready"));
+    /** The `x-hash` check of this node's webhooks; its keys are listed again after register-webhooks. */
+    let hashCheck: WebhookHashCheck | null = null;
     const webhookToken = def.webhook && shop ? receiveWebhooks(shop) : null;
 
     node.on("input", (msg: KoppelingMessage, send, done) => {
@@ -288,6 +290,7 @@ export default function (RED: NodeAPI): void {
             const base = (msg.payload as { address?: unknown } | null)?.address ?? def.publicUrl;
             return registerWebhooks(shop.client(), webhookTarget(base, RED.settings.httpNodeRoot, webhookToken));
           })
+          .finally(() => hashCheck?.forget())
           .then((r) => {
             node.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept${r.removed ? `, ${r.removed} removed` : ""}`));
             done();
@@ -414,12 +417,12 @@ export default function (RED: NodeAPI): void {
         return null;
       }
       if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
-      const verify = webhookHashCheck(async () => {
+      hashCheck = webhookHashCheck(async () => {
         const mine = `${WEBHOOK_PATH}/${token}`;
         const ours = (address: string) => URL.canParse(address) && new URL(address).pathname.endsWith(mine);
         return (await shop.client().webhooks()).filter((w) => w.is_active !== false && w.key && ours(w.address)).map((w) => ({ address: w.address, key: w.key ?? "" }));
       });
-      const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
+      const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify: hashCheck.verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
       if ("takenBy" in added) return fail("webhook token in use", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
       node.on("close", (_removed: boolean, done: () => void) => {
         added.remove();

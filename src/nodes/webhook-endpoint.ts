@@ -1,13 +1,21 @@
 /**
- * The package's webhook endpoint, `POST <httpNodeRoot>/ccv-snelstart/webhook/<token>`, on
- * Node-RED's HTTP node server: the same for every user, instead of wiring in the flow. Each
- * ccv-orders-in node with webhooks on registers its token here; a request is checked (token in
- * constant time, body size and nesting, an order id, the `x-hash` when present), answered at
- * once with a short JSON, and only then handed to the node. Bad input starts nothing.
+ * The package's webhook endpoint, `POST <httpNodeRoot>/ccv-snelstart/webhook/<token>`: the same
+ * for every user, instead of wiring in the flow. Each ccv-orders-in node with webhooks on
+ * registers its token here; a request is checked (token in constant time, body size and nesting,
+ * an order id, the `x-hash` when present), answered at once with a short JSON, and only then
+ * handed to the node. Bad input starts nothing.
+ *
+ * Where the request is taken: Node-RED mounts its admin app (with a JSON body parser for every
+ * path under its root, up to 5 MB, and an HTML error page with a stack trace for a body it cannot
+ * parse) before the HTTP node app, and by default both share the root `/`. So the endpoint takes
+ * its requests at Node-RED's HTTP server, before either app, and reads the body itself (at most
+ * 16 KB, only after the token matched). Where that is not possible (no server, as in the test
+ * helper; `httpNodeAuth` set, which must keep guarding every node route) a route on the HTTP node
+ * app does the same with what reaches it.
  */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { NodeAPI } from "node-red";
-import type { Request, Response } from "express";
-import { MAX_BODY_BYTES, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, wireForms } from "../ccv/webhook";
+import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, tooDeep, wireForms } from "../ccv/webhook";
 
 export interface WebhookReceiver {
   /** The id of the node that receives, to name it when a token is taken twice. */
@@ -24,36 +32,37 @@ interface Registered {
   receiver: WebhookReceiver;
 }
 
-const endpoints = new WeakMap<object, Registered[]>();
+type Answer = (status: number, body: Record<string, unknown>) => void;
 
-function reply(res: Response, status: number, body: Record<string, unknown>): void {
-  if (!res.headersSent) res.status(status).set("Cache-Control", "no-store").json(body);
-}
-
-/** The body as it came: its bytes, or, when another middleware parsed it already, the forms it may have had. */
+/** A request body: its bytes, and the byte strings an `x-hash` may sign (the bytes, or the wire forms of a value parsed upstream). */
 interface Body {
   raw: Buffer;
-  /** The byte strings an `x-hash` may sign: the raw bytes, or the wire forms of a parsed value. */
   signed: Buffer[];
 }
 
-/**
- * The body, at most MAX_BODY_BYTES (null beyond that). A body Node-RED's admin app parsed already
- * (it parses JSON under its root, which is also the node root by default) is taken as it is.
- */
-function readBody(req: Request): Promise<Body | null> {
-  const pre = (req as { body?: unknown }).body;
-  if (pre !== undefined) {
-    const exact = Buffer.isBuffer(pre) || typeof pre === "string";
-    const raw = exact ? Buffer.from(pre as Buffer | string) : Buffer.from(JSON.stringify(pre) ?? "", "utf8");
-    return Promise.resolve(raw.length > MAX_BODY_BYTES ? null : { raw, signed: exact ? [raw] : wireForms(pre) });
-  }
-  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(null);
+type Refusal = { status: 400 | 413; code: string; message: string };
+const TOO_LARGE: Refusal = { status: 413, code: "WEBHOOK_TOO_LARGE", message: `the body is larger than ${MAX_BODY_BYTES} bytes` };
+const NOT_JSON: Refusal = { status: 400, code: "WEBHOOK_INVALID", message: "the body is not JSON" };
+
+type BodyRequest = IncomingMessage & { body?: unknown; _body?: unknown };
+
+/** A body another middleware parsed already (body-parser marks it with `req._body`): only JSON counts. */
+function parsedBody(req: BodyRequest): Body | Refusal {
+  if (!/\bjson\b/i.test(String(req.headers["content-type"] ?? ""))) return NOT_JSON;
+  if (tooDeep(req.body, MAX_DEPTH)) return { status: 400, code: "WEBHOOK_INVALID", message: `the body nests deeper than ${MAX_DEPTH} levels` };
+  const raw = Buffer.from(JSON.stringify(req.body) ?? "", "utf8");
+  return raw.length > MAX_BODY_BYTES ? TOO_LARGE : { raw, signed: wireForms(req.body) };
+}
+
+/** The body, read here (at most MAX_BODY_BYTES, refused beyond that without reading on), else why it is refused. */
+function readBody(req: BodyRequest): Promise<Body | Refusal> {
+  if (req._body === true) return Promise.resolve(parsedBody(req));
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(TOO_LARGE);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const finish = (v: Body | null) => {
+    const finish = (v: Body | Refusal) => {
       if (!settled) {
         settled = true;
         resolve(v);
@@ -63,56 +72,93 @@ function readBody(req: Request): Promise<Body | null> {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
         req.pause();
-        finish(null);
+        finish(TOO_LARGE);
       } else chunks.push(c);
     });
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
       finish({ raw, signed: [raw] });
     });
-    req.on("error", () => finish(null));
+    req.on("error", () => finish(NOT_JSON));
   });
 }
 
-/** The receiver a request's token names, or null after answering 401. */
-function receiverFor(list: Registered[], req: Request, res: Response): WebhookReceiver | null {
-  const token = typeof req.params?.token === "string" ? req.params.token : (/\/ccv-snelstart\/webhook\/([^/?#]+)/.exec(req.originalUrl ?? "")?.[1] ?? "");
+/** Checks one request for `token` and answers it; a good one is handed to its receiver after the answer. */
+async function handle(list: Registered[], token: string, req: BodyRequest, answer: Answer): Promise<void> {
   const i = matchToken(token, list.map((r) => r.digest));
-  if (i >= 0) return list[i].receiver;
-  reply(res, 401, { ok: false, code: "WEBHOOK_TOKEN", message: "unknown webhook token" });
-  return null;
-}
-
-async function handle(list: Registered[], req: Request, res: Response): Promise<void> {
-  const receiver = receiverFor(list, req, res);
-  if (!receiver) return;
+  if (i < 0) return answer(401, { ok: false, code: "WEBHOOK_TOKEN", message: "unknown webhook token" });
+  const { receiver } = list[i];
   const body = await readBody(req);
-  if (!body) {
-    res.set("Connection", "close");
-    return reply(res, 413, { ok: false, code: "WEBHOOK_TOO_LARGE", message: `the body is larger than ${MAX_BODY_BYTES} bytes` });
-  }
+  if (!("raw" in body)) return answer(body.status, { ok: false, code: body.code, message: body.message });
   const read = readWebhookBody(body.raw);
-  if (!read.ok) return reply(res, read.status, { ok: false, code: read.code, message: read.message });
+  if (!read.ok) return answer(read.status, { ok: false, code: read.code, message: read.message });
   const hash = req.headers["x-hash"];
   if (typeof hash === "string" && hash !== "") {
     let verified = false;
     try {
       for (const form of body.signed) verified = (await receiver.verify(form, hash)) || verified;
     } catch {
-      return reply(res, 503, { ok: false, code: "WEBHOOK_UNVERIFIED", message: "the x-hash cannot be checked now; the next scheduled run picks the order up" });
+      return answer(503, { ok: false, code: "WEBHOOK_UNVERIFIED", message: "the x-hash cannot be checked now; the next scheduled run picks the order up" });
     }
-    if (!verified) return reply(res, 401, { ok: false, code: "WEBHOOK_SIGNATURE", message: "the x-hash does not sign this body" });
+    if (!verified) return answer(401, { ok: false, code: "WEBHOOK_SIGNATURE", message: "the x-hash does not sign this body" });
   }
-  reply(res, 200, { ok: true });
+  answer(200, { ok: true });
   receiver.deliver(read.id);
 }
 
-/** A request for the webhook path, whatever app it passes through. */
-const WEBHOOK_URL = /\/ccv-snelstart\/webhook(\/[^/?#]*)?\/?(\?|$)/;
+/** Answers as plain Node.js, so it works at the server and in any Express version. */
+function answerOn(req: IncomingMessage, res: ServerResponse): Answer {
+  return (status, body) => {
+    if (res.headersSent) return;
+    // A request whose body was not read to the end (refused early) closes its connection.
+    const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
+    if (!req.complete) headers.Connection = "close";
+    res.writeHead(status, headers).end(JSON.stringify(body));
+  };
+}
+
+function serve(list: Registered[], token: string, req: IncomingMessage, res: ServerResponse): void {
+  const answer = answerOn(req, res);
+  handle(list, token, req, answer).catch(() => answer(500, { ok: false, code: "WEBHOOK_FAILED", message: "the webhook could not be handled" }));
+}
+
+/** `httpNodeRoot` as a path prefix without a trailing slash ("" for the default "/"); null when the node server is off. */
+function nodeRoot(httpNodeRoot: unknown): string | null {
+  if (httpNodeRoot === false) return null;
+  return typeof httpNodeRoot === "string" ? httpNodeRoot.replace(/^\/*/, "/").replace(/\/+$/, "") : "";
+}
+
+/** The token of a POST to `<root>/ccv-snelstart/webhook[/<token>]`, "" without one; null for any other request. */
+function webhookToken(req: IncomingMessage, root: string): string | null {
+  if (req.method !== "POST") return null;
+  const path = (req.url ?? "").split(/[?#]/)[0];
+  const base = `${root}${WEBHOOK_PATH}`;
+  if (path === base || path === `${base}/`) return "";
+  const m = path.startsWith(`${base}/`) ? /^([^/]+)\/?$/.exec(path.slice(base.length + 1)) : null;
+  return m ? m[1] : null;
+}
 
 /**
- * The route's list of receivers, registering the route on first use per HTTP node app (also for a
- * node whose token is refused, so that the endpoint answers 401, not Node-RED's 404 page).
+ * Puts the endpoint in front of the server's request handler (Node-RED's root Express app), so
+ * that the admin app never parses a webhook's body. Not with `httpNodeAuth`, which guards every
+ * route of the node server: then the node app's route answers behind it.
+ */
+function interceptAtServer(server: Server | undefined, root: string | null, httpNodeAuth: unknown, list: Registered[]): void {
+  if (!server || typeof server.listeners !== "function" || root === null || httpNodeAuth) return;
+  const original = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const token = webhookToken(req, root);
+    if (token !== null) serve(list, token, req, res);
+    else for (const listener of original) listener.call(server, req, res);
+  });
+}
+
+const endpoints = new WeakMap<object, Registered[]>();
+
+/**
+ * The endpoint's list of receivers, set up on first use per HTTP node app (also for a node whose
+ * token is refused, so that the endpoint answers 401, not Node-RED's 404 page).
  */
 export function receiversOf(RED: NodeAPI): Registered[] {
   const app = RED.httpNode as unknown as object;
@@ -121,21 +167,11 @@ export function receiversOf(RED: NodeAPI): Registered[] {
     const registered: Registered[] = [];
     list = registered;
     endpoints.set(app, registered);
-    const route = (req: Request, res: Response) => {
-      handle(registered, req, res).catch(() => reply(res, 500, { ok: false, code: "WEBHOOK_FAILED", message: "the webhook could not be handled" }));
-    };
+    const route = (req: IncomingMessage & { params?: { token?: string } }, res: ServerResponse) => serve(registered, req.params?.token ?? "", req, res);
     RED.httpNode.post(`${WEBHOOK_PATH}/:token`, route);
     RED.httpNode.post(WEBHOOK_PATH, route);
-    // When the admin app shares the root, its body parser reads the webhook's body first; a body it
-    // refuses (not JSON, over its limit) would end in Express's default error page with a stack
-    // trace. This handler answers those with the endpoint's short JSON instead.
-    RED.httpAdmin.use((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => {
-      if (req.method !== "POST" || !WEBHOOK_URL.test(req.originalUrl ?? "")) return next(err);
-      if (!receiverFor(registered, req, res)) return;
-      const tooLarge = (err as { type?: string } | null)?.type === "entity.too.large";
-      if (tooLarge) reply(res, 413, { ok: false, code: "WEBHOOK_TOO_LARGE", message: `the body is larger than ${MAX_BODY_BYTES} bytes` });
-      else reply(res, 400, { ok: false, code: "WEBHOOK_INVALID", message: "the body is not JSON" });
-    });
+    const settings = RED.settings as unknown as { httpNodeRoot?: unknown; httpNodeAuth?: unknown };
+    interceptAtServer((RED as unknown as { server?: Server }).server, nodeRoot(settings.httpNodeRoot), settings.httpNodeAuth, registered);
   }
   return list;
 }
@@ -161,6 +197,5 @@ export function addWebhookReceiver(RED: NodeAPI, receiver: WebhookReceiver): { r
 
 /** The address CCV Shop is to call: the public base URL of this Node-RED, its httpNodeRoot, the path and the token. */
 export function webhookAddress(publicUrl: string, httpNodeRoot: unknown, token: string): string {
-  const root = typeof httpNodeRoot === "string" ? httpNodeRoot.replace(/^\/*/, "/").replace(/\/+$/, "") : "";
-  return `${publicUrl.replace(/\/+$/, "")}${root}${WEBHOOK_PATH}/${token}`;
+  return `${publicUrl.replace(/\/+$/, "")}${nodeRoot(httpNodeRoot) ?? ""}${WEBHOOK_PATH}/${token}`;
 }

@@ -241,49 +241,87 @@ describe("nodes: the webhook endpoint", function () {
     assert.equal(sims!.ccv.state.webhooks.length, 0);
   });
 
-  it("behind Node-RED's admin app on the same root (the default): its body parser reads first, the answers stay the endpoint's", async () => {
-    await start();
-    // As Node-RED mounts them when httpAdminRoot and httpNodeRoot are both "/": the admin app (with its JSON body parser) first.
-    const adminApp = (helper as unknown as { _httpAdmin: Express })._httpAdmin;
-    const app = express();
-    app.use("/", adminApp);
-    app.use("/", httpNode as Express);
-    const server = http.createServer(app);
+  /**
+   * The koppeling loaded as Node-RED serves it: one HTTP server whose root app mounts the admin app
+   * (with its JSON body parser) and then the node app, both at "/" (Node-RED's default), and that
+   * server as RED.server.
+   */
+  async function asNodeRedServes(settings: Record<string, unknown> = {}): Promise<Served> {
+    sims = await startSims();
+    let root: Express | null = null;
+    const server = http.createServer((req, res) => (root ? root(req, res) : res.writeHead(503).end()));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const h = helper as unknown as { _server?: unknown; _settings: Record<string, unknown>; _httpAdmin: Express };
+    Object.assign(h._settings, settings);
+    h._server = server;
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const order = await addOrder(sims!, simpleOrder(4104));
-      const address = await register(base);
-      const url = `${base}/ccv-snelstart/webhook/${TOKEN}`;
-      let deep = "1";
-      for (let i = 0; i < 1000; i++) deep = `{"a":${deep}}`;
-      for (const [what, target, payload, status, code] of [
-        ["malformed JSON", url, '{"id": 1,', 400, "WEBHOOK_INVALID"],
-        ["malformed JSON, wrong token", `${base}/ccv-snelstart/webhook/${"y".repeat(40)}`, '{"id": 1,', 401, "WEBHOOK_TOKEN"],
-        ["huge body", url, JSON.stringify({ id: order.id, pad: "x".repeat(100_000) }), 413, "WEBHOOK_TOO_LARGE"],
-        ["deep body", url, deep, 400, "WEBHOOK_INVALID"],
-        ["no id", url, "{}", 400, "WEBHOOK_INVALID"],
-      ] as const) {
-        const a = await post(target, payload);
-        assert.equal(a.status, status, `${what}: ${a.text}`);
-        assert.equal(a.json?.code, code, what);
-        assert.doesNotMatch(a.text, /\bat \w|node_modules|<html|Error:/i, `${what}: no stack trace or page`);
-      }
-      assert.equal(sims!.ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/"), 0, "nothing was fetched");
-
-      // The raw bytes are gone; the x-hash is checked against the body's compact and PHP forms.
-      const key = sims!.ccv.state.webhooks[0].key;
-      const php = `{"id":${order.id},"href":"https:\\/\\/shop.example.nl\\/api\\/rest\\/v1\\/orders\\/${order.id}","name":"Caf\\u00e9"}`;
-      const signedPhp = await post(url, php, { "x-hash": ccvWebhookHash(key, address, php) });
-      assert.equal(signedPhp.status, 200, signedPhp.text);
-      const compact = JSON.stringify({ id: order.id, paid: true });
-      assert.equal((await post(url, compact, { "x-hash": ccvWebhookHash(key, address, compact) })).status, 200);
-      const forged = await post(url, compact, { "x-hash": ccvWebhookHash("not-the-key", address, compact) });
-      assert.deepEqual([forged.status, forged.json?.code], [401, "WEBHOOK_SIGNATURE"]);
-      await atLeast(collect("out"), 1, "bookings");
+      await helper.load([...NODES, captureHttpNode], webhookFlow(sims, "http://127.0.0.1:1"), { ...credentials(sims), in: { webhookToken: TOKEN } });
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      h._server = undefined;
+      for (const k of Object.keys(settings)) delete h._settings[k];
     }
+    const app = express();
+    app.use("/", h._httpAdmin);
+    app.use("/", httpNode as Express);
+    root = app;
+    served = { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+    return served;
+  }
+
+  it("takes its requests at Node-RED's server, before the admin app's body parser: bodies are read here, raw", async () => {
+    const { base } = await asNodeRedServes();
+    const order = await addOrder(sims!, simpleOrder(4104));
+    const address = await register(base);
+    const url = `${base}/ccv-snelstart/webhook/${TOKEN}`;
+    for (const [what, target, payload, status, code, type] of [
+      ["malformed JSON", url, '{"id": 1,', 400, "WEBHOOK_INVALID", "application/json"],
+      ["malformed JSON, wrong token", `${base}/ccv-snelstart/webhook/${"y".repeat(40)}`, '{"id": 1,', 401, "WEBHOOK_TOKEN", "application/json"],
+      ["huge body", url, JSON.stringify({ id: order.id, pad: "x".repeat(100_000) }), 413, "WEBHOOK_TOO_LARGE", "application/json"],
+      ["very deep body", url, `${'{"a":'.repeat(2500)}1${"}".repeat(2500)}`, 400, "WEBHOOK_INVALID", "application/json"],
+      ["no id", url, "{}", 400, "WEBHOOK_INVALID", "application/json"],
+      ["form-encoded", url, `id=${order.id}`, 400, "WEBHOOK_INVALID", "application/x-www-form-urlencoded"],
+    ] as const) {
+      const a = await post(target, payload, { "Content-Type": type });
+      assert.equal(a.status, status, `${what}: ${a.text}`);
+      assert.equal(a.json?.code, code, what);
+      assert.doesNotMatch(a.text, /\bat \w|node_modules|<html|Error:/i, `${what}: no stack trace or page`);
+    }
+    assert.equal(sims!.ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/"), 0, "nothing was fetched");
+    // Everything else still reaches the apps behind.
+    const admin = await fetch(`${base}/ccv-snelstart/ccv/statuses`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id: "ccv" }) });
+    assert.equal(((await admin.json()) as { ok: boolean }).ok, true);
+
+    // The raw bytes as CCV Shop would send them (PHP's json_encode), signed, and any content type.
+    const key = sims!.ccv.state.webhooks[0].key;
+    const php = `{"id":${order.id},"href":"https:\\/\\/shop.example.nl\\/api\\/rest\\/v1\\/orders\\/${order.id}","name":"Caf\\u00e9"}`;
+    const signed = await post(url, php, { "x-hash": ccvWebhookHash(key, address, php) });
+    assert.equal(signed.status, 200, signed.text);
+    const plain = await post(url, JSON.stringify({ id: order.id }), { "Content-Type": "text/plain" });
+    assert.deepEqual([plain.status, plain.json], [200, { ok: true }]);
+    await atLeast(collect("out"), 1, "bookings");
+  });
+
+  it("with httpNodeAuth (no interception): behind the admin app's body parser, the x-hash is checked on the parsed body's wire forms", async () => {
+    const { base } = await asNodeRedServes({ httpNodeAuth: { user: "u", pass: "p" } });
+    const order = await addOrder(sims!, simpleOrder(4105));
+    const address = await register(base);
+    const url = `${base}/ccv-snelstart/webhook/${TOKEN}`;
+    const key = sims!.ccv.state.webhooks[0].key;
+    const php = `{"id":${order.id},"href":"https:\\/\\/shop.example.nl\\/api\\/rest\\/v1\\/orders\\/${order.id}","name":"Caf\\u00e9"}`;
+    const signedPhp = await post(url, php, { "x-hash": ccvWebhookHash(key, address, php) });
+    assert.equal(signedPhp.status, 200, signedPhp.text);
+    const compact = JSON.stringify({ id: order.id, paid: true });
+    assert.equal((await post(url, compact, { "x-hash": ccvWebhookHash(key, address, compact) })).status, 200);
+    const forged = await post(url, compact, { "x-hash": ccvWebhookHash("not-the-key", address, compact) });
+    assert.deepEqual([forged.status, forged.json?.code], [401, "WEBHOOK_SIGNATURE"]);
+    for (const [what, payload, type] of [
+      ["form-encoded", `id=${order.id}`, "application/x-www-form-urlencoded"],
+      ["very deep body", `${'{"a":'.repeat(2500)}1${"}".repeat(2500)}`, "application/json"],
+    ] as const) {
+      const a = await post(url, payload, { "Content-Type": type });
+      assert.deepEqual([a.status, a.json?.code], [400, "WEBHOOK_INVALID"], `${what}: ${a.text}`);
+    }
+    await atLeast(collect("out"), 1, "bookings");
   });
 
   it("a second node with the same token is refused; the first keeps receiving", async () => {

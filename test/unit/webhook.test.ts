@@ -66,7 +66,7 @@ describe("unit: webhook checks", function () {
     assert.ok(!verifyWebhookHash(raw, hash, []));
   });
 
-  it("lists the keys once, again when old, and at most once a minute after a hash that does not verify", async () => {
+  it("lists the keys once, again when old or forgotten, and at most once a minute after a hash that does not verify", async () => {
     let now = 0;
     let lists = 0;
     const address = "https://nr.example.nl/ccv-snelstart/webhook/t";
@@ -80,20 +80,25 @@ describe("unit: webhook checks", function () {
     );
     const raw = body({ id: 9 });
     const signed = (key: string) => ccvWebhookHash(key, address, raw.toString());
-    assert.equal(await check(raw, signed("old")), true);
-    assert.equal(await check(raw, signed("old")), true);
+    assert.equal(await check.verify(raw, signed("old")), true);
+    assert.equal(await check.verify(raw, signed("old")), true);
     assert.equal(lists, 1, "kept");
     keys = [{ address, key: "new" }];
     now = 10_000;
-    assert.equal(await check(raw, signed("new")), false, "too soon to list again");
+    assert.equal(await check.verify(raw, signed("new")), false, "too soon to list again");
     assert.equal(lists, 1);
     now = 70_000;
-    assert.equal(await check(raw, signed("new")), true, "listed again after a minute");
+    assert.equal(await check.verify(raw, signed("new")), true, "listed again after a minute");
     assert.equal(lists, 2);
     now = 700_000;
-    assert.equal(await check(raw, signed("new")), true);
+    assert.equal(await check.verify(raw, signed("new")), true);
     assert.equal(lists, 3, "listed again when old");
+    keys = [{ address, key: "newer" }];
+    now = 700_001;
+    check.forget();
+    assert.equal(await check.verify(raw, signed("newer")), true, "forgotten (after register-webhooks): listed again at once");
+    assert.equal(lists, 4);
     const failing = webhookHashCheck(() => Promise.reject(new Error("CCV unreachable")));
-    await assert.rejects(failing(raw, signed("new")), /unreachable/);
+    await assert.rejects(failing.verify(raw, signed("new")), /unreachable/);
   });
 });
