@@ -98,7 +98,7 @@ function headerErrors(state: SimState, b: VerkoopboekingBody): ApiError[] {
   if (b.id) errors.push(apiError("ALG-0100"));
   const nr = b.factuurnummer ?? "";
   if (nr.trim() === "" || nr.length > 25) errors.push(apiError("BOE-0058", nr === "" ? undefined : `${nr.length} tekens`));
-  else if (state.findBoeking(nr)) errors.push(apiError("BOE-0021", nr));
+  else if (state.uniqueFactuurnummer && state.findBoeking(nr)) errors.push(apiError("BOE-0021", nr));
   if (b.factuurdatum != null && parseNaiveDate(b.factuurdatum) === null) errors.push(apiError("BOE-0070", b.factuurdatum));
   if ((b.omschrijving?.length ?? 0) > 250) errors.push(apiError("BOE-0071"));
   if ((b.boekstuk?.length ?? 0) > 25) errors.push(apiError("BOE-0068"));

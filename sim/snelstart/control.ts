@@ -66,6 +66,12 @@ export function controlRouter(state: SimState): Router {
     state.ossEnabled = b.data.enabled;
     return json({ enabled: state.ossEnabled });
   });
+  r.on("PUT", "/__sim/unique-check", (req) => {
+    const b = z.object({ enabled: z.boolean() }).safeParse(parseJson(req.body));
+    if (!b.success) return json({ error: "body must be {\"enabled\": boolean}" }, 400);
+    state.uniqueFactuurnummer = b.data.enabled;
+    return json({ enabled: state.uniqueFactuurnummer });
+  });
   r.on("POST", "/__sim/expire-tokens", () => json({ expired: expireTokens(state) }));
   return r;
 }

@@ -118,6 +118,11 @@ export class SimState {
   readonly faults = new FaultQueue();
   /** The administration's `factureerBuitenlandsBtw` (OSS) setting. */
   ossEnabled: boolean;
+  /**
+   * Whether a verkoopboeking's factuurnummer must be new (`BOE-0021`). Off only to prove that the
+   * koppeling books exactly once without that check (the chaos run, tests).
+   */
+  uniqueFactuurnummer = true;
   /** How many requests the rate limiter answered with 429. */
   rateLimited = 0;
   tokensIssued = 0;
@@ -139,6 +144,7 @@ export class SimState {
     this.requests.reset();
     this.faults.clear();
     this.ossEnabled = this.options.ossEnabled;
+    this.uniqueFactuurnummer = true;
     this.rateLimited = 0;
     this.tokensIssued = 0;
     this.limits.reset();

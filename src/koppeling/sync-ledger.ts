@@ -60,10 +60,26 @@ export interface RunsEntry {
   webhookNoise: { count: number; lastAt: string | null };
 }
 
+/**
+ * "Posting this document to SnelStart under this number": written (durably) before each POST and
+ * removed when the outcome is recorded. One left behind means the outcome was never recorded (a
+ * crash, a lost answer): the next attempt looks the document up before it posts anything.
+ */
+export interface IntentEntry {
+  factuurnummer: string;
+  type: BookedEntry["type"];
+  at: string;
+}
+
+/**
+ * The ledger's state. Entries are replaced, never changed in place: the store journals the keys
+ * an update sets or deletes in `booked`, `failed` and `intents`, and the `runs` object as a whole.
+ */
 export interface LedgerState {
   version: 1;
   booked: Record<string, BookedEntry>;
   failed: Record<string, FailedEntry>;
+  intents: Record<string, IntentEntry>;
   runs: RunsEntry;
 }
 
@@ -72,6 +88,7 @@ export function emptyLedger(): LedgerState {
     version: 1,
     booked: {},
     failed: {},
+    intents: {},
     runs: { consecutiveFailures: 0, lastError: null, alerted: false, lastRunAt: null, firstRunAt: null, webhookNoise: { count: 0, lastAt: null } },
   };
 }
@@ -115,6 +132,7 @@ export function reviveLedger(value: unknown): LedgerState {
     version: 1,
     booked: isRecord(v.booked) ? ({ ...v.booked } as Record<string, BookedEntry>) : {},
     failed,
+    intents: isRecord(v.intents) ? ({ ...v.intents } as Record<string, IntentEntry>) : {},
     runs: reviveRuns(v.runs, base.runs),
   };
 }
@@ -130,8 +148,26 @@ export function isBooked(ledger: LedgerState, key: LedgerKey): BookedEntry | nul
 export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<BookedEntry, "at">, now: Date): BookedEntry {
   const booked: BookedEntry = { ...entry, at: now.toISOString() };
   ledger.booked[key] = booked;
-  delete ledger.failed[key];
+  if (key in ledger.failed) delete ledger.failed[key];
+  if (key in ledger.intents) delete ledger.intents[key];
   return booked;
+}
+
+/** Records that `key` is about to be posted under `factuurnummer` (before the POST, durably). */
+export function recordIntent(ledger: LedgerState, key: LedgerKey, intent: Omit<IntentEntry, "at">, now: Date): IntentEntry {
+  const entry: IntentEntry = { ...intent, at: now.toISOString() };
+  ledger.intents[key] = entry;
+  return entry;
+}
+
+/** The intent left for `key` by an attempt whose outcome was never recorded, if any. */
+export function intentOf(ledger: LedgerState, key: LedgerKey): IntentEntry | null {
+  return ledger.intents[key] ?? null;
+}
+
+/** Forgets an intent once SnelStart answered that it stored nothing (a refusal). */
+export function clearIntent(ledger: LedgerState, key: LedgerKey): void {
+  if (key in ledger.intents) delete ledger.intents[key];
 }
 
 export interface FailureInfo {
@@ -179,8 +215,8 @@ export function recordFailure(ledger: LedgerState, key: LedgerKey, info: Failure
 
 /** The moment of the shop's first run, set on the first call. */
 export function firstRunAt(ledger: LedgerState, now: Date): string {
-  ledger.runs.firstRunAt ??= now.toISOString();
-  return ledger.runs.firstRunAt;
+  if (ledger.runs.firstRunAt == null) ledger.runs = { ...ledger.runs, firstRunAt: now.toISOString() };
+  return ledger.runs.firstRunAt as string;
 }
 
 /** Records a failed run: its code only (an error passed in whole keeps its message out of the ledger). */
@@ -225,7 +261,7 @@ export function dueAlerts(ledger: LedgerState, threshold: number): DueAlerts {
 export function markAlerted(ledger: LedgerState, alerts: DueAlerts): void {
   for (const o of alerts.orders) {
     const f = ledger.failed[o.key];
-    if (f) f.alerted = true;
+    if (f) ledger.failed[o.key] = { ...f, alerted: true };
   }
   if (alerts.run) ledger.runs = { ...ledger.runs, alerted: true };
 }
@@ -233,6 +269,6 @@ export function markAlerted(ledger: LedgerState, alerts: DueAlerts): void {
 /** Forgets a failure so the document is retried without its history (used after a manual fix). */
 export function clearFailure(ledger: LedgerState, key: LedgerKey): boolean {
   const had = key in ledger.failed;
-  delete ledger.failed[key];
+  if (had) delete ledger.failed[key];
   return had;
 }

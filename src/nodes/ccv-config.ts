@@ -1,6 +1,7 @@
 /**
- * `ccv-config`: one CCV Shop — its URL, the API public key and secret (credentials), and the
- * context store that keeps the shop's sync ledger. Owns the shop's API client and ledger.
+ * `ccv-config`: one CCV Shop — its URL, the API public key and secret (credentials), and its
+ * sync ledger (a journal in Node-RED's user directory; the context store without one). Owns the
+ * shop's API client and ledger.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { CcvClient } from "../ccv/client";
@@ -53,7 +54,11 @@ export default function (RED: NodeAPI): void {
       this.error((err as Error).message);
     }
     this.shopId = id;
-    this.ledger = new LedgerStore(this, ledgerContextKey(id), (def.contextStore ?? "").trim());
+    const userDir = (RED.settings as unknown as { userDir?: unknown }).userDir;
+    this.ledger = new LedgerStore(this, ledgerContextKey(id), (def.contextStore ?? "").trim(), typeof userDir === "string" && userDir ? userDir : undefined);
+    this.on("close", (_removed: boolean, done: () => void) => {
+      this.ledger.close().then(done, done);
+    });
     let client: CcvClient | null = null;
     this.client = () => (client ??= makeCcvClient(this.shopUrl, this.credentials ?? {}));
   }

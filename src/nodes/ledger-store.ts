@@ -1,54 +1,93 @@
 /**
- * Keeps a shop's sync ledger in Node-RED global context, in the context store the user chose
- * (a persistent `localfilesystem` store survives restarts). One instance per ccv-config node:
- * it loads the ledger once, applies changes one at a time and writes the whole ledger back
- * after each change, so concurrent messages never lose each other's updates.
+ * Keeps a shop's sync ledger. One instance per ccv-config node: it loads the ledger once and
+ * applies changes one at a time, each stored before the next runs, so concurrent messages never
+ * lose each other's updates and a crash never loses a recorded step.
+ *
+ * Where: with a Node-RED user directory (any normal install), in a crash-durable journal there
+ * (ledger-journal.ts; each update costs one fsynced line naming the keys it changed). Without one
+ * (an embedded runtime without userDir, the test helper unless a test sets it), in Node-RED global
+ * context, in the store the user chose, written whole after each change (not crash-durable: the
+ * `localfilesystem` store flushes every 30 s). A ledger found in that context store is where the
+ * journal starts (an upgrade from 0.1).
  */
 import type { Node } from "node-red";
 import { KoppelingError } from "../errors";
 import { type LedgerState, reviveLedger } from "../koppeling/sync-ledger";
+import { type JournalRecord, LedgerJournal } from "./ledger-journal";
+
+/** A record of a map whose writes and deletes are noted in `log` (null = deleted). */
+function tracked<T>(target: Record<string, T>, log: Record<string, unknown>): Record<string, T> {
+  return new Proxy(target, {
+    set(t, k, v) {
+      if (typeof k !== "string") return Reflect.set(t, k, v);
+      t[k] = v as T;
+      log[k] = v;
+      return true;
+    },
+    deleteProperty(t, k) {
+      if (typeof k !== "string") return Reflect.deleteProperty(t, k);
+      delete t[k];
+      log[k] = null;
+      return true;
+    },
+  });
+}
 
 export class LedgerStore {
   private state: LedgerState | null = null;
   private loading: Promise<LedgerState> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly journal: LedgerJournal | null;
 
   constructor(
     private readonly node: Node,
-    /** Global context key, e.g. `ccv_snelstart_ledger_myshop_ccvshop_nl`. */
+    /** Global context key, e.g. `ccv_snelstart_ledger_myshop_ccvshop_nl`; also the journal's file name. */
     readonly key: string,
     /** Context store name; empty = the default store. */
     readonly store: string,
-  ) {}
+    /** Node-RED's user directory: the journal goes into its `ccv-snelstart/` folder. */
+    userDir?: string,
+  ) {
+    this.journal = userDir ? new LedgerJournal(`${userDir}/ccv-snelstart`, key) : null;
+  }
+
+  /** True when every change is on disk before the next step (the journal). */
+  get durable(): boolean {
+    return this.journal !== null;
+  }
 
   private context() {
     return this.node.context().global;
   }
 
+  private fail(what: string, err: unknown): KoppelingError {
+    const where = this.journal ? "the sync ledger journal" : `context store "${this.store || "default"}"`;
+    return new KoppelingError("LEDGER_STORE", `Cannot ${what} the sync ledger (${where}): ${(err as Error).message}`);
+  }
+
+  private contextValue(): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const g = this.context() as unknown as { get(key: string, store: string | undefined, cb: (err: Error | undefined, value: unknown) => void): void };
+      g.get(this.key, this.store || undefined, (err, value) => (err ? reject(err) : resolve(value)));
+    });
+  }
+
   private load(): Promise<LedgerState> {
     if (this.state) return Promise.resolve(this.state);
-    this.loading ??= new Promise<LedgerState>((resolve, reject) => {
-      const cb = (err: Error | undefined, value: unknown) => {
-        if (err) {
-          this.loading = null;
-          reject(new KoppelingError("LEDGER_STORE", `Cannot read the sync ledger from context store "${this.store || "default"}": ${err.message}`));
-          return;
-        }
-        this.state = reviveLedger(value);
-        resolve(this.state);
-      };
-      const g = this.context() as unknown as { get(key: string, store: string | undefined, cb: (err: Error | undefined, value: unknown) => void): void };
-      g.get(this.key, this.store || undefined, cb);
-    });
+    this.loading ??= (this.journal ? this.journal.load(reviveLedger, () => this.contextValue().catch(() => undefined)) : this.contextValue().then(reviveLedger)).then(
+      (state) => (this.state = state),
+      (err: unknown) => {
+        this.loading = null;
+        throw this.fail("read", err);
+      },
+    );
     return this.loading;
   }
 
-  private save(state: LedgerState): Promise<void> {
+  private saveToContext(state: LedgerState): Promise<void> {
     return new Promise((resolve, reject) => {
       const g = this.context() as unknown as { set(key: string, value: unknown, store: string | undefined, cb: (err?: Error) => void): void };
-      g.set(this.key, state, this.store || undefined, (err?: Error) =>
-        err ? reject(new KoppelingError("LEDGER_STORE", `Cannot write the sync ledger to context store "${this.store || "default"}": ${err.message}`)) : resolve(),
-      );
+      g.set(this.key, state, this.store || undefined, (err?: Error) => (err ? reject(this.fail("write", err)) : resolve()));
     });
   }
 
@@ -57,13 +96,45 @@ export class LedgerStore {
     return this.enqueue(async () => fn(await this.load()));
   }
 
-  /** Applies a change and writes the ledger back before the next change runs. */
+  /** Applies a change and stores it before the next change runs. */
   update<T>(fn: (ledger: LedgerState) => T): Promise<T> {
     return this.enqueue(async () => {
       const state = await this.load();
-      const result = fn(state);
-      await this.save(state);
+      const rec: Required<Pick<JournalRecord, "b" | "f" | "i">> = { b: {}, f: {}, i: {} };
+      const runsBefore = JSON.stringify(state.runs);
+      const view: LedgerState = { ...state, booked: tracked(state.booked, rec.b), failed: tracked(state.failed, rec.f), intents: tracked(state.intents, rec.i) };
+      const result = fn(view);
+      state.runs = view.runs;
+      const runsChanged = JSON.stringify(state.runs) !== runsBefore;
+      const changed = runsChanged || Object.keys(rec.b).length + Object.keys(rec.f).length + Object.keys(rec.i).length > 0;
+      if (!changed) return result;
+      if (!this.journal) {
+        await this.saveToContext(state);
+        return result;
+      }
+      const out: JournalRecord = {};
+      if (Object.keys(rec.b).length) out.b = rec.b;
+      if (Object.keys(rec.f).length) out.f = rec.f;
+      if (Object.keys(rec.i).length) out.i = rec.i;
+      if (runsChanged) out.r = state.runs;
+      await this.journal.append(out, state).catch((err: unknown) => {
+        throw this.fail("write", err);
+      });
       return result;
+    });
+  }
+
+  /** Folds the journal into its snapshot now (it also happens by itself as the journal grows). */
+  compact(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.journal) await this.journal.compact(await this.load());
+    });
+  }
+
+  /** Closes the journal's file (on redeploy or shutdown), after the changes already queued. */
+  close(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.journal?.close();
     });
   }
 

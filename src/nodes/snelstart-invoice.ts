@@ -6,18 +6,27 @@
  * found by article code, created in the revenue group of their VAT category when missing. Credit
  * notes are always posted as (negative) verkoopboekingen: a sales order cannot credit an invoice.
  *
- * Exactly once, in layers: the shop's sync ledger is checked before posting; an earlier attempt
- * whose outcome was unknown is looked up first; a `BOE-0021` answer (number exists) or an unknown
- * outcome (timeout, reset, 502-504) leads to a lookup by factuurnummer and adoption of the booking
- * found — never a second booking. Success is recorded in the ledger with the SnelStart id.
+ * Exactly once, without relying on SnelStart's duplicate-number check (`BOE-0021`), which a
+ * sales order does not have at all:
+ * 1. The shop's sync ledger decides first: a document recorded as booked is not posted again.
+ * 2. Right before each POST an intent ("posting X under number N") is stored durably; the outcome
+ *    is stored before the next document is posted (the ledger journal fsyncs both).
+ * 3. An intent without an outcome (a crash, a lost answer), an earlier unknown outcome, or a
+ *    `BOE-0021` answer leads to a lookup first — verkoopfacturen by number; verkooporders by
+ *    paging for the one with this order's reference, description and customer — and the document
+ *    found is adopted, never posted twice. A booking under the same number that is not this order
+ *    (another amount or date) is `INVOICE_NUMBER_TAKEN`. Only a lookup that finds nothing (after a
+ *    few tries: SnelStart can take a moment) lets the POST go ahead. A sales order that cannot be
+ *    looked up (the listing fails) is held as `ORDER_OUTCOME_UNKNOWN` for a manual check.
+ * 4. A POST SnelStart refused outright (a validation code) stored nothing: its intent is dropped.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
 import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder } from "../koppeling";
-import { type BookedEntry, type LedgerKey, isBooked, markBooked } from "../koppeling/sync-ledger";
+import { type BookedEntry, type LedgerKey, clearIntent, intentOf, isBooked, markBooked, recordIntent } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { CcvConfigNode } from "./ccv-config";
-import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, ledgerKeyOf, onOrderMessage, shopOf, status } from "./shared";
+import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, asKoppelingError, ledgerKeyOf, onOrderMessage, shopOf, status } from "./shared";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { ArticleGroups, VatMappingNode } from "./vat-mapping";
 
@@ -40,15 +49,20 @@ const LOOKUP_GAP_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The verkoopboeking SnelStart holds under this booking's number, if it is this booking (same amount). */
+/**
+ * The verkoopboeking SnelStart holds under this booking's number, if it is this booking: the same
+ * amount and invoice date. Another document under the number is INVOICE_NUMBER_TAKEN.
+ */
 async function existingBooking(client: SnelStartClient, booking: Booking): Promise<string | null> {
   const found = await client.findVerkoopfactuur(booking.factuurnummer);
   if (!found) return null;
   const amount = centsToEuros(booking.totalCents);
-  if (found.factuurBedrag != null && Math.round(found.factuurBedrag * 100) !== booking.totalCents) {
+  const sameAmount = found.factuurBedrag == null || Math.round(found.factuurBedrag * 100) === booking.totalCents;
+  const sameDate = !found.factuurDatum || found.factuurDatum.slice(0, 10) === booking.factuurdatum.slice(0, 10);
+  if (!sameAmount || !sameDate) {
     throw new KoppelingError(
       "INVOICE_NUMBER_TAKEN",
-      `Invoice number ${booking.factuurnummer} already exists in SnelStart for €${found.factuurBedrag}, not €${amount}: another document uses this number (entered by hand, or by another koppeling). Nothing was booked; change the invoice number rule or the other document.`,
+      `Invoice number ${booking.factuurnummer} already exists in SnelStart (€${found.factuurBedrag ?? "?"} on ${found.factuurDatum?.slice(0, 10) ?? "?"}), not this order's €${amount} on ${booking.factuurdatum.slice(0, 10)}: another document uses this number (entered by hand, another koppeling, or another CCV order with the same number). Nothing was booked; change the invoice number rule or the other document.`,
       { factuurnummer: booking.factuurnummer, existing: found.factuurBedrag, expected: amount },
     );
   }
@@ -57,11 +71,35 @@ async function existingBooking(client: SnelStartClient, booking: Booking): Promi
   return id;
 }
 
-async function postBooking(client: SnelStartClient, booking: Booking, relatieId: string, lookupFirst: boolean): Promise<Outcome> {
+/**
+ * Looks `find` up a few times, a moment apart: right after a lost answer, a document just stored
+ * can take a moment to be listed (an earlier run's document is listed by then: one lookup).
+ */
+async function lookUp(find: () => Promise<string | null>): Promise<string | null> {
+  for (let i = 0; i < LOOKUP_TRIES; i++) {
+    if (i) await sleep(LOOKUP_GAP_MS * i);
+    const id = await find();
+    if (id) return id;
+  }
+  return null;
+}
+
+/** SnelStart refused the POST with its own validation code: nothing was stored. */
+function refusedOutright(err: unknown): boolean {
+  return err instanceof KoppelingError && (/^SNELSTART_[A-Z]{3}_\d{4}$/.test(err.code) || err.code === "INVOICE_NUMBER_TAKEN" || err.code === "SNELSTART_VALIDATION");
+}
+
+/**
+ * Posts a verkoopboeking once: looked up first when an earlier attempt may have stored it
+ * (`lookupFirst`), adopted on `BOE-0021` or after an unknown outcome when found. `beforePost`
+ * stores the intent, right before the POST.
+ */
+async function postBooking(client: SnelStartClient, booking: Booking, relatieId: string, lookupFirst: boolean, beforePost: () => Promise<void>): Promise<Outcome> {
   if (lookupFirst) {
     const id = await existingBooking(client, booking);
     if (id) return { id, type: "verkoopboeking", adopted: true };
   }
+  await beforePost();
   try {
     const created = await client.createVerkoopboeking(toVerkoopboeking(booking, relatieId));
     return { id: created.id, type: "verkoopboeking", adopted: false };
@@ -74,11 +112,8 @@ async function postBooking(client: SnelStartClient, booking: Booking, relatieId:
     }
     if (err.code !== UNKNOWN_OUTCOME) throw err;
     // The booking may or may not exist: look it up a few times (it can take a moment to appear).
-    for (let i = 0; i < LOOKUP_TRIES; i++) {
-      await sleep(LOOKUP_GAP_MS * i);
-      const id = await existingBooking(client, booking);
-      if (id) return { id, type: "verkoopboeking", adopted: true };
-    }
+    const id = await lookUp(() => existingBooking(client, booking));
+    if (id) return { id, type: "verkoopboeking", adopted: true };
     throw err;
   }
 }
@@ -122,19 +157,27 @@ export default function (RED: NodeAPI): void {
       if (!relatieId) throw new KoppelingError("RELATIE_MISSING", "msg.snelstart.relatieId is missing: put snelstart-debtor before this node");
       const shop = shopOf(RED, msg);
 
-      const before = shop && key ? await shop.ledger.read((l) => ({ booked: isBooked(l, key), failed: l.failed[key] ?? null })) : null;
+      const before = shop && key ? await shop.ledger.read((l) => ({ booked: isBooked(l, key), failed: l.failed[key] ?? null, intent: intentOf(l, key) })) : null;
       if (before?.booked) {
         skipped++;
         msg.snelstart = { ...msg.snelstart, ...idsOf(before.booked.type, before.booked.snelstartId), factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
         return;
       }
-      const earlierUnknown = before?.failed?.unknownOutcome === true;
+      // An earlier attempt may have stored it: its answer got lost, or it never recorded its outcome.
+      const mayExist = before?.failed?.unknownOutcome === true || before?.intent != null;
       node.status(status.busy(`booking ${booking.factuurnummer}`));
       const client = admin.client();
-      const outcome =
-        mode === "verkooporder" && booking.kind === "invoice"
-          ? await postOrder(client, msg, relatieId, earlierUnknown)
-          : await postBooking(client, booking, relatieId, !shop || earlierUnknown);
+      const asOrder = mode === "verkooporder" && booking.kind === "invoice";
+      const beforePost = async () => {
+        if (shop && key) await shop.ledger.update((l) => recordIntent(l, key, { factuurnummer: booking.factuurnummer, type: asOrder ? "verkooporder" : "verkoopboeking" }, new Date()));
+      };
+      let outcome: Outcome;
+      try {
+        outcome = asOrder ? await postOrder(client, msg, relatieId, mayExist, beforePost) : await postBooking(client, booking, relatieId, !shop || mayExist, beforePost);
+      } catch (err) {
+        if (shop && key && refusedOutright(err)) await shop.ledger.update((l) => clearIntent(l, key));
+        throw err;
+      }
 
       if (shop && key) await record(shop, key, msg.ccv as CcvMeta, booking, outcome);
       booked++;
@@ -151,7 +194,7 @@ export default function (RED: NodeAPI): void {
       );
     }
 
-    async function postOrder(client: SnelStartClient, msg: KoppelingMessage, relatieId: string, earlierUnknown: boolean): Promise<Outcome> {
+    async function postOrder(client: SnelStartClient, msg: KoppelingMessage, relatieId: string, mayExist: boolean, beforePost: () => Promise<void>): Promise<Outcome> {
       if (!mappingNode) throw new KoppelingError("MAPPING_INVALID", "Mode verkooporder needs the VAT mapping (articles and revenue groups) selected in this node");
       const ccvOrder = msg.ccv?.order as OrderInput | undefined;
       if (!ccvOrder || typeof ccvOrder !== "object" || !("order" in ccvOrder)) {
@@ -159,19 +202,38 @@ export default function (RED: NodeAPI): void {
       }
       const { mapping, articleGroups, context } = await mappingNode.forCustomer(ccvOrder.order.customer);
       const model = buildVerkooporder(ccvOrder, mapping, context);
-      if (earlierUnknown) {
-        throw new KoppelingError(
-          "ORDER_OUTCOME_UNKNOWN",
-          `An earlier attempt to post the sales order for CCV order ${model.orderreferentie} got no answer. SnelStart cannot be searched for sales orders, so it is not posted again by itself: check SnelStart for a sales order with reference ${model.orderreferentie}; if there is none, send ccv-orders-in a message with msg.topic "retry" and msg.payload.id = ${String(ccvOrder.order.id)} (the CCV order id).`,
-          { orderreferentie: model.orderreferentie },
-        );
+      // This order as the koppeling writes it: its reference, description and customer.
+      const isThis = (o: { orderreferentie?: string | null; omschrijving?: string | null; relatie?: { id: string } | null }) =>
+        o.orderreferentie === model.orderreferentie && o.omschrijving === model.omschrijving && o.relatie?.id === relatieId;
+      const find = async () => (await client.findVerkooporder(isThis))?.id ?? null;
+      if (mayExist) {
+        let id: string | null;
+        try {
+          id = await find();
+        } catch (err) {
+          throw new KoppelingError(
+            "ORDER_OUTCOME_UNKNOWN",
+            `An earlier attempt to post the sales order for CCV order ${model.orderreferentie} may have been stored, and SnelStart's sales orders could not be listed to find out (${asKoppelingError(err).code}). It is not posted again by itself: check SnelStart for a sales order with reference ${model.orderreferentie}; if there is none, send ccv-orders-in a message with msg.topic "retry" and msg.payload.id = ${String(ccvOrder.order.id)} (the CCV order id).`,
+            { orderreferentie: model.orderreferentie },
+            { cause: err },
+          );
+        }
+        if (id) return { id, type: "verkooporder", adopted: true };
       }
       const ids = new Map<string, string>();
       for (const regel of model.regels) {
         if (!ids.has(regel.artikelcode)) ids.set(regel.artikelcode, await articleId(client, regel, articleGroups));
       }
-      const created = await client.createVerkooporder(toVerkooporder(model, relatieId, ids));
-      return { id: created.id, type: "verkooporder", adopted: false };
+      await beforePost();
+      try {
+        const created = await client.createVerkooporder(toVerkooporder(model, relatieId, ids));
+        return { id: created.id, type: "verkooporder", adopted: false };
+      } catch (err) {
+        if (!(err instanceof KoppelingError) || err.code !== UNKNOWN_OUTCOME) throw err;
+        const id = await lookUp(find).catch(() => null);
+        if (id) return { id, type: "verkooporder", adopted: true };
+        throw err;
+      }
     }
 
     /** The SnelStart id of an article code, creating the article in its revenue group when missing. */

@@ -236,6 +236,23 @@ export class SnelStartClient {
     return this.post("/verkooporders", body, S.verkooporder);
   }
 
+  /**
+   * The first verkooporder `match` accepts, paging through all of them: a verkooporder has no
+   * unique external key and whether `Orderreferentie` can be filtered is UNCERTAIN (§10), so this
+   * is the lookup after an unknown outcome (rare), one page in memory at a time.
+   */
+  async findVerkooporder(match: (o: S.Verkooporder) => boolean): Promise<S.Verkooporder | null> {
+    const seen = new Set<string>();
+    for (let skip = 0; ; skip += this.pageSize) {
+      const page = await this.get(`/verkooporders${queryString({ $top: this.pageSize, $skip: skip })}`, z.array(S.verkooporder));
+      const found = page.find(match);
+      if (found) return found;
+      const before = seen.size;
+      for (const o of page) seen.add(o.id);
+      if (page.length < this.pageSize || page.length > this.pageSize || seen.size === before) return null;
+    }
+  }
+
   async getVerkooporder(id: string): Promise<S.Verkooporder> {
     return this.get(`/verkooporders/${encodeURIComponent(id)}`, S.verkooporder);
   }

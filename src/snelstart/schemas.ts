@@ -235,6 +235,7 @@ export const verkooporder = z.looseObject({
   nummer: z.number().int().nullish(),
   relatie: ref.nullish(),
   orderreferentie: z.string().nullish(),
+  omschrijving: z.string().nullish(),
   datum: z.string().nullish(),
   procesStatus: z.string().nullish(),
   verkooporderBtwIngaveModel: z.enum(["Inclusief", "Exclusief"]).nullish(),

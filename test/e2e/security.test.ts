@@ -23,6 +23,8 @@ import { EXAMPLE_IDS, type KoppelingRuntime, startKoppeling } from "../../script
 import { listen, readBody, type Listening } from "../../sim/http";
 import { SIM_CREDENTIALS } from "../../sim/cli";
 import { ccvWebhookHash, signCcvRequest } from "../../src/ccv/signing";
+import { reviveLedger } from "../../src/koppeling/sync-ledger";
+import { applyRecord, parseJournal } from "../../src/nodes/ledger-journal";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -432,8 +434,8 @@ describe("security in a real Node-RED with adminAuth: secrets follow their addre
       walk(userDir);
       const rel = files.map((f) => path.relative(userDir, f));
       for (const needed of ["flows.json", "flows_cred.json", "node-red.log", "settings.js"]) assert.ok(rel.includes(needed), `no ${needed} in the user directory`);
-      const contextFiles = rel.filter((f) => f.startsWith(`context${path.sep}`));
-      assert.ok(contextFiles.length > 0, "the file context store wrote nothing");
+      const ledgerFiles = rel.filter((f) => f.startsWith(`ccv-snelstart${path.sep}`));
+      assert.ok(ledgerFiles.some((f) => f.endsWith(".journal.jsonl")), "the sync ledger journal was not written");
 
       const sources: Array<[string, string]> = [
         ...rel.map((f): [string, string] => [f, fs.readFileSync(path.join(userDir, f), "utf8")]),
@@ -449,15 +451,14 @@ describe("security in a real Node-RED with adminAuth: secrets follow their addre
       const cred = JSON.parse(fs.readFileSync(path.join(userDir, "flows_cred.json"), "utf8")) as Record<string, unknown>;
       assert.deepEqual(Object.keys(cred), ["$"]);
 
-      // The unknown order ids were counted as webhook noise in the ledger (in the file context store).
-      const ledgers = contextFiles
-        .map((f) => JSON.parse(fs.readFileSync(path.join(userDir, f), "utf8")) as Record<string, { runs?: { webhookNoise?: { count: number }; alerted?: boolean; consecutiveFailures?: number } }>)
-        .flatMap((o) => Object.values(o))
-        .filter((v) => v && typeof v === "object" && v.runs?.webhookNoise);
-      assert.equal(ledgers.length, 1, "no sync ledger in the file context store");
-      assert.equal(ledgers[0].runs?.webhookNoise?.count, noise);
+      // The unknown order ids were counted as webhook noise in the ledger (its journal in the user directory).
+      const snapshots = ledgerFiles.filter((f) => f.endsWith(".snapshot.json"));
+      assert.equal(snapshots.length, 1, "one shop, one ledger");
+      const ledger = reviveLedger(JSON.parse(fs.readFileSync(path.join(userDir, snapshots[0]), "utf8")));
+      for (const rec of parseJournal(fs.readFileSync(path.join(userDir, snapshots[0].replace(".snapshot.json", ".journal.jsonl")), "utf8"))) applyRecord(ledger, rec);
+      assert.equal(ledger.runs.webhookNoise.count, noise);
       // ...and never as a failed run: no run alert was due or sent.
-      assert.deepEqual([ledgers[0].runs?.consecutiveFailures, ledgers[0].runs?.alerted], [0, false]);
+      assert.deepEqual([ledger.runs.consecutiveFailures, ledger.runs.alerted], [0, false]);
     });
   });
 });

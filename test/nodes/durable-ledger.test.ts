@@ -1,0 +1,129 @@
+/**
+ * The sync ledger as a journal in Node-RED's user directory: every step is on disk before the
+ * next, so a crash at any moment of a booking leaves either nothing, an intent, or the outcome.
+ * A crash is played by cutting the journal back to what a process killed at that moment would
+ * have left, and starting the flow again on the same user directory, with SnelStart's
+ * duplicate-number check (BOE-0021) switched off: exactly once may not rest on it.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { LedgerState } from "../../src/koppeling/sync-ledger";
+import { NODES, addOrder, atLeast, boekingen, collect, control, credentials, helper, koppelingFlow, postsOf, readLedger, simpleOrder, startSims, teardown, trigger, type Sims } from "./support";
+
+/** The journal file of the flow's shop in `dir`. */
+function journalOf(dir: string): string {
+  const folder = path.join(dir, "ccv-snelstart");
+  const file = fs.readdirSync(folder).find((f) => f.endsWith(".journal.jsonl"));
+  assert.ok(file, "the journal exists");
+  return path.join(folder, file);
+}
+
+describe("nodes: the durable sync ledger (journal in the user directory)", function () {
+  let sims: Sims | null = null;
+  let dir = "";
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-userdir-"));
+    helper.settings({ userDir: dir } as never);
+  });
+  afterEach(async () => {
+    await teardown(sims);
+    sims = null;
+    helper.settings({});
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** One life of the flow: load, run once, wait for `n` outcomes (booked or caught), unload. */
+  async function life(n = 1): Promise<void> {
+    await helper.load(NODES, koppelingFlow(sims as Sims), credentials(sims as Sims));
+    const out = collect("out");
+    const caught = collect("caught");
+    trigger();
+    await until(() => out.length + caught.length >= n);
+    await helper.unload();
+  }
+
+  async function until(check: () => boolean): Promise<void> {
+    const end = Date.now() + 10_000;
+    while (!check()) {
+      if (Date.now() > end) throw new Error("timed out");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Cuts the journal back to the line that recorded the intent for `key` (a kill right after it). */
+  function crashAfterIntent(key: string): void {
+    const file = journalOf(dir);
+    const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+    const at = lines.findIndex((l) => {
+      const rec = JSON.parse(l) as { i?: Record<string, unknown> };
+      return rec.i?.[key] != null;
+    });
+    assert.ok(at >= 0, `an intent for ${key} was journaled`);
+    fs.writeFileSync(file, `${lines.slice(0, at + 1).join("\n")}\n`);
+  }
+
+  it("keeps every step on disk: a new life on the same user directory sees the booking, and books nothing again", async () => {
+    sims = await startSims();
+    await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });
+    await addOrder(sims, simpleOrder(7001));
+    await life();
+    assert.equal(boekingen(sims).length, 1);
+    // No flush, no graceful write: the journal line is all there is. A second life finds nothing due.
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const summaries = collect("summary");
+    trigger();
+    await atLeast(summaries, 1, "summaries");
+    assert.equal(summaries[0].payload.total, 0, "nothing due");
+    assert.equal(boekingen(sims).length, 1);
+  });
+
+  it("a kill after the POST, before its outcome was recorded: the next life finds the booking by number and adopts it", async () => {
+    sims = await startSims();
+    await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });
+    const order = await addOrder(sims, simpleOrder(7002));
+    await life();
+    crashAfterIntent(`order:${order.id}`);
+
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const out = collect("out");
+    trigger();
+    await atLeast(out, 1, "booked orders");
+    assert.equal(out[0].snelstart?.adopted, true);
+    assert.equal(postsOf(sims, "/v2/verkoopboekingen"), 1, "posted once, in the first life");
+    assert.equal(boekingen(sims).length, 1);
+    const l = await readLedger<LedgerState>();
+    assert.ok(l.booked[`order:${order.id}`]);
+    assert.deepEqual(l.intents, {});
+  });
+
+  it("a kill after the intent, before the POST reached SnelStart: the next life looks, finds nothing, and books once", async () => {
+    sims = await startSims();
+    await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });
+    const order = await addOrder(sims, simpleOrder(7003));
+    await life();
+    crashAfterIntent(`order:${order.id}`);
+    // The POST never arrived: SnelStart has nothing.
+    sims.ss.state.verkoopboekingen.clear();
+
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const out = collect("out");
+    trigger();
+    await atLeast(out, 1, "booked orders");
+    assert.equal(out[0].snelstart?.adopted, undefined, "posted, not adopted");
+    assert.equal(boekingen(sims).length, 1);
+  });
+
+  it("a journal cut mid-line by a kill loses only that line", async () => {
+    sims = await startSims();
+    const order = await addOrder(sims, simpleOrder(7004));
+    await life();
+    const file = journalOf(dir);
+    fs.appendFileSync(file, '{"b":{"order:1":{"facture');
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const l = await readLedger<LedgerState>();
+    assert.ok(l.booked[`order:${order.id}`], "the whole lines are read");
+    assert.equal(l.booked["order:1"], undefined, "the cut line is not");
+  });
+});

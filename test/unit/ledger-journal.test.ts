@@ -1,0 +1,97 @@
+/**
+ * The ledger journal: a snapshot plus fsynced change lines, replayed in order; a line cut short
+ * by a crash is dropped; compaction and its crash windows lose nothing; a write names only the
+ * keys it changed (O(1) in the ledger's size); an older context-store ledger is where it starts.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Node } from "node-red";
+import { emptyLedger, markAlerted, markBooked, recordFailure, recordIntent, reviveLedger, type LedgerState } from "../../src/koppeling/sync-ledger";
+import { LedgerJournal, applyRecord, parseJournal } from "../../src/nodes/ledger-journal";
+import { LedgerStore } from "../../src/nodes/ledger-store";
+
+const NOW = new Date("2026-12-01T10:00:00Z");
+const booked = (n: number) => ({ ordernumber: n, factuurnummer: `2026${n}`, snelstartId: `id-${n}`, type: "verkoopboeking" as const, adopted: false });
+
+/** A ccv-config stand-in whose global context holds `value` under any key. */
+function fakeNode(value: unknown = undefined): Node {
+  const global = { get: (_k: string, _s: string | undefined, cb: (err: undefined, v: unknown) => void) => cb(undefined, value), set: () => assert.fail("the journal mode writes no context") };
+  return { context: () => ({ global }) } as unknown as Node;
+}
+
+describe("unit: the ledger journal", function () {
+  let dir = "";
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-journal-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("applies records: set, delete, runs; replaying one twice changes nothing", () => {
+    const s = emptyLedger();
+    const rec = { b: { "order:1": { x: 1 }, "order:2": { x: 2 } }, i: { "order:3": { y: 3 } }, r: { ...s.runs, consecutiveFailures: 2 } };
+    applyRecord(s, rec);
+    applyRecord(s, { b: { "order:2": null }, i: { "order:3": null } });
+    const once = JSON.stringify(s);
+    applyRecord(s, { b: { "order:2": null }, i: { "order:3": null } });
+    assert.equal(JSON.stringify(s), once);
+    assert.deepEqual(Object.keys(s.booked), ["order:1"]);
+    assert.deepEqual(s.intents, {});
+    assert.equal(s.runs.consecutiveFailures, 2);
+  });
+
+  it("drops a last line cut short, refuses a broken line before the last", () => {
+    assert.deepEqual(parseJournal('{"b":{}}\n{"f":{}}\n{"b":{"order:1":{"fa'), [{ b: {} }, { f: {} }]);
+    assert.deepEqual(parseJournal(""), []);
+    assert.throws(() => parseJournal('{"b":{}}\n{"f":\n{"b":{}}\n'), /line 2 of the journal is not JSON/);
+  });
+
+  it("a store writes one line per update naming only what changed, and a new store on the same directory reads it all back", async () => {
+    const a = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    for (let n = 1; n <= 200; n++) await a.update((l) => markBooked(l, `order:${n}`, booked(n), NOW));
+    await a.update((l) => recordIntent(l, "order:201", { factuurnummer: "2026201", type: "verkoopboeking" }, NOW));
+    await a.update((l) => recordFailure(l, "order:202", { ordernumber: 202, stage: "vat-mapper", code: "VAT_X", runId: "r1" }, NOW));
+    await a.update((l) => markAlerted(l, { orders: [{ key: "order:202", ...l.failed["order:202"] }], run: null }));
+    await a.read(() => undefined); // a read writes nothing
+    await a.close();
+    const lines = fs.readFileSync(path.join(dir, "ccv-snelstart", "ledger_shop.journal.jsonl"), "utf8").split("\n").filter(Boolean);
+    assert.equal(lines.length, 203);
+    assert.ok(lines.every((l) => l.length < 400), "each line holds one change, not the ledger");
+    assert.deepEqual(Object.keys(JSON.parse(lines[199]) as object), ["b"]);
+
+    const b = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    const state = await b.read((l) => structuredClone(l));
+    assert.equal(Object.keys(state.booked).length, 200);
+    assert.equal(state.intents["order:201"]?.factuurnummer, "2026201");
+    assert.equal(state.failed["order:202"]?.alerted, true, "an entry replaced, not changed in place, is journaled");
+    await b.close();
+  });
+
+  it("compaction folds the journal into the snapshot; a kill between the two leaves a state that replays to the same", async () => {
+    const a = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    for (let n = 1; n <= 20; n++) await a.update((l) => markBooked(l, `order:${n}`, booked(n), NOW));
+    const journalText = fs.readFileSync(path.join(dir, "ccv-snelstart", "ledger_shop.journal.jsonl"), "utf8");
+    await a.compact();
+    await a.close();
+    assert.equal(fs.readFileSync(path.join(dir, "ccv-snelstart", "ledger_shop.journal.jsonl"), "utf8"), "");
+    // The kill came after the snapshot was renamed into place, before the journal was emptied.
+    fs.writeFileSync(path.join(dir, "ccv-snelstart", "ledger_shop.journal.jsonl"), journalText);
+    const j = new LedgerJournal(path.join(dir, "ccv-snelstart"), "ledger_shop");
+    const state = await j.load(reviveLedger, async () => assert.fail("the snapshot exists"));
+    assert.equal(Object.keys(state.booked).length, 20);
+    await j.close();
+  });
+
+  it("starts from the ledger an older version kept in the context store, and from then on writes no context", async () => {
+    const old = emptyLedger() as LedgerState & { booked: Record<string, unknown> };
+    old.booked["order:9"] = { ...booked(9), at: NOW.toISOString() };
+    const store = new LedgerStore(fakeNode(old), "ledger_old", "", dir);
+    assert.ok(await store.read((l) => l.booked["order:9"]));
+    await store.update((l) => markBooked(l, "order:10", booked(10), NOW));
+    await store.close();
+    const again = new LedgerStore(fakeNode(undefined), "ledger_old", "", dir);
+    assert.deepEqual(await again.read((l) => Object.keys(l.booked).sort()), ["order:10", "order:9"]);
+    await again.close();
+  });
+});
