@@ -106,6 +106,19 @@ export interface KoppelingRuntime {
    * bearer token; `scope` "" (default) asks for the user's own permissions. Throws on a refusal.
    */
   login(username: string, password: string, scope?: string): Promise<string>;
+  /**
+   * SIGKILLs Node-RED, as a crash or a power cut would, and waits until it is gone. The
+   * simulators, the SMTP server, the summary listener and the user directory stay.
+   */
+  kill(): Promise<void>;
+  /**
+   * Starts a new Node-RED on the same user directory and port (a stopped one is SIGKILLed
+   * first): it loads flows.json and flows_cred.json as deployed, nothing is deployed again.
+   * Resolves when the package is loaded and the flows are started.
+   */
+  restart(): Promise<void>;
+  /** Whether a Node-RED process is running. */
+  readonly running: boolean;
   stop(): Promise<void>;
 }
 
@@ -296,29 +309,62 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     // A fresh token per start: no webhook secret is written into the repository.
     const token = opts.webhookToken ?? randomBytes(24).toString("hex");
     const nodeRedDir = opts.nodeRedDir ?? path.dirname(require.resolve("node-red/package.json"));
+    // One log for every Node-RED process of this runtime (restarts append to it).
     const log = fs.createWriteStream(path.join(userDir, "node-red.log"));
-    const child: ChildProcess = spawn(opts.nodeBinary ?? process.execPath, [path.join(nodeRedDir, "red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
-      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), CCV_WEBHOOK_TOKEN: token, NODE_RED_ENABLE_PROJECTS: "false" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    cleanups.push(async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGINT");
-        await Promise.race([exited, sleep(10_000).then(() => child.kill("SIGKILL"))]);
-      }
-      log.end();
-    });
-    for (const stream of [child.stdout, child.stderr]) {
-      let buf = "";
-      stream?.on("data", (c: Buffer) => {
-        log.write(c);
-        buf += c.toString("utf8");
-        const lines = buf.split("\n");
-        buf = lines.pop() ?? "";
-        for (const line of lines) opts.onLog?.(line);
+    cleanups.push(() => new Promise<void>((r) => log.end(() => r())));
+    /** The Node-RED process of now; `exited` resolves when it is gone. */
+    let nodeRed: { child: ChildProcess; exited: Promise<void>; started: Promise<void> } | null = null;
+    /** Processes being ended on purpose (kill, restart, stop), and the last exit nobody asked for. */
+    const ending = new WeakSet<ChildProcess>();
+    let unexpectedExit: string | null = null;
+    const spawnNodeRed = () => {
+      const child: ChildProcess = spawn(opts.nodeBinary ?? process.execPath, [path.join(nodeRedDir, "red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
+        env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), CCV_WEBHOOK_TOKEN: token, NODE_RED_ENABLE_PROJECTS: "false" },
+        stdio: ["ignore", "pipe", "pipe"],
       });
-    }
+      const exited = new Promise<void>((r) =>
+        child.once("exit", (code, signal) => {
+          if (!log.writableEnded) log.write(`\n--- Node-RED exited (code ${code}, signal ${signal}) ---\n`);
+          // An exit this runtime did not ask for: waiting for a summary is pointless.
+          if (!ending.has(child)) unexpectedExit = `Node-RED exited by itself (code ${code}, signal ${signal}); see ${path.join(userDir, "node-red.log")}`;
+          r();
+        }),
+      );
+      // Node-RED starts the flows after its admin API answers: "Started flows" says they run.
+      let flowsStarted: () => void = () => undefined;
+      const started = new Promise<void>((r) => (flowsStarted = r));
+      for (const stream of [child.stdout, child.stderr]) {
+        let buf = "";
+        stream?.on("data", (c: Buffer) => {
+          log.write(c);
+          buf += c.toString("utf8");
+          const lines = buf.split("\n");
+          buf = lines.pop() ?? "";
+          for (const line of lines) {
+            if (line.includes("Started flows")) flowsStarted();
+            opts.onLog?.(line);
+          }
+        });
+      }
+      nodeRed = { child, exited, started };
+      return nodeRed;
+    };
+    /** Ends the Node-RED of now: SIGINT (a clean stop) or SIGKILL (a crash). */
+    const endNodeRed = async (signal: "SIGINT" | "SIGKILL") => {
+      const current = nodeRed;
+      if (!current) return;
+      if (current.child.exitCode === null && current.child.signalCode === null) {
+        ending.add(current.child);
+        current.child.kill(signal);
+        // A clean stop that hangs is cut short after 10 s.
+        const hard = signal === "SIGKILL" ? undefined : setTimeout(() => current.child.kill("SIGKILL"), 10_000);
+        await current.exited;
+        clearTimeout(hard);
+      }
+      if (nodeRed === current) nodeRed = null;
+    };
+    cleanups.push(() => endNodeRed("SIGINT"));
+    let child = spawnNodeRed().child;
 
     const url = `http://127.0.0.1:${port}`;
     const login = async (username: string, password: string, scope = "") => {
@@ -348,6 +394,23 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       return (r.headers.get("content-type") ?? "").includes("json") ? (JSON.parse(text) as unknown) : text;
     };
     await waitForModule(url, child, userDir, authHeaders);
+    const restart = async () => {
+      await endNodeRed("SIGKILL");
+      log.write(`\n--- Node-RED restarted on the same user directory (${new Date().toISOString()}) ---\n`);
+      unexpectedExit = null;
+      const next = spawnNodeRed();
+      child = next.child;
+      bearer = null;
+      await waitForModule(url, child, userDir, authHeaders);
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        next.started.then(() => "started" as const),
+        next.exited.then(() => "exited" as const),
+        new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), 60_000))),
+      ]);
+      clearTimeout(timer);
+      if (outcome !== "started") throw new Error(`Node-RED ${outcome === "exited" ? "exited" : "did not start its flows within 60 s"} after a restart; see ${path.join(userDir, "node-red.log")}`);
+    };
 
     if (opts.deploy !== false) {
       const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, nodeRedUrl: url });
@@ -358,6 +421,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     const waitForSummary = async (count: number, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       while (summaries.length < count) {
+        if (unexpectedExit) throw new Error(`no run summary #${count}: ${unexpectedExit}`);
         if (Date.now() > deadline) throw new Error(`no run summary #${count} within ${timeoutMs} ms (see ${path.join(userDir, "node-red.log")})`);
         await Promise.race([new Promise<void>((r) => waiters.push(r)), sleep(250)]);
       }
@@ -388,6 +452,11 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       },
       adminGet: (p: string) => admin("GET", p),
       login,
+      kill: () => endNodeRed("SIGKILL"),
+      restart,
+      get running() {
+        return nodeRed !== null && child.exitCode === null && child.signalCode === null;
+      },
       stop,
     };
   } catch (err) {
