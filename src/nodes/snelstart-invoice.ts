@@ -210,7 +210,7 @@ export default function (RED: NodeAPI): void {
 
     /**
      * The original of a cancellation the ledger did not know as booked, as SnelStart holds it, or
-     * null: a verkoopboeking by its number (this order's amount and date, else INVOICE_NUMBER_TAKEN),
+     * null: a verkoopboeking by its number (this order's amount, any date: else INVOICE_NUMBER_TAKEN),
      * in verkooporder mode a sales order by its reference, description and customer.
      */
     async function confirmOriginal(client: SnelStartClient, msg: KoppelingMessage, credit: Booking): Promise<{ id: string; factuurnummer: string; type: "verkoopboeking" | "verkooporder" } | null> {
