@@ -9,6 +9,7 @@
 import os from "node:os";
 import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
+import { ledgerFigures } from "./bench-ledger";
 import { pipelineCases } from "./bench-pipeline";
 
 export type Case = {
@@ -192,9 +193,20 @@ async function main(): Promise<void> {
   const rows = results.map((r) => [r.section, `${r.name} (${r.unit})`, fmt(r.median), fmt(r.min), fmt(r.max)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
-  console.log(line(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const r of rows) console.log(line(r));
+  if (rows.length) {
+    console.log(line(header));
+    console.log(widths.map((w) => "-".repeat(w)).join("  "));
+    for (const r of rows) console.log(line(r));
+  }
+  if (wanted.length === 0 || wanted.includes("ledger")) {
+    const f = await ledgerFigures();
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
+    console.log(`\nledger (${fmt(f.orders)} booked orders, median of 3): time / longest event-loop block`);
+    console.log(`  load        ${ms(f.loadMs).padStart(10)}  / ${ms(f.loadMaxBlockMs)}`);
+    console.log(`  one update  ${ms(f.updateMs).padStart(10)}  / ${ms(f.updateMaxBlockMs)} (fsynced journal line)`);
+    console.log(`  compaction  ${ms(f.compactMs).padStart(10)}  / ${ms(f.compactMaxBlockMs)}`);
+    console.log(`  on disk     ${Math.round(f.bytesPerOrder)} bytes per booked order`);
+  }
   if (sink === Number.NEGATIVE_INFINITY) console.log(sink); // keeps the results alive
 }
 

@@ -30,8 +30,9 @@ function report(rt: KoppelingRuntime): void {
   const orders = rt.ccv.state.orders;
   const bookings = [...rt.snelstart.state.verkoopboekingen.values()];
   console.log("");
-  console.log(`First run: ${s.total} orders due of ${orders.length} in the shop`);
+  console.log(`First run: ${s.total} documents due of ${orders.length} orders in the shop`);
   console.log(`  booked   ${String(s.booked).padStart(4)}   (in SnelStart now: ${bookings.length} sales bookings, ${rt.snelstart.state.relaties.size} relaties)`);
+  if (s.alreadyBooked) console.log(`  checked  ${String(s.alreadyBooked).padStart(4)}   (paid orders cancelled before the ledger began: nothing to credit)`);
   console.log(`  skipped  ${String(orders.length - s.total).padStart(4)}   (not due: unpaid, cancelled or unfinished checkouts)`);
   console.log(`  failed   ${String(s.failed).padStart(4)}${s.failed ? "   (see the Debug sidebar and the report node)" : ""}`);
   for (const e of s.errors.slice(0, 5)) console.log(`    order ${e.ordernumber}: ${e.code} ${e.message}`);

@@ -410,9 +410,12 @@ export function mapCreditInvoice(input: CreditInvoiceInput, mapping: Mapping, co
 /**
  * An order cancelled after it was booked -> the negative verkoopboeking `[creditPrefix]<original>`,
  * dated `cancelledAt` (the Amsterdam date; default: the order date). VAT rates are those of the order date.
+ * Without `originalNumber`, the original is the number the mapping gives the order (a booking the
+ * ledger did not know, which snelstart-invoice checks before crediting it).
  */
-export function mapCancellation(input: OrderInput & { cancelledAt?: string }, originalFactuurnummer: string, mapping: Mapping, context: MappingContext = {}): Booking {
+export function mapCancellation(input: OrderInput & { cancelledAt?: string }, originalNumber: string | undefined, mapping: Mapping, context: MappingContext = {}): Booking {
   const src = orderSource(input);
+  const originalFactuurnummer = originalNumber ?? orderFactuurnummer(src, mapping);
   let date = src.day;
   if (input.cancelledAt !== undefined) {
     try {

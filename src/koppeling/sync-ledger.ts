@@ -19,7 +19,8 @@ export interface BookedEntry {
   factuurnummer: string;
   /** SnelStart id of the verkoopboeking or verkooporder. */
   snelstartId: string;
-  type: "verkoopboeking" | "verkooporder";
+  /** `none`: a cancellation found to have nothing to credit (its order was never booked in SnelStart). */
+  type: "verkoopboeking" | "verkooporder" | "none";
   at: string;
   /** True when the booking already existed in SnelStart and was adopted, not created. */
   adopted: boolean;
@@ -67,7 +68,7 @@ export interface RunsEntry {
  */
 export interface IntentEntry {
   factuurnummer: string;
-  type: BookedEntry["type"];
+  type: "verkoopboeking" | "verkooporder";
   at: string;
 }
 
@@ -151,6 +152,15 @@ export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<Book
   if (key in ledger.failed) delete ledger.failed[key];
   if (key in ledger.intents) delete ledger.intents[key];
   return booked;
+}
+
+/**
+ * Settles the cancellation of an order the ledger did not know as booked and SnelStart does not
+ * hold either: nothing to credit, and the order's intent (if a crash left one) is void.
+ */
+export function markNothingToCredit(ledger: LedgerState, orderId: number, ordernumber: number | null, now: Date): void {
+  markBooked(ledger, ledgerKey("cancel", orderId), { ordernumber, factuurnummer: "", snelstartId: "", type: "none", adopted: false }, now);
+  clearIntent(ledger, ledgerKey("order", orderId));
 }
 
 /** Records that `key` is about to be posted under `factuurnummer` (before the POST, durably). */

@@ -139,11 +139,22 @@ export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: 
   return {
     datum: snelstartDate(src.day),
     verkooporderBtwIngaveModel: inclusive ? "Inclusief" : "Exclusief",
-    orderreferentie: truncate(src.ordernumberFull, 50),
-    omschrijving: `CCV Shop order ${src.ordernumberFull}`,
+    ...identityOf(src),
     regels,
     warnings,
   };
+}
+
+function identityOf(src: Pick<Source, "ordernumberFull">): { orderreferentie: string; omschrijving: string } {
+  return { orderreferentie: truncate(src.ordernumberFull, 50), omschrijving: `CCV Shop order ${src.ordernumberFull}` };
+}
+
+/**
+ * How the koppeling's sales order for a CCV order is recognised in SnelStart (with its relatie):
+ * the reference and description it writes. Used to find one whose answer got lost.
+ */
+export function verkooporderIdentity(input: OrderInput): { orderreferentie: string; omschrijving: string } {
+  return identityOf(orderSource(input));
 }
 
 /** The POST /verkooporders body; ARTICLE_NOT_FOUND when a code has no SnelStart article id. */

@@ -20,6 +20,7 @@ import {
   type LedgerState,
   clearFailure,
   firstRunAt,
+  intentOf,
   isBooked,
   ledgerKey,
   recordFailure,
@@ -102,6 +103,8 @@ interface Due {
   id: number;
   ordernumber: number | null;
   originalFactuurnummer?: string;
+  /** A cancellation of an order the ledger does not know as booked: credited only if SnelStart holds it. */
+  unconfirmed?: boolean;
   doc: { order: CcvOrder } | { invoice: CcvInvoice } | { error: KoppelingError };
 }
 
@@ -184,24 +187,39 @@ async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, s
   }
   for await (const c of client.orders({ status: CANCELLED, min_create_date: min, orderby: "create_date" })) {
     const head = headOf(c);
-    const booked = head && isBooked(ledger, ledgerKey("order", head.id));
-    if (!head || !booked || head.ordernumber == null || creditedNumbers.has(head.ordernumber)) continue;
-    if (isBooked(ledger, ledgerKey("cancel", head.id)) || numbers.has(`credit:${head.ordernumber}`)) continue;
-    due.push(dueOf("cancellation", c, head.id, head.ordernumber, booked.factuurnummer));
+    if (!head || head.ordernumber == null || creditedNumbers.has(head.ordernumber)) continue;
+    const d = cancellationDue(c, head, s, ledger, numbers);
+    if (d) due.push(d);
   }
   return due;
+}
+
+/**
+ * The cancellation of order `head`, if it is due: the order is booked and not yet credited. Also
+ * when the ledger does not know it as booked but it may be in SnelStart: a kill left an intent for
+ * it, or the order is older than the ledger (a ledger lost, or new to a shop booked before) and
+ * was paid (or paid orders are not required). Such a cancellation is unconfirmed: snelstart-invoice
+ * credits it only if SnelStart holds the original, else records that there is nothing to credit,
+ * so it is checked once. An order younger than the ledger without an intent was never posted: the
+ * journal records each intent before the POST.
+ */
+function cancellationDue(c: Checked<CcvOrder, CcvOrderHead>, head: CcvOrderHead, s: Settings, ledger: LedgerState, numbers: Map<string, string>): Due | null {
+  if (isBooked(ledger, ledgerKey("cancel", head.id)) || numbers.has(`credit:${head.ordernumber}`)) return null;
+  const booked = isBooked(ledger, ledgerKey("order", head.id));
+  if (booked) return dueOf("cancellation", c, head.id, head.ordernumber, booked.factuurnummer);
+  const intent = intentOf(ledger, ledgerKey("order", head.id));
+  const olderThanLedger = ledger.runs.firstRunAt != null && Date.parse(head.create_date) < Date.parse(ledger.runs.firstRunAt);
+  if (!intent && (!olderThanLedger || (s.paidOnly && !head.paid))) return null;
+  return { ...dueOf("cancellation", c, head.id, head.ordernumber, intent?.factuurnummer), unconfirmed: true };
 }
 
 /** The due document a webhook names, or null when that order is not due. */
 async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger: LedgerState, start: string | null): Promise<Due | null> {
   const c = await client.readOrder(id);
   const head = headOf(c);
-  const booked = isBooked(ledger, ledgerKey("order", head?.id ?? id));
-  if (!booked) return !head || qualifies(head, s, start) ? dueOf("order", c, head?.id ?? id, head?.ordernumber ?? null) : null;
-  if (s.credits && head?.status === CANCELLED && !isBooked(ledger, ledgerKey("cancel", head.id)) && !bookedNumbers(ledger).has(`credit:${head.ordernumber}`)) {
-    return dueOf("cancellation", c, head.id, head.ordernumber, booked.factuurnummer);
-  }
-  return null;
+  if (s.credits && head?.status === CANCELLED && head.ordernumber != null) return cancellationDue(c, head, s, ledger, bookedNumbers(ledger));
+  if (isBooked(ledger, ledgerKey("order", head?.id ?? id))) return null;
+  return !head || qualifies(head, s, start) ? dueOf("order", c, head?.id ?? id, head?.ordernumber ?? null) : null;
 }
 
 export const REGISTER_WEBHOOKS = "register-webhooks";
@@ -435,6 +453,7 @@ export default function (RED: NodeAPI): void {
       const ordernumber = d.ordernumber;
       const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: d.id, ordernumber, kind: d.kind };
       if (d.originalFactuurnummer !== undefined) ccv.originalFactuurnummer = d.originalFactuurnummer;
+      if (d.unconfirmed) ccv.originalUnconfirmed = true;
       return {
         _msgid: RED.util.generateId(),
         topic: ordernumber != null ? String(ordernumber) : String(d.id),

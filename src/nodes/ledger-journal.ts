@@ -1,16 +1,21 @@
 /**
- * A shop's sync ledger on disk, crash-durable at O(1) per change: a snapshot file and an
- * append-only journal of changes (one JSON line per ledger update, naming only the keys it set or
- * deleted, and `runs` when it changed), each line fsynced before the update counts as done. The
- * state is the snapshot with the journal replayed over it; replaying a line twice changes nothing
- * (it holds values, not steps), so a crash at any moment of a compaction loses nothing.
+ * A shop's sync ledger on disk, crash-durable at O(1) per change: a snapshot and an append-only
+ * journal of changes (one JSON line per ledger update, naming only the keys it set or deleted,
+ * and `runs` when it changed), each line fsynced before the update counts as done. The state is
+ * the snapshot with the journal replayed over it; replaying a line twice changes nothing (it holds
+ * values, not steps), so a crash at any moment of a compaction loses nothing.
  *
- * Files, in `<userDir>/ccv-snelstart/`: `<name>.snapshot.json` and `<name>.journal.jsonl`.
+ * The snapshot has the journal's format too: lines of at most CHUNK entries, so that neither
+ * loading nor compacting holds the event loop for long at 100,000 orders: each line is parsed or
+ * written on its own, with a turn of the event loop between.
+ *
+ * Files, in `<userDir>/ccv-snelstart/`: `<name>.snapshot.jsonl` and `<name>.journal.jsonl`.
  * Compaction (when the journal passes COMPACT_BYTES): write the whole state to a temporary file,
  * fsync it, rename it over the snapshot, fsync the directory, then empty the journal.
  */
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import type { LedgerState, RunsEntry } from "../koppeling/sync-ledger";
 
 /** The keys one update set (to a value) or deleted (null), per part of the ledger. */
@@ -23,6 +28,10 @@ export interface JournalRecord {
 
 /** A journal this size is folded into the snapshot. */
 const COMPACT_BYTES = 2 * 1024 * 1024;
+/** Entries per snapshot line. */
+const CHUNK = 500;
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Applies one journal record to a state (in place). */
 export function applyRecord(state: LedgerState, rec: JournalRecord): void {
@@ -46,18 +55,63 @@ export function applyRecord(state: LedgerState, rec: JournalRecord): void {
  * before the last is an error (the file was changed by something else).
  */
 export function parseJournal(text: string): JournalRecord[] {
-  const lines = text.split("\n");
   const out: JournalRecord[] = [];
-  for (const [n, line] of lines.entries()) {
-    if (line.trim() === "") continue;
-    try {
-      out.push(JSON.parse(line) as JournalRecord);
-    } catch (err) {
-      const last = lines.slice(n + 1).every((l) => l.trim() === "");
-      if (!last) throw new Error(`line ${n + 1} of the journal is not JSON: ${(err as Error).message}`, { cause: err });
+  const lines = text.split("\n");
+  lines.forEach((line, n) => {
+    const rec = parseLine(line, n + 1, lines.slice(n + 1).every((l) => l.trim() === ""));
+    if (rec) out.push(rec);
+  });
+  return out;
+}
+
+function parseLine(line: string, n: number, last: boolean): JournalRecord | null {
+  if (line.trim() === "") return null;
+  try {
+    return JSON.parse(line) as JournalRecord;
+  } catch (err) {
+    if (last) return null;
+    throw new Error(`line ${n} of the journal is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Applies every record of `file` to `state`, a line at a time with a turn of the event loop between; returns the file's size. */
+async function replay(file: string, state: LedgerState): Promise<number> {
+  const stream = fs.createReadStream(file, { encoding: "utf8" });
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  let pending: { line: string; n: number } | null = null;
+  let n = 0;
+  for await (const line of lines) {
+    // A line is applied once the next one is seen, so that only the very last may be cut short.
+    if (pending) {
+      const rec = parseLine(pending.line, pending.n, false);
+      if (rec) applyRecord(state, rec);
+      await turn();
+    }
+    pending = { line, n: ++n };
+  }
+  if (pending) {
+    const rec = parseLine(pending.line, pending.n, true);
+    if (rec) applyRecord(state, rec);
+  }
+  return stream.bytesRead;
+}
+
+/** The state as snapshot lines: `booked`, `failed` and `intents` in chunks of CHUNK entries, then `runs`. */
+function* snapshotLines(state: LedgerState): Generator<string> {
+  const parts: Array<["b" | "f" | "i", Record<string, unknown>]> = [
+    ["b", state.booked],
+    ["f", state.failed],
+    ["i", state.intents],
+  ];
+  for (const [part, map] of parts) {
+    const keys = Object.keys(map);
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk: Record<string, unknown> = {};
+      for (const k of keys.slice(i, i + CHUNK)) chunk[k] = map[k];
+      yield JSON.stringify({ [part]: chunk });
     }
   }
-  return out;
+  yield JSON.stringify({ r: state.runs });
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -86,7 +140,7 @@ export class LedgerJournal {
     private readonly dir: string,
     name: string,
   ) {
-    this.snapshotFile = path.join(dir, `${name}.snapshot.json`);
+    this.snapshotFile = path.join(dir, `${name}.snapshot.jsonl`);
     this.journalFile = path.join(dir, `${name}.journal.jsonl`);
   }
 
@@ -98,16 +152,13 @@ export class LedgerJournal {
     await fs.promises.mkdir(this.dir, { recursive: true });
     let state: LedgerState;
     if (await exists(this.snapshotFile)) {
-      state = revive(JSON.parse(await fs.promises.readFile(this.snapshotFile, "utf8")));
+      state = revive(undefined);
+      await replay(this.snapshotFile, state);
     } else {
       state = revive(await initial());
       await this.writeSnapshot(state);
     }
-    if (await exists(this.journalFile)) {
-      const text = await fs.promises.readFile(this.journalFile, "utf8");
-      for (const rec of parseJournal(text)) applyRecord(state, rec);
-      this.bytes = Buffer.byteLength(text);
-    }
+    if (await exists(this.journalFile)) this.bytes = await replay(this.journalFile, state);
     return state;
   }
 
@@ -136,7 +187,7 @@ export class LedgerJournal {
     const tmp = `${this.snapshotFile}.tmp`;
     const h = await fs.promises.open(tmp, "w");
     try {
-      await h.writeFile(JSON.stringify(state), "utf8");
+      for (const line of snapshotLines(state)) await h.write(`${line}\n`);
       await h.sync();
     } finally {
       await h.close();

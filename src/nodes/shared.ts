@@ -20,6 +20,11 @@ export interface CcvMeta {
   kind: "order" | "cancellation" | "credit-invoice";
   /** The SnelStart invoice number the original got (cancellations and credit invoices). */
   originalFactuurnummer?: string;
+  /**
+   * A cancellation of an order the ledger does not know as booked (a kill before its outcome was
+   * recorded, a lost ledger): snelstart-invoice credits it only if SnelStart holds the original.
+   */
+  originalUnconfirmed?: boolean;
   /** The order as CCV sent it, kept by vat-mapper when it replaces msg.payload. */
   order?: unknown;
 }
@@ -45,6 +50,8 @@ export interface SnelStartMeta {
   factuurnummer?: string;
   /** True when the booking already existed (ledger or SnelStart) and nothing new was posted. */
   alreadyBooked?: boolean;
+  /** A cancellation whose order SnelStart does not hold: nothing was credited (with alreadyBooked). */
+  nothingToCredit?: boolean;
   adopted?: boolean;
   warnings?: string[];
 }

@@ -1,6 +1,8 @@
 /**
- * `snelstart-debtor`: finds the customer of the booking in SnelStart by e-mail (unless matching
- * on e-mail is off, for shops whose customers share an address) and country, else creates it as a Klant.
+ * `snelstart-debtor`: finds the customer of the booking in SnelStart by e-mail in any case
+ * (unless matching on e-mail is off, for shops whose customers share an address) and country —
+ * and for a business customer with a VAT number, by that VAT number — else creates it as a Klant
+ * (its e-mail address in lower case).
  * Adds `msg.snelstart.relatieId`. Lookups are cached within a run, and messages with the same
  * customer share one lookup while it is in progress (also across runs: webhooks for one order
  * arrive together), so a customer is never created twice.
@@ -48,37 +50,68 @@ export function relatieFor(c: BookingCustomer, landen: readonly Land[], withVat:
   return body;
 }
 
+/** A VAT number as compared: without spaces, dots and dashes, upper case. */
+function vatKey(v: string | null | undefined): string {
+  return (v ?? "").replace(/[\s.-]/g, "").toUpperCase();
+}
+
+/** An e-mail address as compared: trimmed, lower case (SnelStart's `eq` may compare it exactly). */
+function emailKey(v: string): string {
+  return v.trim().toLowerCase();
+}
+
 /**
  * The best match among relaties with this e-mail: an active Klant, the oldest (lowest relatiecode)
  * first, whose address is in the customer's country — SnelStart decides OSS and ICP by the klant's
  * country, so a relatie elsewhere is no match and the order gets its own. A relatie without an
  * address matches, except for an OSS sale (SnelStart needs the klant in the destination country).
+ * With a VAT number (a business customer), the VAT number decides: only a relatie with this one.
  */
-function pick(found: readonly Relatie[], landId: string | undefined, oss: boolean): Relatie | null {
+function pick(found: readonly Relatie[], landId: string | undefined, oss: boolean, vatNumber: string | null): Relatie | null {
   const fits = (r: Relatie) => {
     const land = r.vestigingsAdres?.land?.id;
     return land ? !landId || land === landId : !oss;
   };
   const klanten = found.filter((r) => r.relatiesoort.includes("Klant") && !r.nonactief && fits(r));
   klanten.sort((a, b) => (a.relatiecode ?? Number.MAX_SAFE_INTEGER) - (b.relatiecode ?? Number.MAX_SAFE_INTEGER));
+  if (vatNumber) return klanten.find((r) => vatKey(r.btwNummer) === vatKey(vatNumber)) ?? null;
   return klanten[0] ?? null;
 }
 
+/** Relaties with this e-mail in any case: as the shop gives it and in lower case (the form the koppeling stores). */
+async function relatiesByEmail(client: SnelStartClient, email: string): Promise<Relatie[]> {
+  const lower = emailKey(email);
+  const lists = await Promise.all([...new Set([email.trim(), lower])].map((e) => client.findRelatiesByEmail(e)));
+  const byId = new Map<string, Relatie>();
+  for (const r of lists.flat()) byId.set(r.id, r);
+  return [...byId.values()];
+}
+
 async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c: BookingCustomer, matchOnEmail: boolean, oss: boolean): Promise<DebtorResult> {
+  const withVat = c.isBusiness && !!c.vatNumber;
+  const warnings: string[] = [];
   if (matchOnEmail && c.email) {
     const landId = landen.find((l) => l.landcode.toUpperCase() === c.country)?.id;
-    const hit = pick(await client.findRelatiesByEmail(c.email), landId, oss);
+    const found = await relatiesByEmail(client, c.email);
+    const hit = pick(found, landId, oss, withVat ? c.vatNumber : null);
     if (hit) return { relatieId: hit.id, created: false, hasVatNumber: !!hit.btwNummer, warnings: [] };
+    const sameEmail = withVat ? pick(found, landId, oss, null) : null;
+    if (sameEmail) {
+      warnings.push(
+        `SnelStart relatie ${sameEmail.relatiecode ?? sameEmail.id} has the e-mail address of ${c.name} but ${sameEmail.btwNummer ? `VAT number ${sameEmail.btwNummer}` : "no VAT number"}, not ${c.vatNumber}: a relatie with this order's VAT number is created.`,
+      );
+    }
   }
-  const withVat = c.isBusiness && !!c.vatNumber;
+  // Stored in lower case, so a later order with the address in another case finds it.
+  const customer = c.email ? { ...c, email: emailKey(c.email) } : c;
   try {
-    const r = await client.createRelatie(relatieFor(c, landen, withVat));
-    return { relatieId: r.id, created: true, hasVatNumber: withVat, warnings: [] };
+    const r = await client.createRelatie(relatieFor(customer, landen, withVat));
+    return { relatieId: r.id, created: true, hasVatNumber: withVat, warnings };
   } catch (err) {
     if (!withVat || !(err instanceof KoppelingError) || !VAT_REFUSED.has(err.code)) throw err;
-    const r = await client.createRelatie(relatieFor(c, landen, false));
-    const warning = `SnelStart refused VAT number ${c.vatNumber} of ${c.name} (${err.code}: ${err.message}); the relatie was created without it and the order is booked without ICP.`;
-    return { relatieId: r.id, created: true, hasVatNumber: false, warnings: [warning] };
+    const r = await client.createRelatie(relatieFor(customer, landen, false));
+    warnings.push(`SnelStart refused VAT number ${c.vatNumber} of ${c.name} (${err.code}: ${err.message}); the relatie was created without it and the order is booked without ICP.`);
+    return { relatieId: r.id, created: true, hasVatNumber: false, warnings };
   }
 }
 
@@ -123,7 +156,8 @@ export default function (RED: NodeAPI): void {
       }
       const c = booking.customer;
       const oss = booking.scheme === "oss";
-      const key = matchOnEmail && c.email ? `email:${c.email} ${c.country}${oss ? " oss" : ""}` : `new:${msg._msgid}`;
+      const vat = c.isBusiness && c.vatNumber ? ` vat:${vatKey(c.vatNumber)}` : "";
+      const key = matchOnEmail && c.email ? `email:${emailKey(c.email)} ${c.country}${oss ? " oss" : ""}${vat}` : `new:${msg._msgid}`;
       const runId = msg.run?.id ?? "";
       if (!runs.has(runId)) {
         // Keep the lookups of the current run only (and the few before it that may still be finishing).

@@ -22,9 +22,10 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
-import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder } from "../koppeling";
-import { type BookedEntry, type LedgerKey, clearIntent, intentOf, isBooked, markBooked, recordIntent } from "../koppeling/sync-ledger";
+import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
+import { type BookedEntry, type LedgerKey, clearIntent, intentOf, isBooked, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
+import type { Verkooporder } from "../snelstart/schemas";
 import type { CcvConfigNode } from "./ccv-config";
 import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, asKoppelingError, ledgerKeyOf, onOrderMessage, shopOf, status } from "./shared";
 import type { SnelStartConfigNode } from "./snelstart-config";
@@ -51,14 +52,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The verkoopboeking SnelStart holds under this booking's number, if it is this booking: the same
- * amount and invoice date. Another document under the number is INVOICE_NUMBER_TAKEN.
+ * amount and (with `date`, the default) invoice date. Another document under the number is
+ * INVOICE_NUMBER_TAKEN.
  */
-async function existingBooking(client: SnelStartClient, booking: Booking): Promise<string | null> {
+async function existingBooking(client: SnelStartClient, booking: Pick<Booking, "factuurnummer" | "factuurdatum" | "totalCents">, date = true): Promise<string | null> {
   const found = await client.findVerkoopfactuur(booking.factuurnummer);
   if (!found) return null;
   const amount = centsToEuros(booking.totalCents);
   const sameAmount = found.factuurBedrag == null || Math.round(found.factuurBedrag * 100) === booking.totalCents;
-  const sameDate = !found.factuurDatum || found.factuurDatum.slice(0, 10) === booking.factuurdatum.slice(0, 10);
+  const sameDate = !date || !found.factuurDatum || found.factuurDatum.slice(0, 10) === booking.factuurdatum.slice(0, 10);
   if (!sameAmount || !sameDate) {
     throw new KoppelingError(
       "INVOICE_NUMBER_TAKEN",
@@ -82,6 +84,11 @@ async function lookUp(find: () => Promise<string | null>): Promise<string | null
     if (id) return id;
   }
   return null;
+}
+
+/** This order's sales order as the koppeling writes it: its reference, description and customer. */
+function matchesOrder(id: { orderreferentie: string; omschrijving: string }, relatieId: string): (o: Verkooporder) => boolean {
+  return (o) => o.orderreferentie === id.orderreferentie && o.omschrijving === id.omschrijving && o.relatie?.id === relatieId;
 }
 
 /** SnelStart refused the POST with its own validation code: nothing was stored. */
@@ -163,6 +170,23 @@ export default function (RED: NodeAPI): void {
         msg.snelstart = { ...msg.snelstart, ...idsOf(before.booked.type, before.booked.snelstartId), factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
         return;
       }
+      if (msg.ccv?.originalUnconfirmed && booking.kind === "credit") {
+        const original = await confirmOriginal(admin.client(), msg, booking);
+        if (!original) {
+          // SnelStart does not hold the order: nothing to credit, and that is settled for good.
+          const ccv = msg.ccv;
+          if (shop) await shop.ledger.update((l) => markNothingToCredit(l, ccv.orderId, ccv.ordernumber, new Date()));
+          skipped++;
+          msg.snelstart = { ...msg.snelstart, alreadyBooked: true, nothingToCredit: true };
+          return;
+        }
+        const ccv = msg.ccv;
+        if (shop) {
+          await shop.ledger.update((l) =>
+            markBooked(l, ledgerKey("order", ccv.orderId), { ordernumber: ccv.ordernumber, factuurnummer: original.factuurnummer, snelstartId: original.id, type: original.type, adopted: true }, new Date()),
+          );
+        }
+      }
       // An earlier attempt may have stored it: its answer got lost, or it never recorded its outcome.
       const mayExist = before?.failed?.unknownOutcome === true || before?.intent != null;
       node.status(status.busy(`booking ${booking.factuurnummer}`));
@@ -184,6 +208,25 @@ export default function (RED: NodeAPI): void {
       msg.snelstart = { ...msg.snelstart, ...idsOf(outcome.type, outcome.id), factuurnummer: booking.factuurnummer, ...(outcome.adopted ? { adopted: true } : {}) };
     }
 
+    /**
+     * The original of a cancellation the ledger did not know as booked, as SnelStart holds it, or
+     * null: a verkoopboeking by its number (this order's amount, any date: else INVOICE_NUMBER_TAKEN),
+     * in verkooporder mode a sales order by its reference, description and customer.
+     */
+    async function confirmOriginal(client: SnelStartClient, msg: KoppelingMessage, credit: Booking): Promise<{ id: string; factuurnummer: string; type: "verkoopboeking" | "verkooporder" } | null> {
+      const number = credit.originalFactuurnummer ?? "";
+      if (mode === "verkooporder") {
+        const order = msg.ccv?.order as OrderInput | undefined;
+        if (!order?.order) throw new KoppelingError("ORDER_INVALID", "A cancellation in verkooporder mode needs the CCV order (msg.ccv.order, kept by vat-mapper)");
+        const isThis = matchesOrder(verkooporderIdentity(order), msg.snelstart?.relatieId ?? "");
+        const found = await client.findVerkooporder(isThis);
+        return found ? { id: found.id, factuurnummer: number, type: "verkooporder" } : null;
+      }
+      // The original as booked: this credit's amount, negated, under the original's number (a credit may be dated later).
+      const id = await existingBooking(client, { factuurnummer: number, factuurdatum: credit.factuurdatum, totalCents: -credit.totalCents }, false);
+      return id ? { id, factuurnummer: number, type: "verkoopboeking" } : null;
+    }
+
     function idsOf(type: BookedEntry["type"], id: string) {
       return type === "verkooporder" ? { verkooporderId: id } : { boekingId: id };
     }
@@ -202,9 +245,7 @@ export default function (RED: NodeAPI): void {
       }
       const { mapping, articleGroups, context } = await mappingNode.forCustomer(ccvOrder.order.customer);
       const model = buildVerkooporder(ccvOrder, mapping, context);
-      // This order as the koppeling writes it: its reference, description and customer.
-      const isThis = (o: { orderreferentie?: string | null; omschrijving?: string | null; relatie?: { id: string } | null }) =>
-        o.orderreferentie === model.orderreferentie && o.omschrijving === model.omschrijving && o.relatie?.id === relatieId;
+      const isThis = matchesOrder(model, relatieId);
       const find = async () => (await client.findVerkooporder(isThis))?.id ?? null;
       if (mayExist) {
         let id: string | null;

@@ -55,7 +55,7 @@ export default function (RED: NodeAPI): void {
       }
       const input = { order: p.order, rows: p.rows } as OrderInput;
       if (kind === "cancellation") {
-        if (!msg.ccv?.originalFactuurnummer) throw new KoppelingError("ORIGINAL_INVOICE_MISSING", "A cancellation needs msg.ccv.originalFactuurnummer");
+        if (!msg.ccv?.originalFactuurnummer && !msg.ccv?.originalUnconfirmed) throw new KoppelingError("ORIGINAL_INVOICE_MISSING", "A cancellation needs msg.ccv.originalFactuurnummer");
         return mapCancellation(input, msg.ccv.originalFactuurnummer, mapping, context);
       }
       const booking: MappedBooking = mapOrder(input, mapping, context);

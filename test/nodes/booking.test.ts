@@ -235,30 +235,54 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     );
   });
 
-  it("books an ICP order without ICP when the relatie found by e-mail has no VAT number (foreign VAT off)", async () => {
-    sims = await startSims({ ossEnabled: false });
-    await snelstartClient(sims).createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: "einkauf4003@example.de" });
-    await addOrder(sims, icpOrder(4003, "DE123456789"));
+  for (const ossEnabled of [false, true]) {
+    it(`an ICP order whose e-mail matches a relatie without its VAT number: the VAT number decides, a relatie with it is created, booked as ICP (foreign VAT ${ossEnabled ? "on" : "off"})`, async () => {
+      sims = await startSims({ ossEnabled });
+      const n = ossEnabled ? 4004 : 4003;
+      const client = snelstartClient(sims);
+      const plain = await client.createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: `einkauf${n}@example.de` });
+      const other = await client.createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: `einkauf${n}@example.de`, btwNummer: "DE987654321" });
+      await addOrder(sims, icpOrder(n, "DE123456789"));
+      await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+      const out = collect("out");
+      trigger();
+      const [m] = await atLeast(out, 1);
+      assert.equal(m.snelstart.relatieCreated, true);
+      assert.ok(![plain.id, other.id].includes(m.snelstart.relatieId));
+      assert.equal(sims.ss.state.relaties.get(m.snelstart.relatieId)?.btwNummer, "DE123456789");
+      assert.match(m.snelstart.warnings[0], /has the e-mail address of .* but (no VAT number|VAT number DE987654321), not DE123456789/);
+      assert.equal(boekingen(sims)[0].boekingsregels[0].grootboekId, L(8100), "booked on the ICP ledger");
+    });
+  }
+
+  it("a relatie with the order's VAT number (written otherwise) is found among those with its e-mail", async () => {
+    sims = await startSims();
+    const client = snelstartClient(sims);
+    await client.createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: "einkauf4005@example.de" });
+    const right = await client.createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: "einkauf4005@example.de", btwNummer: "DE123456789" });
+    await addOrder(sims, icpOrder(4005, "de 123.456.789"));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
     const out = collect("out");
     trigger();
     const [m] = await atLeast(out, 1);
-    assert.equal(m.snelstart.relatieCreated, false);
-    assert.match(m.snelstart.warnings[0], /has no VAT number/);
-    assert.equal(boekingen(sims)[0].boekingsregels[0].grootboekId, L(8030));
+    assert.deepEqual([m.snelstart.relatieCreated, m.snelstart.relatieId], [false, right.id]);
   });
 
-  it("refuses such an ICP order with ICP_VAT_NUMBER_REFUSED when SnelStart invoices foreign VAT, booking nothing", async () => {
-    sims = await startSims({ ossEnabled: true });
-    await snelstartClient(sims).createRelatie({ relatiesoort: ["Klant"], naam: "Müller GmbH", email: "einkauf4004@example.de" });
-    await addOrder(sims, icpOrder(4004, "DE123456789"));
+  it("e-mail addresses that differ only in case are one customer: one relatie (stored in lower case), in one run and across runs", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(4201, { customer: customer({ email: "Jan.Jansen@Example.NL" }) }));
+    await addOrder(sims, simpleOrder(4202, { customer: customer({ email: "jan.jansen@example.nl" }) }));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
-    const caught = collect("caught");
+    const out = collect("out");
     trigger();
-    const [c] = await atLeast(caught, 1, "caught errors");
-    assert.equal(c.error?.code, "ICP_VAT_NUMBER_REFUSED");
-    assert.equal(c.error?.source?.type, "snelstart-debtor");
-    assert.equal(boekingen(sims).length, 0);
+    await atLeast(out, 2);
+    await addOrder(sims, simpleOrder(4203, { customer: customer({ email: "JAN.JANSEN@EXAMPLE.NL" }) }));
+    trigger();
+    await atLeast(out, 3);
+    const mine = [...sims.ss.state.relaties.values()].filter((r) => (r.email ?? "").toLowerCase() === "jan.jansen@example.nl");
+    assert.equal(mine.length, 1, "one relatie");
+    assert.equal(mine[0].email, "jan.jansen@example.nl");
+    assert.equal(new Set(out.map((m) => m.snelstart.relatieId)).size, 1);
   });
 
   it("books an EU consumer order under OSS: destination rate on the OSS ledger, the VAT on the foreign-VAT ledger", async () => {

@@ -115,6 +115,65 @@ describe("nodes: the durable sync ledger (journal in the user directory)", funct
     assert.equal(boekingen(sims).length, 1);
   });
 
+  /** Runs once in a new life and waits for its summary. */
+  async function runOnce(): Promise<{ out: Array<{ snelstart?: Record<string, unknown>; payload?: unknown }>; summary: { total: number; booked: number; alreadyBooked: number; failed: number } }> {
+    await helper.load(NODES, koppelingFlow(sims as Sims), credentials(sims as Sims));
+    const out = collect("out");
+    const summaries = collect("summary");
+    trigger();
+    await atLeast(summaries, 1, "summaries");
+    const summary = summaries[0].payload as { total: number; booked: number; alreadyBooked: number; failed: number };
+    await helper.unload();
+    return { out, summary };
+  }
+
+  const credits = () => boekingen(sims as Sims).filter((b) => b.factuurnummer.startsWith("C"));
+
+  it("a cancellation never depends on the ledger: with the ledger lost, a booked order cancelled later is credited once (found by number)", async () => {
+    sims = await startSims();
+    await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });
+    const order = await addOrder(sims, simpleOrder(7101));
+    await life();
+    const number = boekingen(sims)[0].factuurnummer;
+    fs.rmSync(path.join(dir, "ccv-snelstart"), { recursive: true, force: true });
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${order.id}`, { status: 8 });
+
+    const first = await runOnce();
+    assert.equal(first.summary.failed, 0, JSON.stringify(first.summary));
+    assert.deepEqual(credits().map((b) => [b.factuurnummer, b.factuurbedrag]), [[`C${number}`, -boekingen(sims)[0].factuurbedrag]]);
+    const again = await runOnce();
+    assert.equal(again.summary.total, 0, "credited once: nothing due after");
+    assert.equal(credits().length, 1);
+  });
+
+  it("a paid order cancelled before it was ever booked: checked once, nothing credited, nothing due after", async () => {
+    sims = await startSims();
+    const order = await addOrder(sims, simpleOrder(7102, { status: 8 }));
+    const first = await runOnce();
+    assert.deepEqual([first.summary.total, first.summary.alreadyBooked, first.summary.failed], [1, 1, 0]);
+    assert.equal(first.out[0].snelstart?.nothingToCredit, true);
+    assert.equal(boekingen(sims).length, 0, "nothing booked, nothing credited");
+    const again = await runOnce();
+    assert.equal(again.summary.total, 0);
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const l = await readLedger<LedgerState>();
+    assert.equal(l.booked[`cancel:${order.id}`]?.type, "none");
+  });
+
+  it("a kill after the POST, then the order is cancelled: the next life credits it (the intent names the original)", async () => {
+    sims = await startSims();
+    await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });
+    const order = await addOrder(sims, simpleOrder(7103));
+    await life();
+    const number = boekingen(sims)[0].factuurnummer;
+    crashAfterIntent(`order:${order.id}`);
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${order.id}`, { status: 8 });
+    const first = await runOnce();
+    assert.equal(first.summary.failed, 0);
+    assert.deepEqual(credits().map((b) => b.factuurnummer), [`C${number}`]);
+    assert.equal(boekingen(sims).length, 2, "the order once, its credit once");
+  });
+
   it("a journal cut mid-line by a kill loses only that line", async () => {
     sims = await startSims();
     const order = await addOrder(sims, simpleOrder(7004));

@@ -76,7 +76,7 @@ describe("nodes: ccv-orders-in", function () {
     const b = await addOrder(sims, simpleOrder(1002, { status: 4, orderrows: [{ product_name: "A", count: 1, price: 10, tax: 21 }, { product_name: "B", count: 3, price: 2.5, tax: 9 }] }));
     const c = await addOrder(sims, simpleOrder(1003, { status: 7 }));
     await addOrder(sims, simpleOrder(1004, { paid: false }));
-    await addOrder(sims, simpleOrder(1005, { status: 8 }));
+    await addOrder(sims, simpleOrder(1005, { status: 8, paid: false }));
     await addOrder(sims, simpleOrder(1006, { is_completed: false, ordernumber: null }));
     await helper.load(NODES, ordersFlow(sims), credentials(sims));
     const out = collect("orders");

@@ -382,6 +382,9 @@ describe("golden bookings", () => {
       );
       assert.match(credit.omschrijving, /202310330/);
       assert.deepEqual(credit.warnings, []);
+      // Without the original's number (a booking the ledger did not know): the number the mapping gives the order.
+      const unconfirmed = mapCancellation(input, undefined, fullMapping());
+      assert.deepEqual([unconfirmed.factuurnummer, unconfirmed.originalFactuurnummer, unconfirmed.totalCents], ["C202310330", "202310330", credit.totalCents]);
     });
   });
 

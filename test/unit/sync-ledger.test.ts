@@ -8,7 +8,9 @@ import {
   ledgerKey,
   markAlerted,
   markBooked,
+  markNothingToCredit,
   recordFailure,
+  recordIntent,
   recordRunFailure,
   recordRunSuccess,
   recordWebhookNoise,
@@ -21,6 +23,18 @@ const fail = (runId: string, code = "VAT_UNMAPPED_RATE") => ({ ordernumber: 12, 
 const PERSONAL = "jan.jansen@example.nl";
 
 describe("sync ledger", () => {
+  it("keeps an intent until the outcome: markBooked removes it; nothing to credit settles the cancellation and voids the order's intent", () => {
+    const l = emptyLedger();
+    recordIntent(l, ledgerKey("order", 7), { factuurnummer: "20267", type: "verkoopboeking" }, t0);
+    assert.equal(l.intents["order:7"]?.factuurnummer, "20267");
+    markBooked(l, ledgerKey("order", 7), { ordernumber: 7, factuurnummer: "20267", snelstartId: "s", type: "verkoopboeking", adopted: false }, t0);
+    assert.deepEqual(l.intents, {});
+    recordIntent(l, ledgerKey("order", 8), { factuurnummer: "20268", type: "verkoopboeking" }, t0);
+    markNothingToCredit(l, 8, 8, t0);
+    assert.deepEqual(l.intents, {});
+    assert.deepEqual([isBooked(l, ledgerKey("cancel", 8))?.type, isBooked(l, ledgerKey("order", 8))], ["none", null]);
+  });
+
   it("remembers a booking and forgets the failure of that document", () => {
     const l = emptyLedger();
     const key = ledgerKey("order", 77);
