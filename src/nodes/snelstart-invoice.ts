@@ -134,7 +134,11 @@ export default function (RED: NodeAPI): void {
     const admin = RED.nodes.getNode(def.snelstart) as SnelStartConfigNode | null;
     const mappingNode = def.mapping ? (RED.nodes.getNode(def.mapping) as VatMappingNode | null) : null;
     const mode = def.mode === "verkooporder" ? "verkooporder" : "verkoopboeking";
-    /** Documents being posted right now: a second message for one of them waits for the first. */
+    /**
+     * Documents being posted right now, per CCV order: a second message for one of them waits for
+     * the first. An order and its cancellation share the key, so a cancellation arriving (by
+     * webhook) while its order is being booked is checked after that booking landed.
+     */
     const inFlight = new Map<string, Promise<unknown>>();
     /** Article code → SnelStart id (or the pending lookup), for the node's lifetime. */
     const articles = new Map<string, Promise<string>>();
@@ -144,11 +148,12 @@ export default function (RED: NodeAPI): void {
 
     onOrderMessage(RED, node, async (msg) => {
       const key = msg.ccv ? ledgerKeyOf(msg.ccv) : null;
-      const previous = key ? inFlight.get(key) : undefined;
+      const lane = msg.ccv ? (msg.ccv.kind === "credit-invoice" ? key : `order:${msg.ccv.orderId}`) : null;
+      const previous = lane ? inFlight.get(lane) : undefined;
       const job = (previous ?? Promise.resolve()).catch(() => undefined).then(() => work(msg, key));
-      if (key) {
-        inFlight.set(key, job);
-        job.catch(() => undefined).finally(() => inFlight.get(key) === job && inFlight.delete(key));
+      if (lane) {
+        inFlight.set(lane, job);
+        job.catch(() => undefined).finally(() => inFlight.get(lane) === job && inFlight.delete(lane));
       }
       await job;
       node.status(status.ok(`${booked} booked${skipped ? `, ${skipped} already` : ""}`));
