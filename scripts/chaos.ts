@@ -8,14 +8,15 @@
  * sales orders, relaties and articles and on its GETs; CCV Shop 500, 429 and resets on GETs.
  * Then K times: start a run, wait a random time, SIGKILL Node-RED, change the shop (late
  * payments, cancellations (status 8), new orders; some also while Node-RED runs, so webhooks
- * arrive during runs) and start Node-RED again on the same user directory. At the end the faults
- * are cleared and fault-free runs follow until one books nothing new (at most 5).
+ * arrive during runs), let SnelStart finish the requests it holds back, and start Node-RED again
+ * on the same user directory. At the end the faults are cleared and fault-free runs follow until
+ * one books nothing new (at most 5).
  *
  * Then it compares, by number: every due order (paid, status not 8, completed checkout) booked
  * exactly once in SnelStart (sales bookings by invoice number, or sales orders by reference),
  * for CCV's total; every booked order cancelled afterwards credited exactly once (`C<number>`,
- * or the order's CCV credit invoices, which win over its cancellation); nothing booked for an
- * order that was never due; no customer created twice. Prints a table and exits non-zero when
+ * or by the order's CCV credit invoices, whichever the koppeling met first); nothing booked for
+ * an order that was never due; no customer created twice. Prints a table and exits non-zero when
  * any count is not 0.
  *
  * Flags: --orders (1000), --seed (1), --kills (10), --mode verkoopboeking|verkooporder,
@@ -107,7 +108,7 @@ export interface ChaosReport {
   /** Documents in SnelStart at the end. */
   snelstart: { verkoopboekingen: number; verkooporders: number; credits: number; relaties: number };
   /** Faults a request ran into. */
-  faultsInjected: { snelstart: number; ccv: number };
+  faultsHit: { snelstart: number; ccv: number };
   /** Fault-free runs at the end, and the last one's summary. */
   finalRuns: number;
   lastSummary: RunSummary | null;
@@ -633,7 +634,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         credits: boekingen.filter((b) => b.factuurnummer.startsWith("C")).length,
         relaties: [...rt.snelstart.state.relaties.values()].filter((r) => r.relatiesoort.includes("Klant")).length,
       },
-      faultsInjected: feeder.hits,
+      faultsHit: feeder.hits,
       finalRuns,
       lastSummary,
       problems,
@@ -670,7 +671,7 @@ export function formatReport(r: ChaosReport): string {
     `chaos: ${o.orders} orders, seed ${o.seed}, ${o.kills} kills, mode ${o.mode}, unique check ${o.uniqueCheck ? "on" : "off"}, rate limits ${typeof o.rateLimits === "string" ? o.rateLimits : `scaled:${o.rateLimits.scale}`}, webhooks ${o.webhooks ? "on" : "off"}, faults ${o.faults ? "on" : "off"}`,
     `shop: ${r.shop.orders} orders, ${r.shop.due} due at the end, ${r.shop.cancelled} cancelled, ${r.shop.paidLate} paid late, ${r.shop.added} new`,
     `SnelStart: ${r.snelstart.verkoopboekingen} sales bookings, ${r.snelstart.verkooporders} sales orders, ${r.snelstart.credits} credits, ${r.snelstart.relaties} klanten`,
-    `faults hit: SnelStart ${r.faultsInjected.snelstart}, CCV Shop ${r.faultsInjected.ccv}; fault-free runs at the end: ${r.finalRuns}` +
+    `faults hit: SnelStart ${r.faultsHit.snelstart}, CCV Shop ${r.faultsHit.ccv}; fault-free runs at the end: ${r.finalRuns}` +
       (r.lastSummary ? ` (last: ${r.lastSummary.total} due, ${r.lastSummary.booked} booked, ${r.lastSummary.failed} failed)` : ""),
     ...(Object.keys(r.ledgerFailures).length ? [`ledger failures left: ${Object.entries(r.ledgerFailures).map(([k, n]) => `${k} ${n}`).join(", ")}`] : []),
     "",
