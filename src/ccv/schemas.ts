@@ -328,7 +328,6 @@ export type CcvWebhook = z.infer<typeof ccvWebhook>;
 export const ccvWebhookPayload = z.looseObject({
   id: ccvId.refine((n) => Number.isSafeInteger(n) && n > 0, "expected a positive order id"),
 });
-export type CcvWebhookPayload = z.infer<typeof ccvWebhookPayload>;
 
 /**
  * The collection envelope of every list endpoint: absolute `next`, no total count. Its items are

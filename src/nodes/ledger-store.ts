@@ -51,11 +51,6 @@ export class LedgerStore {
     this.journal = userDir ? new LedgerJournal(`${userDir}/ccv-snelstart`, key) : null;
   }
 
-  /** True when every change is on disk before the next step (the journal). */
-  get durable(): boolean {
-    return this.journal !== null;
-  }
-
   private context() {
     return this.node.context().global;
   }

@@ -12,8 +12,7 @@ import path from "node:path";
 import { EXAMPLE_IDS, type KoppelingRuntime, startKoppeling } from "../../scripts/node-red-runtime";
 import type { SimOrder } from "../../sim/ccv/generate";
 import { SIM_CREDENTIALS } from "../../sim/cli";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitFor } from "./wait";
 
 /** The statuses the example books: every status but 8 (cancelled). */
 const BOOKED_STATUSES = new Set([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]);
@@ -33,16 +32,6 @@ function bookedNumbers(rt: KoppelingRuntime): Map<string, number> {
 function factuurnummerOf(o: SimOrder): string {
   const year = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Amsterdam", year: "numeric" }).format(new Date(o.create_date));
   return `${year}${o.ordernumber}`;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
 }
 
 /** A hand-written order for the CCV simulator's control API: one 21 % row, paid. */

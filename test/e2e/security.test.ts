@@ -25,18 +25,7 @@ import { SIM_CREDENTIALS } from "../../sim/cli";
 import { ccvWebhookHash, signCcvRequest } from "../../src/ccv/signing";
 import { reviveLedger } from "../../src/koppeling/sync-ledger";
 import { applyRecord, parseJournal } from "../../src/nodes/ledger-journal";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | null | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
+import { waitFor } from "./wait";
 
 interface Captured {
   method: string;
