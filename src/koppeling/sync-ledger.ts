@@ -163,6 +163,22 @@ export function markNothingToCredit(ledger: LedgerState, orderId: number, ordern
   clearIntent(ledger, ledgerKey("order", orderId));
 }
 
+/**
+ * The credit already booked for CCV order number `ordernumber` that makes crediting it again by
+ * `kind` a double credit, if any: for a cancellation, any booked CCV credit invoice of the order
+ * (a credit invoice wins); for a credit invoice, the booked credit note of the order's
+ * cancellation (several credit invoices of one order are partial credits, each booked). A
+ * cancellation settled as "nothing to credit" credits nothing. Scans the booked entries: it runs
+ * only for credits, right before one is posted.
+ */
+export function earlierCredit(ledger: LedgerState, kind: "cancellation" | "credit-invoice", ordernumber: number): { key: string; entry: BookedEntry } | null {
+  const prefix = kind === "cancellation" ? "credit:" : "cancel:";
+  for (const [key, entry] of Object.entries(ledger.booked)) {
+    if (entry.ordernumber === ordernumber && entry.type !== "none" && key.startsWith(prefix)) return { key, entry };
+  }
+  return null;
+}
+
 /** Records that `key` is about to be posted under `factuurnummer` (before the POST, durably). */
 export function recordIntent(ledger: LedgerState, key: LedgerKey, intent: Omit<IntentEntry, "at">, now: Date): IntentEntry {
   const entry: IntentEntry = { ...intent, at: now.toISOString() };

@@ -52,6 +52,8 @@ export interface SnelStartMeta {
   alreadyBooked?: boolean;
   /** A cancellation whose order SnelStart does not hold: nothing was credited (with alreadyBooked). */
   nothingToCredit?: boolean;
+  /** A credit not posted because the order was credited by another document (its ledger key: `credit:<id>` or `cancel:<id>`), with alreadyBooked. */
+  creditedBy?: string;
   adopted?: boolean;
   warnings?: string[];
 }

@@ -23,7 +23,7 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
 import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
-import { type BookedEntry, type LedgerKey, clearIntent, intentOf, isBooked, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
+import { type BookedEntry, type LedgerKey, clearIntent, earlierCredit, intentOf, isBooked, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Verkooporder } from "../snelstart/schemas";
 import type { CcvConfigNode } from "./ccv-config";
@@ -135,9 +135,10 @@ export default function (RED: NodeAPI): void {
     const mappingNode = def.mapping ? (RED.nodes.getNode(def.mapping) as VatMappingNode | null) : null;
     const mode = def.mode === "verkooporder" ? "verkooporder" : "verkoopboeking";
     /**
-     * Documents being posted right now, per CCV order: a second message for one of them waits for
-     * the first. An order and its cancellation share the key, so a cancellation arriving (by
-     * webhook) while its order is being booked is checked after that booking landed.
+     * Documents being posted right now, per CCV order number: a second message for one of them
+     * waits for the first. An order, its cancellation and its credit invoices share the lane, so a
+     * cancellation arriving (by webhook) while its order or a credit invoice of it is being booked
+     * is checked after that booking landed (and a credit invoice after the cancellation's).
      */
     const inFlight = new Map<string, Promise<unknown>>();
     /** Article code → SnelStart id (or the pending lookup), for the node's lifetime. */
@@ -148,7 +149,7 @@ export default function (RED: NodeAPI): void {
 
     onOrderMessage(RED, node, async (msg) => {
       const key = msg.ccv ? ledgerKeyOf(msg.ccv) : null;
-      const lane = msg.ccv ? (msg.ccv.kind === "credit-invoice" ? key : `order:${msg.ccv.orderId}`) : null;
+      const lane = msg.ccv ? (msg.ccv.ordernumber != null ? `number:${msg.ccv.ordernumber}` : key) : null;
       const previous = lane ? inFlight.get(lane) : undefined;
       const job = (previous ?? Promise.resolve()).catch(() => undefined).then(() => work(msg, key));
       if (lane) {
@@ -169,10 +170,27 @@ export default function (RED: NodeAPI): void {
       if (!relatieId) throw new KoppelingError("RELATIE_MISSING", "msg.snelstart.relatieId is missing: put snelstart-debtor before this node");
       const shop = shopOf(RED, msg);
 
-      const before = shop && key ? await shop.ledger.read((l) => ({ booked: isBooked(l, key), failed: l.failed[key] ?? null, intent: intentOf(l, key) })) : null;
+      const ccvKind = msg.ccv?.kind;
+      const number = msg.ccv?.ordernumber;
+      const creditKind = ccvKind === "cancellation" || ccvKind === "credit-invoice" ? ccvKind : null;
+      const before =
+        shop && key
+          ? await shop.ledger.read((l) => ({
+              booked: isBooked(l, key),
+              failed: l.failed[key] ?? null,
+              intent: intentOf(l, key),
+              credited: creditKind && number != null ? earlierCredit(l, creditKind, number) : null,
+            }))
+          : null;
       if (before?.booked) {
         skipped++;
         msg.snelstart = { ...msg.snelstart, ...idsOf(before.booked.type, before.booked.snelstartId), factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
+        return;
+      }
+      if (before?.credited) {
+        // Credited meanwhile by the other route (a credit invoice, or the cancellation): never twice.
+        skipped++;
+        msg.snelstart = { ...msg.snelstart, factuurnummer: before.credited.entry.factuurnummer, alreadyBooked: true, creditedBy: before.credited.key };
         return;
       }
       if (msg.ccv?.originalUnconfirmed && booking.kind === "credit") {

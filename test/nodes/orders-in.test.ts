@@ -296,6 +296,31 @@ describe("nodes: ccv-orders-in", function () {
     assert.equal(documents(orders).length, before);
   });
 
+  it("a cancellation arriving by webhook while the order's CCV credit invoice is being booked is not credited as well", async () => {
+    sims = await startSims();
+    await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });
+    const order = await addOrder(sims, simpleOrder(1604));
+    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const out = collect("out");
+    trigger();
+    await atLeast(out, 1, "bookings");
+
+    // The credit invoice's POST is held in SnelStart while the order's cancellation comes in by webhook.
+    addCreditInvoice(sims, order, 90003);
+    await control(sims.ss.url, "POST", "/__sim/faults", { kind: "delay", ms: 3000, method: "POST", path: "/v2/verkoopboekingen", count: 1 });
+    trigger();
+    await until("the credit invoice's POST held in SnelStart", () => sims?.ss.state.faults.pending === 0);
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${order.id}`, { status: 8 });
+    trigger({ topic: "webhook", payload: { id: order.id } });
+    await atLeast(out, 3, "bookings and skips", 10_000);
+
+    assert.deepEqual(boekingen(sims).map((x) => x.factuurnummer).sort(), ["20251604", "C20251604-90003"], "credited once, by the credit invoice");
+    const skipped = out.find((m) => m.ccv.kind === "cancellation") as Msg;
+    const credit = out.find((m) => m.ccv.kind === "credit-invoice") as Msg;
+    assert.equal(skipped.snelstart?.creditedBy, `credit:${credit.ccv.orderId}`);
+    assert.equal(skipped.snelstart?.alreadyBooked, true);
+  });
+
   it("CCV_AUTH: a wrong secret ends the run with an error for the Catch node, a red status (seen by a Status node) and a run failure in the ledger", async () => {
     sims = await startSims();
     await addOrder(sims, simpleOrder(1701));

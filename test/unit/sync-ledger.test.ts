@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   clearFailure,
   dueAlerts,
+  earlierCredit,
   emptyLedger,
   firstRunAt,
   isBooked,
@@ -33,6 +34,22 @@ describe("sync ledger", () => {
     markNothingToCredit(l, 8, 8, t0);
     assert.deepEqual(l.intents, {});
     assert.deepEqual([isBooked(l, ledgerKey("cancel", 8))?.type, isBooked(l, ledgerKey("order", 8))], ["none", null]);
+  });
+
+  it("earlierCredit: a credit invoice blocks the cancellation's credit, the cancellation's credit blocks credit invoices, partial credit invoices do not block each other", () => {
+    const l = emptyLedger();
+    const entry = (ordernumber: number, factuurnummer: string, type: "verkoopboeking" | "none" = "verkoopboeking") => ({ ordernumber, factuurnummer, snelstartId: "s", type, adopted: false });
+    markBooked(l, ledgerKey("order", 1), entry(10, "202610"), t0);
+    assert.equal(earlierCredit(l, "cancellation", 10), null, "an order booked is not a credit");
+    assert.equal(earlierCredit(l, "credit-invoice", 10), null);
+    markBooked(l, ledgerKey("credit", 501), entry(10, "C202610-501"), t0);
+    assert.equal(earlierCredit(l, "cancellation", 10)?.key, "credit:501");
+    assert.equal(earlierCredit(l, "credit-invoice", 10), null, "a second credit invoice of the order is a partial credit");
+    assert.equal(earlierCredit(l, "cancellation", 11), null, "another order");
+    markBooked(l, ledgerKey("cancel", 2), entry(11, "C202611"), t0);
+    assert.equal(earlierCredit(l, "credit-invoice", 11)?.entry.factuurnummer, "C202611");
+    markNothingToCredit(l, 3, 12, t0);
+    assert.equal(earlierCredit(l, "credit-invoice", 12), null, "nothing to credit credits nothing");
   });
 
   it("remembers a booking and forgets the failure of that document", () => {
