@@ -178,8 +178,13 @@ export class CcvClient {
     return this.pages("invoices/", query, (raw) => checkDocument(raw, ccvInvoice, ccvInvoiceHead, "invoice"));
   }
 
+  /** One invoice, checked (a failed check when it does not fit the schema). */
+  async readInvoice(id: number): Promise<Checked<CcvInvoice, CcvInvoiceHead>> {
+    return checkDocument(await this.get(`invoices/${checkId(id, "invoice id")}/`), ccvInvoice, ccvInvoiceHead, "invoice");
+  }
+
   async getInvoice(id: number): Promise<CcvInvoice> {
-    return unwrap(checkDocument(await this.get(`invoices/${checkId(id, "invoice id")}/`), ccvInvoice, ccvInvoiceHead, "invoice"));
+    return unwrap(await this.readInvoice(id));
   }
 
   async getInvoiceRows(id: number): Promise<CcvInvoiceRow[]> {

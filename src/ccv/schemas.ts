@@ -236,6 +236,8 @@ export const ccvInvoiceHead = z.looseObject({
   id: ccvId,
   type: ccvInvoiceType,
   ordernumber: ccvInt.nullish().transform((v) => v ?? null),
+  /** Read when it can be (the invoices' high-water mark); required of a whole invoice. */
+  create_date: ccvDateTime.optional().catch(undefined),
 });
 export type CcvInvoiceHead = z.infer<typeof ccvInvoiceHead>;
 

@@ -5,10 +5,14 @@
  * window of an older one, whatever the network delay. Requests in flight hold their slot.
  */
 
+import { isLive } from "../live";
+
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 export class RequestWindow {
   private readonly slots = new Map<string, Array<{ end: number }>>();
+  /** Live requests (../live.ts) waiting per key: while there are any, other requests of that key wait behind them. */
+  private readonly liveWaiting = new Map<string, number>();
 
   constructor(
     private readonly windowMs: number,
@@ -20,20 +24,37 @@ export class RequestWindow {
    * function that marks the request finished. `onWait` hears every wait before it starts.
    */
   async take(key: string, limit: number, onWait?: (ms: number) => void): Promise<() => void> {
+    const mine = isLive();
+    let counted = false;
+    try {
+      return await this.takeSlot(key, limit, mine, onWait, () => {
+        if (mine && !counted) {
+          counted = true;
+          this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 0) + 1);
+        }
+      });
+    } finally {
+      if (counted) this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 1) - 1);
+    }
+  }
+
+  private async takeSlot(key: string, limit: number, mine: boolean, onWait: ((ms: number) => void) | undefined, waiting: () => void): Promise<() => void> {
     for (;;) {
       const now = this.clock();
       const live = (this.slots.get(key) ?? []).filter((s) => s.end > now - this.windowMs);
       this.slots.set(key, live);
-      if (live.length < limit) {
+      const yieldToLive = !mine && (this.liveWaiting.get(key) ?? 0) > 0;
+      if (live.length < limit && !yieldToLive) {
         const slot = { end: Number.POSITIVE_INFINITY };
         live.push(slot);
         return () => {
           slot.end = this.clock();
         };
       }
+      waiting();
       const earliest = Math.min(...live.map((s) => s.end));
-      // All slots in flight: look again shortly, once one of them has finished.
-      const wait = Number.isFinite(earliest) ? earliest + this.windowMs - now : Math.min(50, this.windowMs / 10);
+      // All slots in flight (or a live request goes first): look again shortly.
+      const wait = !yieldToLive && Number.isFinite(earliest) ? earliest + this.windowMs - now : Math.min(50, this.windowMs / 10);
       const ms = Math.max(1, Math.ceil(wait));
       onWait?.(ms);
       await sleep(ms);

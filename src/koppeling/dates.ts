@@ -73,3 +73,21 @@ export function amsterdamDate(isoUtc: string): string {
 export function snelstartDate(date: string): string {
   return `${date}T00:00:00`;
 }
+
+/**
+ * `YYYY-MM-DD` as the UTC instant (ISO, whole seconds) of midnight in Amsterdam, or null when it
+ * is not such a date. By the same rule as amsterdamDateOfMs: midnight is 22:00 or 23:00 UTC the
+ * day before, whichever is the first instant of that Amsterdam date.
+ */
+export function amsterdamMidnightUtc(date: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((date ?? "").trim());
+  if (!m) return null;
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (Number.isNaN(utcMidnight) || new Date(utcMidnight).toISOString().slice(0, 10) !== day) return null;
+  for (const offsetHours of [2, 1]) {
+    const candidate = utcMidnight - offsetHours * HOUR;
+    if (amsterdamDateOfMs(candidate) === day && amsterdamDateOfMs(candidate - 1) !== day) return new Date(candidate).toISOString().replace(".000", "");
+  }
+  return new Date(utcMidnight).toISOString().replace(".000", "");
+}

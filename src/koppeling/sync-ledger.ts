@@ -10,6 +10,10 @@
  *
  * Keys name a CCV document: `order:<id>` (an order booked as an invoice), `cancel:<id>` (the
  * credit note of an order cancelled after booking), `credit:<id>` (a CCV credit invoice).
+ *
+ * Besides what is booked and failed, the ledger holds what a routine run needs to cost only
+ * what is new (see ./due.ts): the high-water marks of the listings (`runs.marks`) and the
+ * documents still waiting (`pending`: listed, not booked, and not yet or not finally due).
  */
 
 export type LedgerKey = `${"order" | "cancel" | "credit"}:${number}`;
@@ -59,6 +63,33 @@ export interface RunsEntry {
    * a failed run and never an alert.
    */
   webhookNoise: { count: number; lastAt: string | null };
+  /** The listings' high-water marks and the last full sweep (./due.ts). */
+  marks: SyncMarks;
+}
+
+export interface SyncMarks {
+  /** The latest `create_date` among the orders a completed run listed (CCV's clock). */
+  orders: string | null;
+  /** The same for invoices. */
+  invoices: string | null;
+  /** The highest order number listed: with a pending order's number, it tells how many pages listing back to it costs. */
+  lastOrdernumber: number | null;
+  /** When the last full sweep (everything since the start date) completed. */
+  fullSweepAt: string | null;
+}
+
+/**
+ * A document a run listed that is not booked and may yet be due: an order not paid or not in a
+ * selected status yet, or due but failing. Re-checked by later runs until it is booked, turns
+ * out never due (cancelled before it was booked), or, when it is only waiting, passes the
+ * horizon.
+ */
+export interface PendingEntry {
+  ordernumber: number | null;
+  /** The document's `create_date`. */
+  created: string;
+  /** Due when last seen (booking it failed, or it is on its way): never expires. Else only waiting. */
+  due: boolean;
 }
 
 /**
@@ -81,8 +112,14 @@ export interface LedgerState {
   booked: Record<string, BookedEntry>;
   failed: Record<string, FailedEntry>;
   intents: Record<string, IntentEntry>;
+  pending: Record<string, PendingEntry>;
   runs: RunsEntry;
+  /** The booked keys by order number: derived, never stored (see numbersOf). */
+  readonly numbers?: NumberIndex;
 }
+
+/** Booked ledger keys by `<kind>:<CCV order number>` (`order:10330`, `cancel:10330`, `credit:10330`). */
+export type NumberIndex = Map<string, Set<string>>;
 
 export function emptyLedger(): LedgerState {
   return {
@@ -90,7 +127,16 @@ export function emptyLedger(): LedgerState {
     booked: {},
     failed: {},
     intents: {},
-    runs: { consecutiveFailures: 0, lastError: null, alerted: false, lastRunAt: null, firstRunAt: null, webhookNoise: { count: 0, lastAt: null } },
+    pending: {},
+    runs: {
+      consecutiveFailures: 0,
+      lastError: null,
+      alerted: false,
+      lastRunAt: null,
+      firstRunAt: null,
+      webhookNoise: { count: 0, lastAt: null },
+      marks: { orders: null, invoices: null, lastOrdernumber: null, fullSweepAt: null },
+    },
   };
 }
 
@@ -115,6 +161,10 @@ function reviveRuns(runs: unknown, base: RunsEntry): RunsEntry {
     isRecord(noise) && typeof noise.count === "number" && Number.isFinite(noise.count)
       ? { count: noise.count, lastAt: typeof noise.lastAt === "string" ? noise.lastAt : null }
       : { ...base.webhookNoise };
+  const marks = isRecord(runs.marks) ? runs.marks : {};
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  const n = marks.lastOrdernumber;
+  out.marks = { orders: text(marks.orders), invoices: text(marks.invoices), lastOrdernumber: typeof n === "number" && Number.isSafeInteger(n) ? n : null, fullSweepAt: text(marks.fullSweepAt) };
   return out;
 }
 
@@ -134,6 +184,7 @@ export function reviveLedger(value: unknown): LedgerState {
     booked: isRecord(v.booked) ? ({ ...v.booked } as Record<string, BookedEntry>) : {},
     failed,
     intents: isRecord(v.intents) ? ({ ...v.intents } as Record<string, IntentEntry>) : {},
+    pending: isRecord(v.pending) ? ({ ...v.pending } as Record<string, PendingEntry>) : {},
     runs: reviveRuns(v.runs, base.runs),
   };
 }
@@ -148,10 +199,66 @@ export function isBooked(ledger: LedgerState, key: LedgerKey): BookedEntry | nul
 
 export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<BookedEntry, "at">, now: Date): BookedEntry {
   const booked: BookedEntry = { ...entry, at: now.toISOString() };
+  const index = numbersOf(ledger);
+  const old = ledger.booked[key];
+  if (old) removeFromIndex(index, key, old);
   ledger.booked[key] = booked;
+  addToIndex(index, key, booked);
   if (key in ledger.failed) delete ledger.failed[key];
   if (key in ledger.intents) delete ledger.intents[key];
+  if (key in ledger.pending) delete ledger.pending[key];
   return booked;
+}
+
+function numberKey(key: string, ordernumber: number): string {
+  return `${key.slice(0, key.indexOf(":"))}:${ordernumber}`;
+}
+
+/** Adds a booked entry to an index of order numbers. */
+export function addToIndex(index: NumberIndex, key: string, entry: BookedEntry): void {
+  if (entry.ordernumber == null) return;
+  const k = numberKey(key, entry.ordernumber);
+  let keys = index.get(k);
+  if (!keys) index.set(k, (keys = new Set()));
+  keys.add(key);
+}
+
+function removeFromIndex(index: NumberIndex, key: string, entry: BookedEntry): void {
+  if (entry.ordernumber == null) return;
+  const k = numberKey(key, entry.ordernumber);
+  const keys = index.get(k);
+  keys?.delete(key);
+  if (keys?.size === 0) index.delete(k);
+}
+
+/**
+ * The ledger's index of booked keys by order number, built on first use (one pass) and kept by
+ * markBooked. It hangs on the state as a property that is not enumerated, so it is never stored;
+ * a view of the state (the store's change tracking) shares it with `shareNumbers`.
+ */
+export function numbersOf(ledger: LedgerState): NumberIndex {
+  if (ledger.numbers) return ledger.numbers;
+  const index: NumberIndex = new Map();
+  for (const [key, entry] of Object.entries(ledger.booked)) addToIndex(index, key, entry);
+  shareNumbers(ledger, index);
+  return index;
+}
+
+/** Hangs `index` on `ledger` (not enumerated: JSON and spreads leave it out). */
+export function shareNumbers(ledger: LedgerState, index: NumberIndex): void {
+  Object.defineProperty(ledger, "numbers", { value: index, enumerable: false, configurable: true, writable: true });
+}
+
+/** The booked entries of `kind` for CCV order number `ordernumber` (several for credit invoices, or two orders sharing a number). */
+export function bookedByNumber(ledger: LedgerState, kind: "order" | "cancel" | "credit", ordernumber: number): Array<{ key: string; entry: BookedEntry }> {
+  const keys = numbersOf(ledger).get(`${kind}:${ordernumber}`);
+  if (!keys) return [];
+  const out: Array<{ key: string; entry: BookedEntry }> = [];
+  for (const key of keys) {
+    const entry = ledger.booked[key];
+    if (entry) out.push({ key, entry });
+  }
+  return out;
 }
 
 /**
@@ -168,15 +275,10 @@ export function markNothingToCredit(ledger: LedgerState, orderId: number, ordern
  * `kind` a double credit, if any: for a cancellation, any booked CCV credit invoice of the order
  * (a credit invoice wins); for a credit invoice, the booked credit note of the order's
  * cancellation (several credit invoices of one order are partial credits, each booked). A
- * cancellation settled as "nothing to credit" credits nothing. Scans the booked entries: it runs
- * only for credits, right before one is posted.
+ * cancellation settled as "nothing to credit" credits nothing.
  */
 export function earlierCredit(ledger: LedgerState, kind: "cancellation" | "credit-invoice", ordernumber: number): { key: string; entry: BookedEntry } | null {
-  const prefix = kind === "cancellation" ? "credit:" : "cancel:";
-  for (const [key, entry] of Object.entries(ledger.booked)) {
-    if (entry.ordernumber === ordernumber && entry.type !== "none" && key.startsWith(prefix)) return { key, entry };
-  }
-  return null;
+  return bookedByNumber(ledger, kind === "cancellation" ? "credit" : "cancel", ordernumber).find((b) => b.entry.type !== "none") ?? null;
 }
 
 /** Records that `key` is about to be posted under `factuurnummer` (before the POST, durably). */

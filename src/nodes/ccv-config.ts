@@ -8,6 +8,7 @@ import { CcvClient } from "../ccv/client";
 import { KoppelingError } from "../errors";
 import { type TargetSpec, adminRoute } from "./admin";
 import { LedgerStore, ledgerContextKey } from "./ledger-store";
+import { MessageWindow } from "./message-window";
 
 export interface CcvConfigDef extends NodeDef {
   shopUrl: string;
@@ -24,6 +25,8 @@ export interface CcvConfigNode extends Node<CcvCredentials> {
   /** The shop's stable name: the host of its URL (with the port, when not the default). */
   shopId: string;
   ledger: LedgerStore;
+  /** The shop's document messages on their way through the flow (bounds a run's pace and memory). */
+  window: MessageWindow;
   client(): CcvClient;
 }
 
@@ -56,7 +59,9 @@ export default function (RED: NodeAPI): void {
     this.shopId = id;
     const userDir = (RED.settings as unknown as { userDir?: unknown }).userDir;
     this.ledger = new LedgerStore(this, ledgerContextKey(id), (def.contextStore ?? "").trim(), typeof userDir === "string" && userDir ? userDir : undefined);
+    this.window = new MessageWindow();
     this.on("close", (_removed: boolean, done: () => void) => {
+      this.window.clear();
       this.ledger.close().then(done, done);
     });
     let client: CcvClient | null = null;

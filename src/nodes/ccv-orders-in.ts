@@ -6,28 +6,25 @@
  * on, the package's endpoint (webhook-endpoint.ts) hands each checked order id to the node the
  * same way.
  *
+ * What a run lists and what is due is decided in ../koppeling/due.ts: a routine run costs what
+ * is new and what is still pending, a full sweep (first run, weekly, `msg.topic` "full-sync")
+ * everything since the start. The run streams: a page at a time, and a document is sent only when
+ * the shop's message window has room (message-window.ts), so memory does not grow with the shop.
+ * The end of a scheduled run is one more message (`msg.run.end`, `msg.run.total` = documents sent)
+ * for the report node.
+ *
  * A run that fails (CCV unreachable, refused) sends nothing more and ends in done(err); every
- * document that was not booked stays due, so the next run retries it.
+ * document that was not booked stays due (pending in the ledger), so the next run retries it.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Checked, CcvClient } from "../ccv/client";
-import type { CcvInvoice, CcvOrder, CcvOrderHead } from "../ccv/schemas";
+import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import { WEBHOOK_PATH, type WebhookHashCheck, tokenProblem, webhookHashCheck } from "../ccv/webhook";
 import { KoppelingError } from "../errors";
+import { type DueSettings, type RunPlan, CANCELLED, ListingMarks, advanceMarks, cancellationDue, creditInvoiceVerdict, dueSettings, notePending, orderVerdict, planRun, startOf, statusQueries } from "../koppeling/due";
+import { type LedgerKey, type LedgerState, clearFailure, ledgerKey, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
+import { asLive } from "../live";
 import { secureUrl } from "../secure-url";
-import {
-  type LedgerKey,
-  type LedgerState,
-  clearFailure,
-  firstRunAt,
-  intentOf,
-  isBooked,
-  ledgerKey,
-  recordFailure,
-  recordRunFailure,
-  recordRunSuccess,
-  recordWebhookNoise,
-} from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { type CcvMeta, type KoppelingMessage, type RunMeta, asKoppelingError, clock, status } from "./shared";
 import { addWebhookReceiver, receiversOf, webhookAddress } from "./webhook-endpoint";
@@ -42,6 +39,10 @@ export interface OrdersInDef extends NodeDef {
   /** Take orders created before the first run along (the historical import). */
   importExisting: boolean;
   credits: boolean;
+  /** Days an unpaid order (or one not yet in a selected status) is re-checked (default 90). */
+  horizonDays?: number | string;
+  /** Days between full sweeps (default 7). */
+  sweepDays?: number | string;
   /** Receive CCV Shop's webhooks at the package's endpoint (token: credential, else CCV_WEBHOOK_TOKEN). */
   webhook?: boolean;
   /** The public base address of this Node-RED, as CCV Shop reaches it (for register-webhooks). */
@@ -55,41 +56,10 @@ export interface OrdersInCredentials {
 /** The environment variable that holds the webhook token when the node's credential is empty. */
 export const WEBHOOK_TOKEN_ENV = "CCV_WEBHOOK_TOKEN";
 
-const CANCELLED = 8;
 /** Errors that make a run impossible: they end it; anything else fails one document and the run goes on. */
 const RUN_WIDE = new Set(["CCV_AUTH", "CCV_NETWORK", "CCV_TIMEOUT", "CCV_CONFIG", "CCV_RATE_LIMIT"]);
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** More selected statuses than this: one query for all orders, filtered here, costs fewer calls. */
-const MAX_STATUS_QUERIES = 3;
-const ALL_STATUSES = Array.from({ length: 14 }, (_, i) => i + 1);
-
-export function parseStatuses(value: number[] | string | undefined): number[] {
-  const list = Array.isArray(value) ? value : String(value ?? "").split(",");
-  const nums = [...new Set(list.map((v) => Number(String(v).trim())).filter((n) => Number.isInteger(n) && n >= 1 && n <= 14))];
-  return nums.length ? nums.sort((a, b) => a - b) : ALL_STATUSES.filter((s) => s !== CANCELLED);
-}
-
-/** `YYYY-MM-DD` as the UTC instant of midnight in Amsterdam (CET/CEST), or null. */
-export function amsterdamMidnightUtc(date: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((date ?? "").trim());
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // Midnight in Amsterdam is 23:00 or 22:00 UTC the day before; pick the offset valid at that moment.
-  for (const offsetHours of [2, 1]) {
-    const candidate = new Date(Date.UTC(y, mo - 1, d, -offsetHours));
-    const local = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Amsterdam", hour: "2-digit", hourCycle: "h23" }).format(candidate);
-    if (local === "00") return candidate.toISOString().replace(".000", "");
-  }
-  return new Date(Date.UTC(y, mo - 1, d)).toISOString().replace(".000", "");
-}
-
-interface Settings {
-  statuses: number[];
-  paidOnly: boolean;
-  since: string | null;
-  importExisting: boolean;
-  credits: boolean;
-}
+/** Webhooks for one order within this time cost one fetch (CCV sends several for one change). */
+const WEBHOOK_GATHER_MS = 100;
 
 /**
  * A document that is due, before its rows are fetched: the order or invoice, or, when it does
@@ -121,108 +91,41 @@ function headOf<H>(c: Checked<H, H>): H | null {
   return c.ok ? c.value : c.head;
 }
 
-function qualifies(order: CcvOrderHead, s: Settings, start: string | null): boolean {
-  if (order.is_completed === false || order.status == null || order.ordernumber == null) return false;
-  if (!s.statuses.includes(order.status)) return false;
-  if (s.paidOnly && !order.paid) return false;
-  return !(start && Date.parse(order.create_date) < Date.parse(start));
-}
-
 /**
- * The effective lower bound on `create_date`: the start date, and without historical import, the
- * first run — from the start of its second, because CCV gives `create_date` in whole seconds: an
- * order placed in the same second as the first run, after it, must not be left out for good.
+ * The listed or re-read order `c`: due as an order, or (`cancellations`: read by id, not listed:
+ * a listing's cancellations come after its credit invoices, which win) as a cancellation, or
+ * nothing; its pending state noted.
  */
-function startOf(s: Settings, ledger: LedgerState, now: Date): string | null {
-  const first = new Date(Math.floor(Date.parse(firstRunAt(ledger, now)) / 1000) * 1000).toISOString();
-  if (s.importExisting) return s.since;
-  if (!s.since) return first;
-  return Date.parse(first) > Date.parse(s.since) ? first : s.since;
-}
-
-/** Invoice numbers booked per `<kind>:<CCV order number>` (e.g. `order:10330`), to find an original or an earlier credit. */
-function bookedNumbers(ledger: LedgerState): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const [key, entry] of Object.entries(ledger.booked)) {
-    if (entry.ordernumber != null) index.set(`${key.split(":")[0]}:${entry.ordernumber}`, entry.factuurnummer);
-  }
-  return index;
-}
-
-/**
- * Every document that is due. A listed document that does not fit the schema is due as a failure
- * when what decides whether it is due could be read and says it is, or could not be read at all;
- * one that is not due is left alone whatever else it holds.
- */
-async function collectDue(client: CcvClient, s: Settings, ledger: LedgerState, start: string | null): Promise<Due[]> {
-  const due: Due[] = [];
-  const seen = new Set<number>();
-  // A day's overlap: CCV's time zone for min_create_date is not documented; `qualifies` filters exactly.
-  const min = start ? new Date(Date.parse(start) - DAY_MS).toISOString().replace(/\.\d+Z$/, "Z") : undefined;
-  // CCV filters on one status at a time: a query per selected status, or one for all when most are selected.
-  const queries = s.statuses.length > MAX_STATUS_QUERIES ? [undefined] : s.statuses;
-  for (const st of queries) {
-    for await (const c of client.orders({ status: st, is_paid: s.paidOnly ? true : undefined, min_create_date: min, orderby: "create_date" })) {
-      const head = headOf(c);
-      const id = head?.id ?? (c.ok ? null : c.id);
-      if ((id != null && seen.has(id)) || (head && !qualifies(head, s, start))) continue;
-      if (id != null) seen.add(id);
-      if (id == null || !isBooked(ledger, ledgerKey("order", id))) due.push(dueOf("order", c, id, head?.ordernumber ?? null));
-    }
-  }
-  if (!s.credits) return due;
-
-  // Credit invoices first: a CCV credit invoice of a booked order wins over crediting its cancellation.
-  const numbers = bookedNumbers(ledger);
-  const creditedNumbers = new Set<number>();
-  for await (const c of client.invoices({ min_create_date: min, orderby: "create_date" })) {
-    const head = headOf(c);
-    // Debit invoices are not needed at all; a credit invoice only for an order booked here.
-    if (!head || head.type === "debit" || head.ordernumber == null) continue;
-    const original = numbers.get(`order:${head.ordernumber}`);
-    if (!original) continue;
-    creditedNumbers.add(head.ordernumber);
-    if (isBooked(ledger, ledgerKey("credit", head.id)) || numbers.has(`cancel:${head.ordernumber}`)) continue;
-    due.push(dueOf("credit-invoice", c, head.id, head.ordernumber, original));
-  }
-  for await (const c of client.orders({ status: CANCELLED, min_create_date: min, orderby: "create_date" })) {
-    const head = headOf(c);
-    if (!head || head.ordernumber == null || creditedNumbers.has(head.ordernumber)) continue;
-    const d = cancellationDue(c, head, s, ledger, numbers);
-    if (d) due.push(d);
-  }
-  return due;
-}
-
-/**
- * The cancellation of order `head`, if it is due: the order is booked and not yet credited. Also
- * when the ledger does not know it as booked but it may be in SnelStart: a kill left an intent for
- * it, or the order is older than the ledger (a ledger lost, or new to a shop booked before) and
- * was paid (or paid orders are not required). Such a cancellation is unconfirmed: snelstart-invoice
- * credits it only if SnelStart holds the original, else records that there is nothing to credit,
- * so it is checked once. An order younger than the ledger without an intent was never posted: the
- * journal records each intent before the POST.
- */
-function cancellationDue(c: Checked<CcvOrder, CcvOrderHead>, head: CcvOrderHead, s: Settings, ledger: LedgerState, numbers: Map<string, string>): Due | null {
-  if (isBooked(ledger, ledgerKey("cancel", head.id)) || numbers.has(`credit:${head.ordernumber}`)) return null;
-  const booked = isBooked(ledger, ledgerKey("order", head.id));
-  if (booked) return dueOf("cancellation", c, head.id, head.ordernumber, booked.factuurnummer);
-  const intent = intentOf(ledger, ledgerKey("order", head.id));
-  const olderThanLedger = ledger.runs.firstRunAt != null && Date.parse(head.create_date) < Date.parse(ledger.runs.firstRunAt);
-  if (!intent && (!olderThanLedger || (s.paidOnly && !head.paid))) return null;
-  return { ...dueOf("cancellation", c, head.id, head.ordernumber, intent?.factuurnummer), unconfirmed: true };
-}
-
-/** The due document a webhook names, or null when that order is not due. */
-async function dueFromWebhook(client: CcvClient, id: number, s: Settings, ledger: LedgerState, start: string | null): Promise<Due | null> {
-  const c = await client.readOrder(id);
+function orderFound(c: Checked<CcvOrder, CcvOrderHead>, id: number, s: DueSettings, ledger: LedgerState, start: string | null, now: Date, cancellations: boolean): Due | null {
   const head = headOf(c);
-  if (s.credits && head?.status === CANCELLED && head.ordernumber != null) return cancellationDue(c, head, s, ledger, bookedNumbers(ledger));
-  if (isBooked(ledger, ledgerKey("order", head?.id ?? id))) return null;
-  return !head || qualifies(head, s, start) ? dueOf("order", c, head?.id ?? id, head?.ordernumber ?? null) : null;
+  if (!head) return dueOf("order", c, id, null);
+  const verdict = orderVerdict(head, ledger, s, start);
+  const doc = { ordernumber: head.ordernumber, created: head.create_date };
+  notePending(ledger, ledgerKey("order", head.id), doc, verdict === "due" ? "due" : verdict === "waiting" ? "waiting" : "settled", now, s);
+  if (verdict === "due") return dueOf("order", c, head.id, head.ordernumber);
+  return cancellations && s.credits && head.status === CANCELLED ? cancellationFound(c, head, s, ledger, now) : null;
+}
+
+function cancellationFound(c: Checked<CcvOrder, CcvOrderHead>, head: CcvOrderHead, s: DueSettings, ledger: LedgerState, now: Date): Due | null {
+  const d = cancellationDue(head, ledger, s);
+  const key = ledgerKey("cancel", head.id);
+  notePending(ledger, key, { ordernumber: head.ordernumber, created: head.create_date }, d ? "due" : "settled", now, s);
+  return d ? { ...dueOf("cancellation", c, head.id, head.ordernumber, d.original), ...(d.unconfirmed ? { unconfirmed: true } : {}) } : null;
+}
+
+function invoiceFound(c: Checked<CcvInvoice, CcvInvoiceHead>, s: DueSettings, ledger: LedgerState, now: Date): Due | null {
+  const head = headOf(c);
+  if (!head) return null;
+  const verdict = creditInvoiceVerdict(head, ledger);
+  if (verdict === null) return null;
+  const due = typeof verdict === "object";
+  notePending(ledger, ledgerKey("credit", head.id), { ordernumber: head.ordernumber, created: head.create_date ?? now.toISOString() }, due ? "due" : verdict, now, s);
+  return due ? dueOf("credit-invoice", c, head.id, head.ordernumber, verdict.due) : null;
 }
 
 export const REGISTER_WEBHOOKS = "register-webhooks";
+/** `msg.topic` that runs a full sweep: everything since the start date, as the first run. */
+export const FULL_SYNC = "full-sync";
 /** `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
 export const RETRY = "retry";
 const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
@@ -280,20 +183,22 @@ export default function (RED: NodeAPI): void {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
-    const settings: Settings = {
-      statuses: parseStatuses(def.statuses),
-      paidOnly: def.paidOnly !== false,
-      since: amsterdamMidnightUtc(def.since),
-      importExisting: def.importExisting !== false,
-      credits: def.credits !== false,
-    };
+    const settings = dueSettings(def);
     let running = false;
+    let closed = false;
     let runCounter = 0;
     if (!shop) node.status(status.error("no CCV Shop configured"));
     else node.status(status.idle("ready"));
     /** The `x-hash` check of this node's webhooks; its keys are listed again after register-webhooks. */
     let hashCheck: WebhookHashCheck | null = null;
     const webhookToken = def.webhook && shop ? receiveWebhooks(shop) : null;
+    /** Orders a webhook named that are being fetched or booked: `again` when another webhook came meanwhile. */
+    const live = new Map<number, { again: boolean }>();
+
+    node.on("close", (_removed: boolean, done: () => void) => {
+      closed = true;
+      done();
+    });
 
     node.on("input", (msg: KoppelingMessage, send, done) => {
       if (!shop) {
@@ -335,13 +240,15 @@ export default function (RED: NodeAPI): void {
         return;
       }
       const runId = `${Date.now().toString(36)}-${++runCounter}`;
+      const trigger: RunMeta["trigger"] = webhookId == null ? "schedule" : "webhook";
       if (webhookId == null) running = true;
-      run(shop, runId, webhookId, send, msg.topic === RETRY)
+      const work = webhookId == null ? run(shop, runId, send, msg.topic === FULL_SYNC) : onWebhook(shop, runId, webhookId, send, msg.topic === RETRY);
+      work
         .then(() => done())
         .catch((err: unknown) => {
           const e = asKoppelingError(err);
           node.status(status.error(e.code));
-          msg.run = { id: runId, configId: shop.id, index: 0, total: 0, trigger: webhookId == null ? "schedule" : "webhook" };
+          msg.run = { id: runId, configId: shop.id, index: 0, total: 0, trigger };
           shop.ledger
             .update((l) => recordRunFailure(l, e, new Date()))
             .catch((storeErr: Error) => node.warn(storeErr.message))
@@ -352,67 +259,181 @@ export default function (RED: NodeAPI): void {
         });
     });
 
-    async function run(shop: CcvConfigNode, runId: string, webhookId: number | null, send: (m: KoppelingMessage) => void, retry: boolean): Promise<void> {
+    /** Sends the run's documents as they are found, each when the shop's message window has room. */
+    function sender(shop: CcvConfigNode, client: CcvClient, runId: string, trigger: RunMeta["trigger"], send: (m: KoppelingMessage) => void) {
+      let index = 0;
+      let sent = 0;
+      return {
+        get index() {
+          return index;
+        },
+        get sent() {
+          return sent;
+        },
+        /** Fetches the document's rows and sends it; its message id, or null when it failed here. */
+        async deliver(d: Due): Promise<string | null> {
+          const out = messageFor(d, shop, runId, ++index, trigger === "webhook" ? 1 : null, trigger);
+          node.status(status.busy(trigger === "webhook" ? `order ${d.ordernumber ?? d.id}…` : `${index} found…`));
+          try {
+            const doc = d.doc;
+            if ("error" in doc) throw doc.error;
+            out.payload = "invoice" in doc ? { invoice: doc.invoice, rows: await client.getInvoiceRows(d.id) } : { order: doc.order, rows: await client.getOrderRows(d.id) };
+          } catch (err) {
+            const e = asKoppelingError(err);
+            // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
+            if (RUN_WIDE.has(e.code)) throw e;
+            const key = d.key;
+            if (key) await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, runId }, new Date()));
+            node.error(e, out);
+            return null;
+          }
+          await shop.window.enter(out._msgid, trigger === "webhook");
+          send(out);
+          sent++;
+          return out._msgid;
+        },
+        /** The end of a scheduled run: how many documents it had, for the report node. */
+        end(): void {
+          send({ _msgid: RED.util.generateId(), topic: "run", payload: null, run: { id: runId, configId: shop.id, index: 0, total: index, trigger, end: true } } as KoppelingMessage);
+        },
+      };
+    }
+
+    /**
+     * A scheduled run: plans it (due.ts), lists page by page, notes what is pending and sends what
+     * is due as it goes; moves the high-water marks once every listing completed.
+     */
+    async function run(shop: CcvConfigNode, runId: string, send: (m: KoppelingMessage) => void, full: boolean): Promise<void> {
       const client = shop.client();
-      node.status(status.busy(webhookId == null ? "fetching…" : `order ${webhookId}…`));
-      if (retry && webhookId != null) {
-        // After a manual check: forget the order's failures (also "outcome unknown") and try it afresh.
-        const id = webhookId;
-        await shop.ledger.update((l) => [ledgerKey("order", id), ledgerKey("cancel", id)].forEach((k) => clearFailure(l, k)));
-      }
-      const { ledger, start } = await shop.ledger.update((l) => ({ ledger: l, start: startOf(settings, l, new Date()) }));
-      let due: Due[];
-      if (webhookId == null) {
-        due = await collectDue(client, settings, ledger, start);
-      } else {
-        let one: Due | null;
-        try {
-          one = await dueFromWebhook(client, webhookId, settings, ledger, start);
-        } catch (err) {
-          if (asKoppelingError(err).code !== "CCV_NOT_FOUND") throw err;
-          // An order id the shop does not know: webhook noise, counted, never a failed fetch or an alert.
-          await shop.ledger.update((l) => recordWebhookNoise(l, new Date()));
-          node.status(status.idle(`order ${webhookId} unknown ${clock()}`));
-          return;
+      const now = new Date();
+      const { plan } = await shop.ledger.update((l) => ({ plan: planRun(l, settings, now, { full }) }));
+      node.status(status.busy(plan.full ? "full sweep…" : "fetching…"));
+      const out = sender(shop, client, runId, "schedule", send);
+      const seen = new ListingMarks();
+      const ids = new Set<number>();
+      /** Notes a document's pending state (durably) and sends it when due. */
+      const found = async (pick: (l: LedgerState) => Due | null) => {
+        const d = await shop.ledger.update(pick);
+        if (d) await out.deliver(d);
+      };
+
+      for (const st of statusQueries(settings)) {
+        for await (const c of client.orders({ status: st, is_paid: settings.paidOnly ? true : undefined, min_create_date: plan.ordersFrom, orderby: "create_date" })) {
+          if (closed) return;
+          const head = headOf(c);
+          if (head) seen.order(head);
+          const id = head?.id ?? (c.ok ? null : c.id);
+          if (id != null && ids.has(id)) continue;
+          if (id != null) ids.add(id);
+          if (id == null) await out.deliver(dueOf("order", c, null, null));
+          else await found((l) => orderFound(c, id, settings, l, plan.start, now, false));
         }
-        due = one ? [one] : [];
+      }
+      await recheck(shop, client, plan, ids, found, now);
+      if (settings.credits) {
+        const credited = new Set<number>();
+        for await (const c of client.invoices({ min_create_date: plan.invoicesFrom, orderby: "create_date" })) {
+          if (closed) return;
+          const head = headOf(c);
+          if (head?.create_date) seen.invoice(head.create_date);
+          await found((l) => {
+            const d = invoiceFound(c, settings, l, now);
+            if (d?.ordernumber != null) credited.add(d.ordernumber);
+            return d;
+          });
+        }
+        for await (const c of client.orders({ status: CANCELLED, min_create_date: plan.cancellationsFrom, orderby: "create_date" })) {
+          if (closed) return;
+          const head = headOf(c);
+          if (!head || head.ordernumber == null || credited.has(head.ordernumber)) continue;
+          await found((l) => cancellationFound(c, head, settings, l, now));
+        }
       }
 
-      let sent = 0;
-      for (const [i, d] of due.entries()) {
-        node.status(status.busy(`${i + 1}/${due.length}`));
-        const out = messageFor(d, shop, runId, i + 1, due.length, webhookId == null ? "schedule" : "webhook");
+      out.end();
+      await shop.ledger.update((l) => {
+        advanceMarks(l, plan, seen, new Date());
+        recordRunSuccess(l, new Date());
+      });
+      const expired = plan.expired ? `, ${plan.expired} expired` : "";
+      node.status(out.index ? status.ok(`${out.sent}/${out.index} sent${expired} ${clock()}`) : status.ok(`nothing due${expired} ${clock()}`));
+    }
+
+    /** The pending documents the plan reads one by one (an order listed this run is not read again). */
+    async function recheck(shop: CcvConfigNode, client: CcvClient, plan: RunPlan, listed: Set<number>, found: (pick: (l: LedgerState) => Due | null) => Promise<void>, now: Date): Promise<void> {
+      for (const { key, id } of plan.recheck) {
+        if (closed) return;
         try {
-          const doc = d.doc;
-          if ("error" in doc) throw doc.error;
-          out.payload = "invoice" in doc ? { invoice: doc.invoice, rows: await client.getInvoiceRows(d.id) } : { order: doc.order, rows: await client.getOrderRows(d.id) };
+          if (key.startsWith("credit:")) {
+            const c = await client.readInvoice(id);
+            await found((l) => invoiceFound(c, settings, l, now));
+          } else if (!listed.has(id)) {
+            const c = await client.readOrder(id);
+            await found((l) => (key.startsWith("cancel:") ? cancelledOrder(c, l, now) : orderFound(c, id, settings, l, plan.start, now, true)));
+          }
         } catch (err) {
           const e = asKoppelingError(err);
-          // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
           if (RUN_WIDE.has(e.code)) throw e;
-          const key = d.key;
-          if (key) await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, runId }, new Date()));
-          node.error(e, out);
-          continue;
+          // Gone from the shop (deleted): nothing will ever be due.
+          if (e.code === "CCV_NOT_FOUND") await shop.ledger.update((l) => notePending(l, key, { ordernumber: null, created: now.toISOString() }, "settled", now, settings));
+          else throw e;
         }
-        send(out);
-        sent++;
       }
+    }
 
-      if (webhookId == null && due.length === 0) {
-        // Nothing due: one message marks the run's end, so that the report node can report it.
-        send({ _msgid: RED.util.generateId(), topic: "run", payload: null, run: { id: runId, configId: shop.id, index: 0, total: 0, trigger: "schedule" } } as KoppelingMessage);
+    function cancelledOrder(c: Checked<CcvOrder, CcvOrderHead>, ledger: LedgerState, now: Date): Due | null {
+      const head = headOf(c);
+      return head && settings.credits && head.status === CANCELLED ? cancellationFound(c, head, settings, ledger, now) : null;
+    }
+
+    /**
+     * A webhook's order, fetched and sent ahead of a running import. Webhooks for an order that is
+     * being fetched or booked cost no fetch of their own: one more fetch follows when it is done.
+     */
+    async function onWebhook(shop: CcvConfigNode, runId: string, id: number, send: (m: KoppelingMessage) => void, retry: boolean): Promise<void> {
+      const busy = live.get(id);
+      if (busy && !retry) {
+        busy.again = true;
+        return;
       }
-      await shop.ledger.update((l) => {
-        recordRunSuccess(l, new Date());
-        if (webhookId == null) {
-          // A failed document that is no longer due (its status changed, it got booked elsewhere) is forgotten.
-          const dueKeys = new Set<string | null>(due.map((d) => d.key));
-          for (const key of Object.keys(l.failed) as LedgerKey[]) if (!dueKeys.has(key)) clearFailure(l, key);
-        }
-      });
-      if (webhookId != null) node.status(sent ? status.ok(`order ${webhookId} sent ${clock()}`) : status.idle(`order ${webhookId} not due ${clock()}`));
-      else node.status(sent || due.length ? status.ok(`${sent}/${due.length} sent ${clock()}`) : status.ok(`nothing due ${clock()}`));
+      const entry = { again: false };
+      live.set(id, entry);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, WEBHOOK_GATHER_MS));
+        do {
+          entry.again = false;
+          await asLive(() => runOne(shop, runId, id, send, retry));
+        } while (entry.again && !closed);
+      } finally {
+        live.delete(id);
+      }
+    }
+
+    async function runOne(shop: CcvConfigNode, runId: string, id: number, send: (m: KoppelingMessage) => void, retry: boolean): Promise<void> {
+      const client = shop.client();
+      node.status(status.busy(`order ${id}…`));
+      const now = new Date();
+      if (retry) {
+        // After a manual check: forget the order's failures (also "outcome unknown") and try it afresh.
+        await shop.ledger.update((l) => [ledgerKey("order", id), ledgerKey("cancel", id)].forEach((k) => clearFailure(l, k)));
+      }
+      let c: Checked<CcvOrder, CcvOrderHead>;
+      try {
+        c = await client.readOrder(id);
+      } catch (err) {
+        if (asKoppelingError(err).code !== "CCV_NOT_FOUND") throw err;
+        // An order id the shop does not know: webhook noise, counted, never a failed fetch or an alert.
+        await shop.ledger.update((l) => recordWebhookNoise(l, new Date()));
+        node.status(status.idle(`order ${id} unknown ${clock()}`));
+        return;
+      }
+      const d = await shop.ledger.update((l) => orderFound(c, id, settings, l, startOf(settings, l, now), now, true));
+      const out = sender(shop, client, runId, "webhook", send);
+      const sentId = d ? await out.deliver(d) : null;
+      // Booked (or failed) before this webhook counts as done: a webhook meanwhile fetches afresh after it.
+      if (sentId) await shop.window.settled(sentId);
+      await shop.ledger.update((l) => recordRunSuccess(l, new Date()));
+      node.status(out.sent ? status.ok(`order ${id} sent ${clock()}`) : status.idle(`order ${id} not due ${clock()}`));
     }
 
     /**
@@ -449,7 +470,7 @@ export default function (RED: NodeAPI): void {
       return token;
     }
 
-    function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number, trigger: RunMeta["trigger"]): KoppelingMessage {
+    function messageFor(d: Due, shop: CcvConfigNode, runId: string, index: number, total: number | null, trigger: RunMeta["trigger"]): KoppelingMessage {
       const ordernumber = d.ordernumber;
       const ccv: CcvMeta = { configId: shop.id, shopId: shop.shopId, orderId: d.id, ordernumber, kind: d.kind };
       if (d.originalFactuurnummer !== undefined) ccv.originalFactuurnummer = d.originalFactuurnummer;

@@ -23,6 +23,7 @@ export interface RunSummary {
   /** What started the run: the schedule, or a webhook for one order. */
   trigger: "schedule" | "webhook";
   shopId: string;
+  /** Documents of the run (known once the run's end message arrived, for a scheduled run). */
   total: number;
   booked: number;
   alreadyBooked: number;
@@ -87,7 +88,8 @@ export default function (RED: NodeAPI): void {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const threshold = Math.max(1, Math.floor(Number(def.threshold) || 3));
-    const runs = new Map<string, { summary: RunSummary; configId: string; timer: NodeJS.Timeout }>();
+    /** Runs being counted; `known`: the run's number of documents is known (its end message, or a webhook's one order). */
+    const runs = new Map<string, { summary: RunSummary; configId: string; timer: NodeJS.Timeout; known: boolean }>();
     node.status(status.idle("waiting for a run"));
 
     node.on("input", (msg: KoppelingMessage & { error?: CaughtError }, send, done) => {
@@ -97,9 +99,15 @@ export default function (RED: NodeAPI): void {
         done();
         return;
       }
-      const entry = runs.get(run.id) ?? start(run.id, run.configId, run.total, run.trigger ?? "schedule");
+      const entry = runs.get(run.id) ?? start(run.id, run.configId, run.trigger ?? "schedule");
       const s = entry.summary;
-      if (msg.error) {
+      if (run.total != null) {
+        s.total = run.total;
+        entry.known = true;
+      }
+      if (run.end) {
+        // The run's end: only its count.
+      } else if (msg.error) {
         const code = msg.error.code ?? "UNEXPECTED";
         if (!msg.ccv) s.runError = { code, message: msg.error.message ?? "" };
         else {
@@ -111,7 +119,7 @@ export default function (RED: NodeAPI): void {
         else s.booked++;
       }
       entry.timer.refresh();
-      if (s.runError || s.booked + s.alreadyBooked + s.failed >= s.total) finish(run.id, false, send).then(() => done(), done);
+      if (s.runError || (entry.known && s.booked + s.alreadyBooked + s.failed >= s.total)) finish(run.id, false, send).then(() => done(), done);
       else done();
     });
 
@@ -121,12 +129,13 @@ export default function (RED: NodeAPI): void {
       done();
     });
 
-    function start(runId: string, configId: string, total: number, trigger: RunSummary["trigger"]) {
+    function start(runId: string, configId: string, trigger: RunSummary["trigger"]) {
       const shop = RED.nodes.getNode(configId) as CcvConfigNode | null;
       const now = new Date().toISOString();
       const entry = {
         configId,
-        summary: { runId, trigger, shopId: shop?.shopId ?? "", total, booked: 0, alreadyBooked: 0, failed: 0, runError: null, errors: [], incomplete: false, startedAt: now, finishedAt: now },
+        known: false,
+        summary: { runId, trigger, shopId: shop?.shopId ?? "", total: 0, booked: 0, alreadyBooked: 0, failed: 0, runError: null, errors: [], incomplete: false, startedAt: now, finishedAt: now },
         timer: setTimeout(() => void finish(runId, true, (m) => node.send(m)).catch((err: Error) => node.warn(err.message)), QUIET_MS).unref(),
       };
       runs.set(runId, entry);

@@ -23,6 +23,7 @@ export interface JournalRecord {
   b?: Record<string, unknown>;
   f?: Record<string, unknown>;
   i?: Record<string, unknown>;
+  p?: Record<string, unknown>;
   r?: RunsEntry;
 }
 
@@ -39,6 +40,7 @@ export function applyRecord(state: LedgerState, rec: JournalRecord): void {
     [rec.b, state.booked as Record<string, unknown>],
     [rec.f, state.failed as Record<string, unknown>],
     [rec.i, state.intents as Record<string, unknown>],
+    [rec.p, state.pending as Record<string, unknown>],
   ];
   for (const [changes, target] of parts) {
     if (!changes) continue;
@@ -47,7 +49,8 @@ export function applyRecord(state: LedgerState, rec: JournalRecord): void {
       else target[k] = v;
     }
   }
-  if (rec.r) state.runs = rec.r;
+  // Merged: a line written before a field of `runs` existed keeps that field as it was.
+  if (rec.r) state.runs = { ...state.runs, ...rec.r };
 }
 
 /**
@@ -96,12 +99,13 @@ async function replay(file: string, state: LedgerState): Promise<number> {
   return stream.bytesRead;
 }
 
-/** The state as snapshot lines: `booked`, `failed` and `intents` in chunks of CHUNK entries, then `runs`. */
+/** The state as snapshot lines: `booked`, `failed`, `intents` and `pending` in chunks of CHUNK entries, then `runs`. */
 function* snapshotLines(state: LedgerState): Generator<string> {
-  const parts: Array<["b" | "f" | "i", Record<string, unknown>]> = [
+  const parts: Array<["b" | "f" | "i" | "p", Record<string, unknown>]> = [
     ["b", state.booked],
     ["f", state.failed],
     ["i", state.intents],
+    ["p", state.pending],
   ];
   for (const [part, map] of parts) {
     const keys = Object.keys(map);

@@ -12,7 +12,7 @@
  */
 import type { Node } from "node-red";
 import { KoppelingError } from "../errors";
-import { type LedgerState, reviveLedger } from "../koppeling/sync-ledger";
+import { type LedgerState, type NumberIndex, addToIndex, numbersOf, reviveLedger, shareNumbers } from "../koppeling/sync-ledger";
 import { type JournalRecord, LedgerJournal } from "./ledger-journal";
 
 /** A record of a map whose writes and deletes are noted in `log` (null = deleted). */
@@ -70,7 +70,10 @@ export class LedgerStore {
   private load(): Promise<LedgerState> {
     if (this.state) return Promise.resolve(this.state);
     this.loading ??= (this.journal ? this.journal.load(reviveLedger, () => this.contextValue().catch(() => undefined)) : this.contextValue().then(reviveLedger)).then(
-      (state) => (this.state = state),
+      async (state) => {
+        await indexNumbers(state);
+        return (this.state = state);
+      },
       (err: unknown) => {
         this.loading = null;
         throw this.fail("read", err);
@@ -95,22 +98,28 @@ export class LedgerStore {
   update<T>(fn: (ledger: LedgerState) => T): Promise<T> {
     return this.enqueue(async () => {
       const state = await this.load();
-      const rec: Required<Pick<JournalRecord, "b" | "f" | "i">> = { b: {}, f: {}, i: {} };
+      const rec: Required<Pick<JournalRecord, "b" | "f" | "i" | "p">> = { b: {}, f: {}, i: {}, p: {} };
       const runsBefore = JSON.stringify(state.runs);
-      const view: LedgerState = { ...state, booked: tracked(state.booked, rec.b), failed: tracked(state.failed, rec.f), intents: tracked(state.intents, rec.i) };
+      const view: LedgerState = {
+        ...state,
+        booked: tracked(state.booked, rec.b),
+        failed: tracked(state.failed, rec.f),
+        intents: tracked(state.intents, rec.i),
+        pending: tracked(state.pending, rec.p),
+      };
+      // The view writes through to the state's maps, so it keeps the state's index of order numbers too.
+      shareNumbers(view, numbersOf(state));
       const result = fn(view);
       state.runs = view.runs;
       const runsChanged = JSON.stringify(state.runs) !== runsBefore;
-      const changed = runsChanged || Object.keys(rec.b).length + Object.keys(rec.f).length + Object.keys(rec.i).length > 0;
-      if (!changed) return result;
+      const parts = (["b", "f", "i", "p"] as const).filter((k) => Object.keys(rec[k]).length > 0);
+      if (!runsChanged && parts.length === 0) return result;
       if (!this.journal) {
         await this.saveToContext(state);
         return result;
       }
       const out: JournalRecord = {};
-      if (Object.keys(rec.b).length) out.b = rec.b;
-      if (Object.keys(rec.f).length) out.f = rec.f;
-      if (Object.keys(rec.i).length) out.i = rec.i;
+      for (const k of parts) out[k] = rec[k];
       if (runsChanged) out.r = state.runs;
       await this.journal.append(out, state).catch((err: unknown) => {
         throw this.fail("write", err);
@@ -139,6 +148,19 @@ export class LedgerStore {
     return run;
   }
 }
+
+/** Builds the ledger's index of order numbers in slices, with a turn of the event loop between (100,000 entries must not block it). */
+async function indexNumbers(state: LedgerState): Promise<void> {
+  const index: NumberIndex = new Map();
+  const keys = Object.keys(state.booked);
+  for (let i = 0; i < keys.length; i += INDEX_SLICE) {
+    for (const key of keys.slice(i, i + INDEX_SLICE)) addToIndex(index, key, state.booked[key]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  shareNumbers(state, index);
+}
+
+const INDEX_SLICE = 5000;
 
 /** The global context key of a shop's ledger: dots would be read as nested properties, so only [a-z0-9_]. */
 export function ledgerContextKey(shopId: string): string {

@@ -4,6 +4,7 @@
  */
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
+import { asLive } from "../live";
 import { type LedgerKey, ledgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 
@@ -34,9 +35,14 @@ export interface RunMeta {
   id: string;
   /** The ccv-config node whose ledger the run works on. */
   configId: string;
-  /** 1-based position and number of messages of the run. */
+  /**
+   * 1-based position of the document in its run, and the number of documents: 1 for a webhook's
+   * order; null on a scheduled run's documents (it streams), whose end message (`end`) tells it.
+   */
   index: number;
-  total: number;
+  total: number | null;
+  /** The end of a scheduled run: no document (`msg.ccv` absent), `total` documents were sent. */
+  end?: true;
   /** What started the run: the schedule (any input), or a webhook / retry for one order. */
   trigger: "schedule" | "webhook";
 }
@@ -65,11 +71,11 @@ export interface KoppelingMessage extends NodeMessageInFlow {
 }
 
 /**
- * The message a scheduled run with nothing due sends (`msg.run.total` 0, no `msg.ccv`), so that
- * the report node still sees the run. The flow nodes pass it on untouched.
+ * The message that ends a scheduled run (`msg.run.end`, `msg.run.total` documents, no `msg.ccv`),
+ * so that the report node knows when the run is complete. The flow nodes pass it on untouched.
  */
-export function isEmptyRun(msg: KoppelingMessage): boolean {
-  return !msg.ccv && !!msg.run && msg.run.total === 0;
+export function isRunEnd(msg: KoppelingMessage): boolean {
+  return !msg.ccv && msg.run?.end === true;
 }
 
 /** Any thrown value as a KoppelingError with a code, keeping the original as `cause`. */
@@ -115,6 +121,7 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
   const e = asKoppelingError(err);
   node.status(status.error(e.code));
   const shop = shopOf(RED, msg);
+  shop?.window.leave(msg._msgid);
   if (!shop || !msg.ccv) {
     done(e);
     return;
@@ -129,17 +136,20 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
 /**
  * The input handler every flow node after ccv-orders-in has: the end-of-run marker passes on
  * untouched; otherwise `work` handles the message (changing it in place), which is then sent, or
- * its failure is recorded (failMessage) and reaches a Catch node.
+ * its failure is recorded (failMessage) and reaches a Catch node. A webhook's message is live
+ * work (../live.ts: the API clients let it ahead of an import). The `last` node of the chain
+ * (snelstart-invoice) lets the message out of the shop's message window when it is done.
  */
-export function onOrderMessage(RED: NodeAPI, node: Node, work: (msg: KoppelingMessage) => Promise<void>): void {
+export function onOrderMessage(RED: NodeAPI, node: Node, work: (msg: KoppelingMessage) => Promise<void>, opts: { last?: boolean } = {}): void {
   node.on("input", (msg: KoppelingMessage, send, done) => {
-    if (isEmptyRun(msg)) {
+    if (isRunEnd(msg)) {
       send(msg);
       done();
       return;
     }
-    work(msg).then(
+    (msg.run?.trigger === "webhook" ? asLive(() => work(msg)) : work(msg)).then(
       () => {
+        if (opts.last) shopOf(RED, msg)?.window.leave(msg._msgid);
         send(msg);
         done();
       },

@@ -28,6 +28,7 @@ import type { SnelStartClient } from "../snelstart/client";
 import type { Verkooporder } from "../snelstart/schemas";
 import type { CcvConfigNode } from "./ccv-config";
 import { type CcvMeta, type KoppelingMessage, UNKNOWN_OUTCOME, asKoppelingError, ledgerKeyOf, onOrderMessage, shopOf, status } from "./shared";
+import { addWindowConsumer } from "./message-window";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { ArticleGroups, VatMappingNode } from "./vat-mapping";
 
@@ -145,6 +146,8 @@ export default function (RED: NodeAPI): void {
     const articles = new Map<string, Promise<string>>();
     let booked = 0;
     let skipped = 0;
+    const leaveWindows = addWindowConsumer();
+    node.on("close", leaveWindows);
     node.status(admin ? status.idle(`ready (${mode})`) : status.error("no SnelStart configured"));
 
     onOrderMessage(RED, node, async (msg) => {
@@ -158,7 +161,7 @@ export default function (RED: NodeAPI): void {
       }
       await job;
       node.status(status.ok(`${booked} booked${skipped ? `, ${skipped} already` : ""}`));
-    });
+    }, { last: true });
 
     async function work(msg: KoppelingMessage, key: LedgerKey | null): Promise<void> {
       if (!admin) throw new KoppelingError("SNELSTART_CONFIG", "Select a SnelStart administration (snelstart-config) in this node");

@@ -1,7 +1,7 @@
 /**
  * Client-side throttle per SnelStart administration (reference snelstart-api.md §3.6): sliding
  * windows for calls per minute and per hour, plus a cap on concurrent calls. Requests queue
- * FIFO and are admitted when all three allow it.
+ * FIFO (live calls, ../live.ts, ahead of the rest) and are admitted when all three allow it.
  *
  * Documented limits per administration:
  *   tier "production" (Maatwerk/Productie): 500/min, 5,000/h, 50 concurrent
@@ -17,6 +17,8 @@
  * `scale: K` makes both windows K times shorter (tests and benchmarks against a simulator
  * running with `rateLimits: {scale: K}`).
  */
+
+import { isLive } from "../live";
 
 export type ThrottleTier = "production" | "test";
 
@@ -86,6 +88,8 @@ export class Throttle {
   private stamps: number[] = [];
   private running = 0;
   private readonly queue: Array<() => void> = [];
+  /** Live calls (../live.ts: a webhook's order) are admitted before the queue. */
+  private readonly liveQueue: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   /** The most calls that were ever running at once. */
   maxActive = 0;
@@ -106,7 +110,7 @@ export class Throttle {
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.liveQueue.length;
   }
 
   /** Changes the limits; the calls already counted stay counted. */
@@ -121,7 +125,7 @@ export class Throttle {
     // Admitted inside this call (no queueing) counts as no wait, even if the clock ticked.
     let immediate = true;
     const granted = new Promise<Permit>((resolve) => {
-      this.queue.push(() => {
+      (isLive() ? this.liveQueue : this.queue).push(() => {
         let released = false;
         resolve({
           waitedMs: immediate ? 0 : Math.max(0, this.now() - asked),
@@ -161,7 +165,7 @@ export class Throttle {
   }
 
   private pump(): void {
-    while (this.queue.length) {
+    while (this.queue.length || this.liveQueue.length) {
       if (this.running >= this.limitsInForce.concurrent) return; // a release pumps again
       const t = this.now();
       const wait = this.windowWait(t);
@@ -178,7 +182,7 @@ export class Throttle {
       this.running += 1;
       this.admitted += 1;
       this.maxActive = Math.max(this.maxActive, this.running);
-      (this.queue.shift() as () => void)();
+      ((this.liveQueue.length ? this.liveQueue : this.queue).shift() as () => void)();
     }
   }
 }

@@ -4,6 +4,7 @@
  * registering them), cancellations and credit invoices of booked orders, and its failures.
  */
 import assert from "node:assert/strict";
+import { amsterdamDate } from "../../src/koppeling/dates";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -79,12 +80,12 @@ describe("nodes: ccv-orders-in", function () {
     await addOrder(sims, simpleOrder(1005, { status: 8, paid: false }));
     await addOrder(sims, simpleOrder(1006, { is_completed: false, ordernumber: null }));
     await helper.load(NODES, ordersFlow(sims), credentials(sims));
-    const out = collect("orders");
+    const out = collect("orders", { ends: true });
     trigger();
-    await atLeast(out, 3);
+    await atLeast(out, 4);
     await statusMatching("in", /^3\/3 sent \d\d:\d\d$/);
     await sleep(20);
-    assert.equal(out.length, 3);
+    assert.equal(out.length, 4, "three documents and the run's end");
     assert.deepEqual(ids(out).sort(), [a.id, b.id, c.id].sort());
 
     const mb = out.find((m) => m.payload.order.id === b.id) as Msg;
@@ -103,13 +104,18 @@ describe("nodes: ccv-orders-in", function () {
     assert.ok(runId);
     assert.deepEqual(
       out.map((m) => m.run),
-      [1, 2, 3].map((index) => ({ id: runId, configId: "ccv", index, total: 3, trigger: "schedule" })),
+      [
+        ...[1, 2, 3].map((index) => ({ id: runId, configId: "ccv", index, total: null, trigger: "schedule" })),
+        { id: runId, configId: "ccv", index: 0, total: 3, trigger: "schedule", end: true },
+      ],
+      "documents stream (their number unknown), the end message tells it",
     );
+    assert.equal(out[3].ccv, undefined);
 
     const texts = statuses("in").map((s) => `${s.fill}/${s.shape}/${s.text}`);
     assert.equal(texts[0], "grey/ring/ready");
-    assert.equal(texts[1], "yellow/ring/fetching…");
-    assert.deepEqual(texts.slice(2, 5), ["yellow/ring/1/3", "yellow/ring/2/3", "yellow/ring/3/3"]);
+    assert.equal(texts[1], "yellow/ring/full sweep…", "the first run lists everything since the start");
+    assert.deepEqual(texts.slice(2, 5), ["yellow/ring/1 found…", "yellow/ring/2 found…", "yellow/ring/3 found…"]);
     assert.match(texts[5], /^green\/dot\/3\/3 sent \d\d:\d\d$/);
   });
 
@@ -150,7 +156,7 @@ describe("nodes: ccv-orders-in", function () {
     sims = await startSims();
     await addOrder(sims, simpleOrder(1301, { create_date: new Date(Date.now() - 3_600_000).toISOString().slice(0, 19) + "Z" }));
     await helper.load(NODES, ordersFlow(sims, { importExisting: false }), credentials(sims));
-    const out = collect("orders");
+    const out = collect("orders", { ends: true });
     trigger();
     await statusMatching("in", /^nothing due \d\d:\d\d$/);
     assert.equal(documents(out).length, 0);
@@ -173,7 +179,7 @@ describe("nodes: ccv-orders-in", function () {
     await addOrder(sims, simpleOrder(1401, { create_date: "2020-01-15T10:00:00Z" }));
     await addOrder(sims, simpleOrder(1402));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
-    const orders = collect("orders");
+    const orders = collect("orders", { ends: true });
     const out = collect("out");
     trigger();
     await atLeast(out, 2, "bookings");
@@ -189,7 +195,8 @@ describe("nodes: ccv-orders-in", function () {
     const sent = documents(orders);
     assert.equal(sent.length, 3);
     assert.equal(sent[2].payload.order.id, third.id);
-    assert.equal(sent[2].run?.total, 1);
+    const end = orders.filter((m) => m.run?.end && m.run.id === sent[2].run?.id);
+    assert.deepEqual(end.map((m) => m.run?.total), [1], "the third run's end message counts its one document");
   });
 
   it("a webhook (msg.payload.id, as CCV posts it) sends that one order only if it is due", async () => {
@@ -245,9 +252,13 @@ describe("nodes: ccv-orders-in", function () {
 
   it("credits booked orders: a cancellation, and a CCV credit invoice (which wins over the cancellation of its order)", async () => {
     sims = await startSims();
-    const a = await addOrder(sims, simpleOrder(1601));
-    const b = await addOrder(sims, simpleOrder(1602));
-    const c = await addOrder(sims, simpleOrder(1603));
+    // Placed two days ago: a routine run looks for cancellations among the orders of the last 90 days.
+    const placed = new Date(Date.now() - 2 * 86_400_000);
+    const y = amsterdamDate(placed.toISOString()).slice(0, 4);
+    const at = { create_date: `${placed.toISOString().slice(0, 19)}Z` };
+    const a = await addOrder(sims, simpleOrder(1601, at));
+    const b = await addOrder(sims, simpleOrder(1602, at));
+    const c = await addOrder(sims, simpleOrder(1603, at));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
     const orders = collect("orders");
     const out = collect("out");
@@ -261,13 +272,13 @@ describe("nodes: ccv-orders-in", function () {
     trigger();
     await atLeast(out, 5, "bookings");
     await sleep(50);
-    const second = orders.slice(3);
+    const second = documents(orders).slice(3);
     assert.deepEqual(
       second.map((m) => [m.ccv.kind, m.ccv.ordernumber, m.ccv.originalFactuurnummer]).sort(),
       [
-        ["cancellation", 1601, "20251601"],
-        ["credit-invoice", 1602, "20251602"],
-        ["credit-invoice", 1603, "20251603"],
+        ["cancellation", 1601, `${y}1601`],
+        ["credit-invoice", 1602, `${y}1602`],
+        ["credit-invoice", 1603, `${y}1603`],
       ],
       "A's cancellation, B's credit invoice, and for C (cancelled and credited) only its credit invoice",
     );
@@ -281,12 +292,12 @@ describe("nodes: ccv-orders-in", function () {
 
     const byNumber = Object.fromEntries(boekingen(sims).map((x) => [x.factuurnummer, x.factuurbedrag]));
     assert.deepEqual(byNumber, {
-      "20251601": 24.2,
-      "20251602": 24.2,
-      "20251603": 24.2,
-      C20251601: -24.2,
-      "C20251602-90001": -24.2,
-      "C20251603-90002": -24.2,
+      [`${y}1601`]: 24.2,
+      [`${y}1602`]: 24.2,
+      [`${y}1603`]: 24.2,
+      [`C${y}1601`]: -24.2,
+      [`C${y}1602-90001`]: -24.2,
+      [`C${y}1603-90002`]: -24.2,
     });
 
     // Everything is credited once: the next run has nothing to do.
@@ -372,7 +383,7 @@ describe("nodes: ccv-orders-in", function () {
     await statusMatching("in", /sent/);
     assertCode(err, "CCV_NOT_FOUND");
     assert.equal(err.ccv.orderId, b.id);
-    assert.equal(err.run?.total, 3);
+    assert.deepEqual([err.run?.index, err.run?.total], [2, null], "the second document of a streaming run");
     assert.deepEqual(ids(out).sort(), [a.id, c.id].sort());
     assert.match(String(statuses("in").at(-1)?.text), /^2\/3 sent/);
     const l = await ledger();

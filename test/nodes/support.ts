@@ -274,7 +274,8 @@ export interface FlowOptions {
  * The example's flow: ccv-orders-in → vat-mapper → snelstart-debtor → snelstart-invoice → report,
  * a Catch node `catchAll` (whole tab) → report, and helper nodes tapping every stage:
  * `orders` (ccv-orders-in), `mapped` (vat-mapper), `debtors` (snelstart-debtor), `out`
- * (snelstart-invoice), `caught` (catch), `summary` and `alert` (report).
+ * (snelstart-invoice), `caught` (catch), `summary` and `alert` (report). The test orders are
+ * dated 2025: a horizon of ten years keeps them within reach of routine runs (its own tests set it).
  */
 export function koppelingFlow(sims: Sims, o: FlowOptions = {}): Def[] {
   const z = TAB;
@@ -285,7 +286,7 @@ export function koppelingFlow(sims: Sims, o: FlowOptions = {}): Def[] {
     { id: "ccv", type: "ccv-config", name: "shop", shopUrl: sims.ccv.url, contextStore: "", ...o.ccv },
     { id: "ss", type: "snelstart-config", name: "admin", apiUrl: sims.ss.apiBase, tokenUrl: sims.ss.tokenUrl, tier: "production", ...o.snelstart },
     { id: "map", type: "vat-mapping", name: "mapping", snelstart: "ss", ...MAPPING, ...o.mapping },
-    { id: "in", type: "ccv-orders-in", z, ...at(), ccv: "ccv", statuses: [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14], paidOnly: true, since: "", importExisting: true, credits: true, ...o.ordersIn, wires: [["mapper", "orders"]] },
+    { id: "in", type: "ccv-orders-in", z, ...at(), ccv: "ccv", statuses: [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14], paidOnly: true, since: "", importExisting: true, credits: true, horizonDays: 3650, ...o.ordersIn, wires: [["mapper", "orders"]] },
     { id: "mapper", type: "vat-mapper", z, ...at(), mapping: "map", ...o.mapper, wires: [["debtor", "mapped"]] },
     { id: "debtor", type: "snelstart-debtor", z, ...at(), snelstart: "ss", matchOnEmail: true, ...o.debtor, wires: [["invoice", "debtors"]] },
     { id: "invoice", type: "snelstart-invoice", z, ...at(), snelstart: "ss", mode: "verkoopboeking", mapping: "map", ...o.invoice, wires: [["report", "out"]] },
@@ -312,26 +313,31 @@ export function credentials(sims: Sims, over: { ccv?: Record<string, string>; ss
 export type Msg = NodeMessage & {
   payload: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   ccv?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  run?: { id: string; configId: string; index: number; total: number };
+  run?: { id: string; configId: string; index: number; total: number | null; end?: true; trigger?: string };
   snelstart?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   error?: { message: string; code?: string; source?: { id: string; type: string } };
 };
 
-/** Every message a (helper) node receives from now on. */
-export function collect(id: string): Msg[] {
+/**
+ * Every message a (helper) node receives from now on; a scheduled run's end message (`run.end`,
+ * no document) only with `ends`.
+ */
+export function collect(id: string, opts: { ends?: boolean } = {}): Msg[] {
   const list: Msg[] = [];
-  (helper.getNode(id) as unknown as { on(event: "input", fn: (m: Msg) => void): void }).on("input", (m) => list.push(m));
+  (helper.getNode(id) as unknown as { on(event: "input", fn: (m: Msg) => void): void }).on("input", (m) => {
+    if (opts.ends || !(m.run?.end === true && !m.ccv)) list.push(m);
+  });
   return list;
 }
 
-/** The messages that carry a CCV document (a run with nothing due sends one marker without). */
+/** The messages that carry a CCV document (each scheduled run also sends its end message, without). */
 export function documents(list: Msg[]): Msg[] {
   return list.filter((m) => m.ccv);
 }
 
-/** The end-of-run markers of runs with nothing due: topic "run", no payload, `run.total` 0. */
+/** The end messages of runs with nothing due: topic "run", no payload, `run.end`, `run.total` 0. */
 export function emptyRunMarkers(list: Msg[]): Msg[] {
-  return list.filter((m) => !m.ccv && m.topic === "run" && m.payload === null && m.run?.total === 0);
+  return list.filter((m) => !m.ccv && m.topic === "run" && m.payload === null && m.run?.end === true && m.run.total === 0);
 }
 
 export function sleep(ms: number): Promise<void> {

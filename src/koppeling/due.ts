@@ -1,0 +1,281 @@
+/**
+ * What is due: which CCV Shop documents a run lists, and which of those it books. Pure: the node
+ * (ccv-orders-in) does the fetching and feeds each listed document to these rules.
+ *
+ * A routine run costs what is new and what is still pending, not the shop's history:
+ * - orders created since the orders high-water mark, less an overlap of a day (the time zone CCV
+ *   applies to `min_create_date` is UNCERTAIN; a checkout completed late is listed under its
+ *   earlier `create_date`);
+ * - the documents still pending (listed before, not booked, and not finally settled): read one by
+ *   one, or, when that costs more calls, by listing back to the oldest of them;
+ * - cancellations among the orders created within the horizon (default 90 days);
+ * - invoices created since the invoices high-water mark, less the overlap.
+ * A full sweep lists everything since the start date, as the first run does: on the first run,
+ * every `sweepDays` (default 7) and on demand (msg.topic "full-sync"). It catches what the
+ * routine runs no longer look at: an order paid or cancelled after the horizon.
+ *
+ * A document listed but not booked is written to the ledger's `pending` before the high-water
+ * marks move past it (the marks move when the run's listings completed), so a crash, a failure
+ * or a run that ends early never hides a document from the runs after it.
+ */
+import type { CcvInvoiceHead, CcvOrderHead } from "../ccv/schemas";
+import { amsterdamMidnightUtc } from "./dates";
+import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, firstRunAt, intentOf, isBooked, ledgerKey } from "./sync-ledger";
+
+export const CANCELLED = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How far each listing reaches back before its high-water mark. */
+export const OVERLAP_MS = DAY_MS;
+/** CCV's largest page. */
+const PAGE = 100;
+/** More selected statuses than this: one query for all orders, filtered here, costs fewer calls. */
+const MAX_STATUS_QUERIES = 3;
+const ALL_STATUSES = Array.from({ length: 14 }, (_, i) => i + 1);
+
+export const DEFAULT_HORIZON_DAYS = 90;
+export const DEFAULT_SWEEP_DAYS = 7;
+
+export interface DueSettings {
+  /** Selected CCV order statuses (1-14). */
+  statuses: number[];
+  paidOnly: boolean;
+  /** The start date as an instant (Amsterdam midnight), or null: no lower bound. */
+  since: string | null;
+  /** Take orders created before the first run along (the historical import). */
+  importExisting: boolean;
+  credits: boolean;
+  /** How long a document that is only waiting (unpaid, status not selected) is re-checked. */
+  horizonDays: number;
+  /** Days between full sweeps. */
+  sweepDays: number;
+}
+
+export function parseStatuses(value: number[] | string | undefined): number[] {
+  const list = Array.isArray(value) ? value : String(value ?? "").split(",");
+  const nums = [...new Set(list.map((v) => Number(String(v).trim())).filter((n) => Number.isInteger(n) && n >= 1 && n <= 14))];
+  return nums.length ? nums.sort((a, b) => a - b) : ALL_STATUSES.filter((s) => s !== CANCELLED);
+}
+
+/** A positive whole number of days from a node setting, else `fallback`. */
+export function parseDays(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** The settings of a ccv-orders-in node, as the rules read them. */
+export function dueSettings(def: { statuses?: number[] | string; paidOnly?: boolean; since?: string; importExisting?: boolean; credits?: boolean; horizonDays?: unknown; sweepDays?: unknown }): DueSettings {
+  return {
+    statuses: parseStatuses(def.statuses),
+    paidOnly: def.paidOnly !== false,
+    since: amsterdamMidnightUtc(def.since ?? ""),
+    importExisting: def.importExisting !== false,
+    credits: def.credits !== false,
+    horizonDays: parseDays(def.horizonDays, DEFAULT_HORIZON_DAYS),
+    sweepDays: parseDays(def.sweepDays, DEFAULT_SWEEP_DAYS),
+  };
+}
+
+/** CCV filters on one status at a time: a query per selected status, or one for all (undefined) when most are selected. */
+export function statusQueries(s: DueSettings): Array<number | undefined> {
+  return s.statuses.length > MAX_STATUS_QUERIES ? [undefined] : s.statuses;
+}
+
+/**
+ * The effective lower bound on `create_date`: the start date, and without historical import, the
+ * first run — from the start of its second, because CCV gives `create_date` in whole seconds: an
+ * order placed in the same second as the first run, after it, must not be left out for good.
+ * Sets the first run's moment on the first call.
+ */
+export function startOf(s: DueSettings, ledger: LedgerState, now: Date): string | null {
+  const first = new Date(Math.floor(Date.parse(firstRunAt(ledger, now)) / 1000) * 1000).toISOString();
+  if (s.importExisting) return s.since;
+  if (!s.since) return first;
+  return Date.parse(first) > Date.parse(s.since) ? first : s.since;
+}
+
+/** CCV's form of a bound: an ISO instant in whole seconds. */
+function bound(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** What a run lists and reads. Undefined bounds list everything. */
+export interface RunPlan {
+  full: boolean;
+  /** The effective start (see startOf). */
+  start: string | null;
+  ordersFrom: string | undefined;
+  invoicesFrom: string | undefined;
+  cancellationsFrom: string | undefined;
+  /** Pending documents read one by one: their listing does not reach back to them. */
+  recheck: Array<{ key: LedgerKey; id: number }>;
+  /** Documents that only waited (unpaid, status not selected) past the horizon: no longer re-checked. */
+  expired: number;
+}
+
+function kindOf(key: string): "order" | "cancel" | "credit" | null {
+  const kind = key.slice(0, key.indexOf(":"));
+  return kind === "order" || kind === "cancel" || kind === "credit" ? kind : null;
+}
+
+/**
+ * Plans a run and drops the pending documents that only waited past the horizon. A full sweep on
+ * the first run, when the last one is `sweepDays` old, or when asked (`full`).
+ */
+export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { full?: boolean } = {}): RunPlan {
+  const start = startOf(s, ledger, now);
+  const base = start ? bound(Date.parse(start) - OVERLAP_MS) : undefined;
+  const horizon = now.getTime() - s.horizonDays * DAY_MS;
+  let expired = 0;
+  for (const [key, p] of Object.entries(ledger.pending)) {
+    if (!p.due && Date.parse(p.created) < horizon) {
+      delete ledger.pending[key];
+      expired++;
+    }
+  }
+  const marks = ledger.runs.marks;
+  const sweepAt = marks.fullSweepAt ? Date.parse(marks.fullSweepAt) : Number.NaN;
+  const full = opts.full === true || Number.isNaN(sweepAt) || now.getTime() - sweepAt >= s.sweepDays * DAY_MS;
+  if (full) return { full, start, ordersFrom: base, invoicesFrom: base, cancellationsFrom: base, recheck: [], expired };
+
+  const from = (mark: string | null) => later(base, mark ? bound(Date.parse(mark) - OVERLAP_MS) : undefined);
+  let ordersFrom = from(marks.orders);
+  const invoicesFrom = from(marks.invoices);
+  const cancellationsFrom = later(base, bound(horizon - OVERLAP_MS));
+  const covered = (created: string, listedFrom: string | undefined) => listedFrom === undefined || Date.parse(created) >= Date.parse(listedFrom);
+
+  const recheck: RunPlan["recheck"] = [];
+  const olderOrders: Array<{ key: LedgerKey; id: number; p: PendingEntry }> = [];
+  for (const [key, p] of Object.entries(ledger.pending)) {
+    const kind = kindOf(key);
+    const id = Number(key.slice(key.indexOf(":") + 1));
+    if (!kind || !Number.isSafeInteger(id)) continue;
+    const k = key as LedgerKey;
+    if (kind === "order") {
+      if (!covered(p.created, ordersFrom)) olderOrders.push({ key: k, id, p });
+    } else if (!covered(p.created, kind === "credit" ? invoicesFrom : cancellationsFrom)) {
+      recheck.push({ key: k, id });
+    }
+  }
+  // The older pending orders: one call each, or the pages back to the oldest of them, whichever is fewer.
+  const numbers = olderOrders.map((o) => o.p.ordernumber);
+  if (olderOrders.length > 0 && numbers.every((n) => n != null) && marks.lastOrdernumber != null) {
+    const oldestNumber = Math.min(...(numbers as number[]));
+    const pages = Math.ceil((marks.lastOrdernumber - oldestNumber + 1) / PAGE) * statusQueries(s).length;
+    if (pages < olderOrders.length) {
+      const oldest = Math.min(...olderOrders.map((o) => Date.parse(o.p.created)));
+      ordersFrom = bound(oldest - OVERLAP_MS);
+      olderOrders.length = 0;
+    }
+  }
+  for (const o of olderOrders) recheck.push({ key: o.key, id: o.id });
+  return { full, start, ordersFrom, invoicesFrom, cancellationsFrom, recheck, expired };
+}
+
+/** What a listed (or re-read) order is to the koppeling now. */
+export type OrderVerdict = "due" | "booked" | "waiting" | "never";
+
+/**
+ * `due`: book it now. `booked`: the ledger has it. `waiting`: it may yet be due (not paid, not in
+ * a selected status, checkout not completed). `never`: cancelled before it was booked (that is the
+ * cancellation's business), or created before the start.
+ */
+export function orderVerdict(head: CcvOrderHead, ledger: LedgerState, s: DueSettings, start: string | null): OrderVerdict {
+  if (isBooked(ledger, ledgerKey("order", head.id))) return "booked";
+  if (head.status === CANCELLED) return "never";
+  if (start && Date.parse(head.create_date) < Date.parse(start)) return "never";
+  if (head.is_completed === false || head.status == null || head.ordernumber == null) return "waiting";
+  if (!s.statuses.includes(head.status)) return "waiting";
+  if (s.paidOnly && !head.paid) return "waiting";
+  return "due";
+}
+
+/**
+ * What the invoice `head` is to the koppeling: not a credit invoice (null: debit invoices do not
+ * matter); `due` with the original's invoice number (a credit invoice of an order booked here,
+ * not booked itself, the order not credited by its cancellation); `waiting` (its order is not
+ * booked yet: it may be, and then the credit follows); `settled` (booked, or credited otherwise).
+ */
+export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState): { due: string } | "waiting" | "settled" | null {
+  if (head.type === "debit" || head.ordernumber == null) return null;
+  if (isBooked(ledger, ledgerKey("credit", head.id))) return "settled";
+  const original = bookedByNumber(ledger, "order", head.ordernumber)[0];
+  if (!original) return "waiting";
+  if (bookedByNumber(ledger, "cancel", head.ordernumber).some((b) => b.entry.type !== "none")) return "settled";
+  return { due: original.entry.factuurnummer };
+}
+
+/**
+ * The cancellation of order `head`, if it is due: the order is booked and not yet credited (by
+ * its cancellation or a CCV credit invoice). Also when the ledger does not know it as booked but
+ * it may be in SnelStart: a kill left an intent for it, or the order is older than the ledger (a
+ * ledger lost, or new to a shop booked before) and was paid (or paid orders are not required).
+ * Such a cancellation is unconfirmed: snelstart-invoice credits it only if SnelStart holds the
+ * original, else records that there is nothing to credit, so it is checked once. An order younger
+ * than the ledger without an intent was never posted: the journal records each intent before the
+ * POST.
+ */
+export function cancellationDue(head: CcvOrderHead, ledger: LedgerState, s: DueSettings): { original: string | undefined; unconfirmed: boolean } | null {
+  if (head.status !== CANCELLED || head.ordernumber == null) return null;
+  if (isBooked(ledger, ledgerKey("cancel", head.id)) || bookedByNumber(ledger, "credit", head.ordernumber).length > 0) return null;
+  const booked = isBooked(ledger, ledgerKey("order", head.id));
+  if (booked) return { original: booked.factuurnummer, unconfirmed: false };
+  const intent = intentOf(ledger, ledgerKey("order", head.id));
+  const olderThanLedger = ledger.runs.firstRunAt != null && Date.parse(head.create_date) < Date.parse(ledger.runs.firstRunAt);
+  if (!intent && (!olderThanLedger || (s.paidOnly && !head.paid))) return null;
+  return { original: intent?.factuurnummer, unconfirmed: true };
+}
+
+/**
+ * Records what a run found for a listed or re-read document: due or waiting (within the horizon)
+ * stays pending; booked, never due, or waiting past the horizon is no longer pending, and its
+ * failure (if any) is forgotten. Writes only what changed.
+ */
+export function notePending(ledger: LedgerState, key: LedgerKey, doc: { ordernumber: number | null; created: string }, state: "due" | "waiting" | "settled", now: Date, s: DueSettings): void {
+  const pending = ledger.pending[key];
+  const keep = state === "due" || (state === "waiting" && Date.parse(doc.created) >= now.getTime() - s.horizonDays * DAY_MS);
+  if (!keep) {
+    if (pending) delete ledger.pending[key];
+    if (state === "settled") clearFailure(ledger, key);
+    return;
+  }
+  const due = state === "due";
+  if (!pending || pending.due !== due || pending.created !== doc.created || pending.ordernumber !== doc.ordernumber) {
+    ledger.pending[key] = { ordernumber: doc.ordernumber, created: doc.created, due };
+  }
+}
+
+/** The latest `create_date` and order number a run's listings saw: the high-water marks to be. */
+export class ListingMarks {
+  orders: string | null = null;
+  invoices: string | null = null;
+  lastOrdernumber: number | null = null;
+
+  order(head: { create_date: string; ordernumber: number | null }): void {
+    if (this.orders === null || Date.parse(head.create_date) > Date.parse(this.orders)) this.orders = head.create_date;
+    if (head.ordernumber != null && (this.lastOrdernumber === null || head.ordernumber > this.lastOrdernumber)) this.lastOrdernumber = head.ordernumber;
+  }
+
+  invoice(created: string): void {
+    if (this.invoices === null || Date.parse(created) > Date.parse(this.invoices)) this.invoices = created;
+  }
+}
+
+/** Moves the high-water marks after a run whose listings all completed (never backwards). */
+export function advanceMarks(ledger: LedgerState, plan: RunPlan, seen: ListingMarks, now: Date): SyncMarks {
+  const m = ledger.runs.marks;
+  const max = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b);
+  const marks: SyncMarks = {
+    orders: max(m.orders, seen.orders),
+    invoices: max(m.invoices, seen.invoices),
+    lastOrdernumber: m.lastOrdernumber === null ? seen.lastOrdernumber : Math.max(m.lastOrdernumber, seen.lastOrdernumber ?? m.lastOrdernumber),
+    fullSweepAt: plan.full ? now.toISOString() : m.fullSweepAt,
+  };
+  ledger.runs = { ...ledger.runs, marks };
+  return marks;
+}

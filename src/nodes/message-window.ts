@@ -1,0 +1,69 @@
+/**
+ * How many of a shop's document messages may be on their way through the flow at once. A run
+ * (an import of 30,000 orders) waits for room before it sends the next document, so it fetches
+ * from CCV Shop only as fast as SnelStart books and holds a bounded number of orders in memory.
+ * A message leaves when snelstart-invoice is done with it or a node fails it; one that never
+ * arrives there (a flow that drops it) leaves after `timeoutMs`. Live messages (webhooks) go in
+ * without waiting. Without any snelstart-invoice node deployed (a flow that only looks at the
+ * orders) nothing would ever let a message out, so the window does not hold anything back then.
+ */
+
+let consumers = 0;
+
+/** Counts a node that lets messages out of the windows (snelstart-invoice); returns its removal. */
+export function addWindowConsumer(): () => void {
+  consumers++;
+  let removed = false;
+  return () => {
+    if (!removed) consumers--;
+    removed = true;
+  };
+}
+
+export class MessageWindow {
+  private readonly open = new Map<string, { timer: NodeJS.Timeout; settled: () => void }>();
+  private readonly settledOf = new Map<string, Promise<void>>();
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    readonly size = 16,
+    readonly timeoutMs = 60_000,
+  ) {}
+
+  get inFlight(): number {
+    return this.open.size;
+  }
+
+  /** Waits for room (unless `live`), then counts `id` as on its way. */
+  async enter(id: string, live = false): Promise<void> {
+    if (consumers === 0) return;
+    while (!live && this.open.size >= this.size) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    let settled = () => {};
+    this.settledOf.set(id, new Promise<void>((resolve) => (settled = resolve)));
+    const timer = setTimeout(() => this.leave(id), this.timeoutMs);
+    timer.unref();
+    this.open.set(id, { timer, settled });
+  }
+
+  /** Resolves when `id` has left (at once when it is not on its way). */
+  settled(id: string): Promise<void> {
+    return this.settledOf.get(id) ?? Promise.resolve();
+  }
+
+  /** `id` is done (booked, failed, or dropped). */
+  leave(id: string): void {
+    const entry = this.open.get(id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.open.delete(id);
+    this.settledOf.delete(id);
+    entry.settled();
+    this.waiters.shift()?.();
+  }
+
+  /** Lets everything go (redeploy). */
+  clear(): void {
+    for (const id of [...this.open.keys()]) this.leave(id);
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
