@@ -7,7 +7,8 @@
  *   applies to `min_create_date` is UNCERTAIN; a checkout completed late is listed under its
  *   earlier `create_date`);
  * - the documents still pending (listed before, not booked, and not finally settled): read one by
- *   one, or, when that costs more calls, by listing back to the oldest of them;
+ *   one, or, when that costs fewer calls, by one listing of paid orders back to the oldest of them
+ *   (a shop with many unpaid checkouts must not pay a call for each, every run);
  * - cancellations among the orders created within the horizon (default 90 days);
  * - invoices created since the invoices high-water mark, less the overlap.
  * A full sweep lists everything since the start date, as the first run does: on the first run,
@@ -109,7 +110,10 @@ export interface RunPlan {
   full: boolean;
   /** The effective start (see startOf). */
   start: string | null;
+  /** The orders listing (paid or not: an unpaid order is noted as waiting). */
   ordersFrom: string | undefined;
+  /** A listing of paid orders (when paid orders are required) back to the oldest pending order, instead of reading each. */
+  recheckFrom: string | undefined;
   invoicesFrom: string | undefined;
   cancellationsFrom: string | undefined;
   /** Pending documents read one by one: their listing does not reach back to them. */
@@ -141,10 +145,11 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
   const marks = ledger.runs.marks;
   const sweepAt = marks.fullSweepAt ? Date.parse(marks.fullSweepAt) : Number.NaN;
   const full = opts.full === true || Number.isNaN(sweepAt) || now.getTime() - sweepAt >= s.sweepDays * DAY_MS;
-  if (full) return { full, start, ordersFrom: base, invoicesFrom: base, cancellationsFrom: base, recheck: [], expired };
+  if (full) return { full, start, ordersFrom: base, recheckFrom: undefined, invoicesFrom: base, cancellationsFrom: base, recheck: [], expired };
 
   const from = (mark: string | null) => later(base, mark ? bound(Date.parse(mark) - OVERLAP_MS) : undefined);
-  let ordersFrom = from(marks.orders);
+  const ordersFrom = from(marks.orders);
+  let recheckFrom: string | undefined;
   const invoicesFrom = from(marks.invoices);
   const cancellationsFrom = later(base, bound(horizon - OVERLAP_MS));
   const covered = (created: string, listedFrom: string | undefined) => listedFrom === undefined || Date.parse(created) >= Date.parse(listedFrom);
@@ -169,12 +174,12 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
     const pages = Math.ceil((marks.lastOrdernumber - oldestNumber + 1) / PAGE) * statusQueries(s).length;
     if (pages < olderOrders.length) {
       const oldest = Math.min(...olderOrders.map((o) => Date.parse(o.p.created)));
-      ordersFrom = bound(oldest - OVERLAP_MS);
+      recheckFrom = bound(oldest - OVERLAP_MS);
       olderOrders.length = 0;
     }
   }
   for (const o of olderOrders) recheck.push({ key: o.key, id: o.id });
-  return { full, start, ordersFrom, invoicesFrom, cancellationsFrom, recheck, expired };
+  return { full, start, ordersFrom, recheckFrom, invoicesFrom, cancellationsFrom, recheck, expired };
 }
 
 /** What a listed (or re-read) order is to the koppeling now. */

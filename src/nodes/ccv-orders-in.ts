@@ -317,16 +317,21 @@ export default function (RED: NodeAPI): void {
         if (d) await out.deliver(d);
       };
 
-      for (const st of statusQueries(settings)) {
-        for await (const c of client.orders({ status: st, is_paid: settings.paidOnly ? true : undefined, min_create_date: plan.ordersFrom, orderby: "create_date" })) {
-          if (closed) return;
-          const head = headOf(c);
-          if (head) seen.order(head);
-          const id = head?.id ?? (c.ok ? null : c.id);
-          if (id != null && ids.has(id)) continue;
-          if (id != null) ids.add(id);
-          if (id == null) await out.deliver(dueOf("order", c, null, null));
-          else await found((l) => orderFound(c, id, settings, l, plan.start, now, false));
+      // New orders, paid or not (an unpaid one is noted as waiting); then, if the plan says so, the paid ones back to the oldest pending.
+      const listings: Array<{ from: string | undefined; paid?: true }> = [{ from: plan.ordersFrom }];
+      if (plan.recheckFrom !== undefined) listings.push({ from: plan.recheckFrom, ...(settings.paidOnly ? { paid: true as const } : {}) });
+      for (const { from, paid } of listings) {
+        for (const st of statusQueries(settings)) {
+          for await (const c of client.orders({ status: st, is_paid: paid, min_create_date: from, orderby: "create_date" })) {
+            if (closed) return;
+            const head = headOf(c);
+            if (head && from === plan.ordersFrom) seen.order(head);
+            const id = head?.id ?? (c.ok ? null : c.id);
+            if (id != null && ids.has(id)) continue;
+            if (id != null) ids.add(id);
+            if (id == null) await out.deliver(dueOf("order", c, null, null));
+            else await found((l) => orderFound(c, id, settings, l, plan.start, now, false));
+          }
         }
       }
       await recheck(shop, client, plan, ids, found, now);
