@@ -33,6 +33,7 @@ export const EXAMPLE_FILE = path.join(ROOT, "examples", "CCV Shop to SnelStart.j
 export const EXAMPLE_IDS = {
   inject: "1nject0000000001",
   registerWebhooks: "r3g1ster00000001",
+  fullSync: "fu11sync00000001",
   ordersIn: "0rders1n00000001",
   report: "rep0rt0000000001",
   email: "ema1l00000000001",
@@ -95,8 +96,11 @@ export interface KoppelingRuntime {
   mails: Mail[];
   /** Waits for the summary number `count` (1-based) to arrive. */
   waitForSummary(count: number, timeoutMs?: number): Promise<RunSummary>;
-  /** Presses the schedule's inject button (a run) and waits for its summary (webhook runs' summaries are passed over). */
-  run(timeoutMs?: number): Promise<RunSummary>;
+  /**
+   * Presses the schedule's inject button (a run; with `full`, the "full sync" button) and waits for
+   * its summary (webhook runs' summaries are passed over).
+   */
+  run(timeoutMs?: number, opts?: { full?: boolean }): Promise<RunSummary>;
   /** Presses an inject node's button. */
   inject(id: string): Promise<void>;
   /** GET on the Node-RED admin API, JSON. */
@@ -440,10 +444,10 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       mails,
       waitForSummary,
       inject,
-      run: async (timeoutMs = 120_000) => {
+      run: async (timeoutMs = 120_000, opts: { full?: boolean } = {}) => {
         // Webhook runs report too; wait for the next summary of a scheduled run.
         const seen = summaries.length;
-        await inject(EXAMPLE_IDS.inject);
+        await inject(opts.full ? EXAMPLE_IDS.fullSync : EXAMPLE_IDS.inject);
         const deadline = Date.now() + timeoutMs;
         for (let i = seen; ; i++) {
           const s = await waitForSummary(i + 1, Math.max(1, deadline - Date.now()));
