@@ -162,7 +162,8 @@ function reviveRuns(runs: unknown, base: RunsEntry): RunsEntry {
       ? { count: noise.count, lastAt: typeof noise.lastAt === "string" ? noise.lastAt : null }
       : { ...base.webhookNoise };
   const marks = isRecord(runs.marks) ? runs.marks : {};
-  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  // A mark that is not a date would make every run's listing bound invalid: read it as none.
+  const text = (v: unknown) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? v : null);
   const n = marks.lastOrdernumber;
   out.marks = { orders: text(marks.orders), invoices: text(marks.invoices), lastOrdernumber: typeof n === "number" && Number.isSafeInteger(n) ? n : null, fullSweepAt: text(marks.fullSweepAt) };
   return out;

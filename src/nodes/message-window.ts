@@ -24,6 +24,8 @@ export class MessageWindow {
   private readonly open = new Map<string, { timer: NodeJS.Timeout; settled: () => void }>();
   private readonly settledOf = new Map<string, Promise<void>>();
   private waiters: Array<() => void> = [];
+  /** Counts clear(): a waiter it released goes in without looking for room again. */
+  private cleared = 0;
 
   constructor(
     readonly size = 16,
@@ -37,7 +39,8 @@ export class MessageWindow {
   /** Waits for room (unless `live`), then counts `id` as on its way. */
   async enter(id: string, live = false): Promise<void> {
     if (consumers === 0) return;
-    while (!live && this.open.size >= this.size) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    const cleared = this.cleared;
+    while (!live && this.open.size >= this.size && this.cleared === cleared) await new Promise<void>((resolve) => this.waiters.push(resolve));
     let settled = () => {};
     this.settledOf.set(id, new Promise<void>((resolve) => (settled = resolve)));
     const timer = setTimeout(() => this.leave(id), this.timeoutMs);
@@ -63,6 +66,7 @@ export class MessageWindow {
 
   /** Lets everything go (redeploy). */
   clear(): void {
+    this.cleared++;
     for (const id of [...this.open.keys()]) this.leave(id);
     for (const w of this.waiters.splice(0)) w();
   }

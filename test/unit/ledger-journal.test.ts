@@ -1,14 +1,17 @@
 /**
  * The ledger journal: a snapshot plus fsynced change lines, replayed in order; a line cut short
  * by a crash is dropped; compaction and its crash windows lose nothing; a write names only the
- * keys it changed (O(1) in the ledger's size); an older context-store ledger is where it starts.
+ * keys it changed (O(1) in the ledger's size); an older context-store ledger is where it starts;
+ * pending documents (`p`) are journaled and replayed; a `runs` line is merged, so one written
+ * without the high-water marks keeps them as they were.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Node } from "node-red";
-import { emptyLedger, markAlerted, markBooked, recordFailure, recordIntent, reviveLedger, type LedgerState } from "../../src/koppeling/sync-ledger";
+import { ListingMarks, advanceMarks, dueSettings, notePending, planRun } from "../../src/koppeling/due";
+import { emptyLedger, markAlerted, markBooked, recordFailure, recordIntent, recordRunSuccess, reviveLedger, type LedgerState } from "../../src/koppeling/sync-ledger";
 import { LedgerJournal, applyRecord, parseJournal } from "../../src/nodes/ledger-journal";
 import { LedgerStore } from "../../src/nodes/ledger-store";
 
@@ -93,5 +96,75 @@ describe("unit: the ledger journal", function () {
     const again = new LedgerStore(fakeNode(undefined), "ledger_old", "", dir);
     assert.deepEqual(await again.read((l) => Object.keys(l.booked).sort()), ["order:10", "order:9"]);
     await again.close();
+  });
+
+  it("applies pending changes (`p`): set and delete", () => {
+    const s = emptyLedger();
+    const entry = { ordernumber: 7, created: NOW.toISOString(), due: false };
+    applyRecord(s, { p: { "order:7": entry, "credit:8": { ...entry, due: true } } });
+    applyRecord(s, { p: { "credit:8": null } });
+    assert.deepEqual(s.pending, { "order:7": entry });
+  });
+
+  it("a `runs` line without marks keeps the marks as they were; one with marks replaces them", () => {
+    const s = emptyLedger();
+    const marks = { orders: "2026-11-30T10:00:00Z", invoices: null, lastOrdernumber: 40, fullSweepAt: NOW.toISOString() };
+    applyRecord(s, { r: { ...s.runs, marks } });
+    const { marks: _left, ...older } = { ...s.runs, consecutiveFailures: 4 };
+    applyRecord(s, JSON.parse(JSON.stringify({ r: older })));
+    assert.deepEqual(s.runs.marks, marks);
+    assert.equal(s.runs.consecutiveFailures, 4);
+    const next = { ...marks, lastOrdernumber: 41 };
+    applyRecord(s, { r: { ...s.runs, marks: next } });
+    assert.deepEqual(s.runs.marks, next);
+  });
+
+  it("a store journals pending notes as `p` lines and a new store replays them; a hand-written `p` line and a `runs` line without marks are replayed too", async () => {
+    const settings = dueSettings({});
+    const a = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    await a.update((l) => notePending(l, "order:7", { ordernumber: 7, created: NOW.toISOString() }, "waiting", NOW, settings));
+    await a.update((l) => notePending(l, "order:8", { ordernumber: 8, created: NOW.toISOString() }, "due", NOW, settings));
+    await a.update((l) => notePending(l, "order:7", { ordernumber: 7, created: NOW.toISOString() }, "waiting", NOW, settings)); // no change: no line
+    await a.update((l) => notePending(l, "order:8", { ordernumber: 8, created: NOW.toISOString() }, "settled", NOW, settings));
+    await a.update((l) => {
+      const plan = planRun(l, settings, NOW);
+      const seen = new ListingMarks();
+      seen.order({ create_date: "2026-11-30T10:00:00Z", ordernumber: 40 });
+      advanceMarks(l, plan, seen, NOW);
+    });
+    await a.close();
+    const file = path.join(dir, "ccv-snelstart", "ledger_shop.journal.jsonl");
+    const lines = fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      lines.slice(0, 3).map((l) => l.p),
+      [{ "order:7": { ordernumber: 7, created: NOW.toISOString(), due: false } }, { "order:8": { ordernumber: 8, created: NOW.toISOString(), due: true } }, { "order:8": null }],
+    );
+    assert.equal(lines.length, 4, "a note that changed nothing writes no line");
+    const marks = { orders: "2026-11-30T10:00:00Z", invoices: null, lastOrdernumber: 40, fullSweepAt: NOW.toISOString() };
+
+    // An older version's lines: a pending note, and a run's outcome without the marks.
+    const runs = emptyLedger().runs as Partial<LedgerState["runs"]>;
+    delete runs.marks;
+    fs.appendFileSync(file, `${JSON.stringify({ p: { "credit:9": { ordernumber: 7, created: NOW.toISOString(), due: false } } })}\n`);
+    fs.appendFileSync(file, `${JSON.stringify({ r: { ...runs, consecutiveFailures: 2, firstRunAt: NOW.toISOString() } })}\n`);
+
+    const b = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    const state = await b.read((l) => structuredClone(l));
+    assert.deepEqual(Object.keys(state.pending).sort(), ["credit:9", "order:7"]);
+    assert.deepEqual(state.runs.marks, marks, "the marks as they were");
+    assert.equal(state.runs.consecutiveFailures, 2);
+    // After a compaction, the snapshot holds the pending notes and the marks.
+    await b.update((l) => recordRunSuccess(l, NOW));
+    await b.compact();
+    await b.close();
+    assert.equal(fs.readFileSync(file, "utf8"), "");
+    const c = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    const again = await c.read((l) => structuredClone(l));
+    assert.deepEqual([Object.keys(again.pending).sort(), again.runs.marks, again.runs.consecutiveFailures], [["credit:9", "order:7"], marks, 0]);
+    await c.close();
   });
 });

@@ -1,5 +1,10 @@
+/**
+ * The sync ledger's rules (src/koppeling/sync-ledger.ts): bookings, intents, failures and their
+ * alerts, run outcomes, revival of older shapes, and the index of booked keys by order number.
+ */
 import assert from "node:assert/strict";
 import {
+  bookedByNumber,
   clearFailure,
   dueAlerts,
   earlierCredit,
@@ -10,13 +15,16 @@ import {
   markAlerted,
   markBooked,
   markNothingToCredit,
+  numbersOf,
   recordFailure,
   recordIntent,
   recordRunFailure,
   recordRunSuccess,
   recordWebhookNoise,
   reviveLedger,
+  shareNumbers,
 } from "../../src/koppeling/sync-ledger";
+import { dueSettings, planRun } from "../../src/koppeling/due";
 
 const t0 = new Date("2026-01-05T10:00:00Z");
 const fail = (runId: string, code = "VAT_UNMAPPED_RATE") => ({ ordernumber: 12, stage: "vat-mapper", code, runId });
@@ -220,5 +228,102 @@ describe("sync ledger", () => {
     recordFailure(l, key, fail("r1"), t0);
     assert.equal(clearFailure(l, key), true);
     assert.equal(l.failed[key], undefined);
+  });
+});
+
+describe("sync ledger: pending documents and high-water marks", () => {
+  const entry = (ordernumber: number, factuurnummer: string) => ({ ordernumber, factuurnummer, snelstartId: "s", type: "verkoopboeking" as const, adopted: false });
+
+  it("markBooked ends a document's pending state", () => {
+    const l = emptyLedger();
+    l.pending["order:7"] = { ordernumber: 107, created: t0.toISOString(), due: true };
+    l.pending["order:8"] = { ordernumber: 108, created: t0.toISOString(), due: false };
+    markBooked(l, ledgerKey("order", 7), entry(107, "2026107"), t0);
+    assert.deepEqual(Object.keys(l.pending), ["order:8"]);
+  });
+
+  it("revives pending entries and the marks; broken marks read as none", () => {
+    const l = emptyLedger();
+    l.pending["credit:5"] = { ordernumber: 3, created: t0.toISOString(), due: false };
+    l.runs = { ...l.runs, marks: { orders: "2026-01-04T00:00:00Z", invoices: null, lastOrdernumber: 99, fullSweepAt: t0.toISOString() } };
+    const back = reviveLedger(JSON.parse(JSON.stringify(l)));
+    assert.deepEqual(back.pending, l.pending);
+    assert.deepEqual(back.runs.marks, l.runs.marks);
+    const broken = reviveLedger({ ...JSON.parse(JSON.stringify(l)), runs: { ...l.runs, marks: { orders: 5, invoices: "x", lastOrdernumber: 1.5, fullSweepAt: t0.toISOString() } } });
+    assert.deepEqual(broken.runs.marks, { orders: null, invoices: null, lastOrdernumber: null, fullSweepAt: t0.toISOString() });
+    assert.doesNotThrow(() => planRun(broken, dueSettings({}), t0), "a broken mark must not break every run");
+    const old = reviveLedger({ version: 1, booked: {}, runs: { consecutiveFailures: 0 } });
+    assert.deepEqual(old.pending, {});
+    assert.deepEqual(old.runs.marks, { orders: null, invoices: null, lastOrdernumber: null, fullSweepAt: null });
+  });
+});
+
+describe("sync ledger: the index of booked keys by order number", () => {
+  const entry = (ordernumber: number | null, factuurnummer: string) => ({ ordernumber, factuurnummer, snelstartId: "s", type: "verkoopboeking" as const, adopted: false });
+
+  it("is built once from what is booked, on first use", () => {
+    const l = emptyLedger();
+    l.booked["order:1"] = { ...entry(10, "202610"), at: t0.toISOString() };
+    l.booked["credit:2"] = { ...entry(10, "C202610"), at: t0.toISOString() };
+    l.booked["order:3"] = { ...entry(null, "x"), at: t0.toISOString() };
+    const index = numbersOf(l);
+    assert.deepEqual([...index.keys()].sort(), ["credit:10", "order:10"]);
+    assert.equal(numbersOf(l), index, "the same index the second time");
+    // Written past markBooked, an entry is not in the index: it is not rebuilt.
+    l.booked["order:4"] = { ...entry(11, "202611"), at: t0.toISOString() };
+    assert.deepEqual(bookedByNumber(l, "order", 11), []);
+  });
+
+  it("is kept by markBooked: a new booking is found, a rebooking under another number moves", () => {
+    const l = emptyLedger();
+    numbersOf(l);
+    markBooked(l, ledgerKey("order", 1), entry(10, "202610"), t0);
+    assert.deepEqual(bookedByNumber(l, "order", 10).map((b) => b.key), ["order:1"]);
+    markBooked(l, ledgerKey("order", 1), entry(12, "202612"), t0);
+    assert.deepEqual(bookedByNumber(l, "order", 10), []);
+    assert.equal(numbersOf(l).has("order:10"), false, "an emptied number leaves the index");
+    assert.deepEqual(bookedByNumber(l, "order", 12).map((b) => b.entry.factuurnummer), ["202612"]);
+    assert.deepEqual(bookedByNumber(l, "cancel", 12), [], "kinds are apart");
+  });
+
+  it("finds both orders that share a number", () => {
+    const l = emptyLedger();
+    markBooked(l, ledgerKey("order", 1), entry(10, "202610"), t0);
+    markBooked(l, ledgerKey("order", 2), entry(10, "202610-2"), t0);
+    markBooked(l, ledgerKey("order", 3), entry(11, "202611"), t0);
+    assert.deepEqual(
+      bookedByNumber(l, "order", 10)
+        .map((b) => [b.key, b.entry.factuurnummer])
+        .sort(),
+      [
+        ["order:1", "202610"],
+        ["order:2", "202610-2"],
+      ],
+    );
+  });
+
+  it("is not enumerable: JSON, spreads and revival leave it out", () => {
+    const l = emptyLedger();
+    markBooked(l, ledgerKey("order", 1), entry(10, "202610"), t0);
+    assert.ok(l.numbers instanceof Map);
+    assert.equal(Object.keys(l).includes("numbers"), false);
+    assert.equal("numbers" in JSON.parse(JSON.stringify(l)), false);
+    assert.equal(JSON.stringify(l).includes("numbers"), false);
+    assert.equal({ ...l }.numbers, undefined);
+    assert.equal(reviveLedger(JSON.parse(JSON.stringify(l))).numbers, undefined);
+  });
+
+  it("is shared by a view of the state (shareNumbers): bookings through the view are found in the state", () => {
+    const state = emptyLedger();
+    markBooked(state, ledgerKey("order", 1), entry(10, "202610"), t0);
+    const view = { ...state, booked: state.booked };
+    shareNumbers(view, numbersOf(state));
+    assert.equal(numbersOf(view), numbersOf(state));
+    markBooked(view, ledgerKey("credit", 5), entry(10, "C202610"), t0);
+    assert.deepEqual(bookedByNumber(state, "credit", 10).map((b) => b.key), ["credit:5"]);
+    assert.equal(earlierCredit(state, "cancellation", 10)?.key, "credit:5");
+    // Without sharing, a spread gets an index of its own (built from what it sees then).
+    const other = { ...state };
+    assert.notEqual(numbersOf(other), numbersOf(state));
   });
 });
