@@ -22,7 +22,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
-import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
+import { type Booking, type OrderInput, type VerkooporderRegelModel, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
 import { type BookedEntry, type LedgerKey, clearIntent, earlierCredit, intentOf, isBooked, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Verkooporder } from "../snelstart/schemas";
@@ -286,7 +286,7 @@ export default function (RED: NodeAPI): void {
       }
       const ids = new Map<string, string>();
       for (const regel of model.regels) {
-        if (!ids.has(regel.artikelcode)) ids.set(regel.artikelcode, await articleId(client, regel, articleGroups));
+        if (!ids.has(regel.artikelcode)) ids.set(regel.artikelcode, await articleId(client, regel, articleGroups, model.orderreferentie));
       }
       await beforePost();
       try {
@@ -300,13 +300,23 @@ export default function (RED: NodeAPI): void {
       }
     }
 
-    /** The SnelStart id of an article code, creating the article in its revenue group when missing. */
-    function articleId(client: SnelStartClient, regel: { artikelcode: string; omschrijving: string; stuksprijs: number; vatCategory: keyof ArticleGroups }, groups: ArticleGroups): Promise<string> {
+    /**
+     * The SnelStart id of an article code, creating the article in its revenue group when missing;
+     * ARTICLE_GROUP_UNKNOWN when the order does not tell the group (a product in a zero-rated sale).
+     */
+    function articleId(client: SnelStartClient, regel: VerkooporderRegelModel, groups: ArticleGroups, orderreferentie: string): Promise<string> {
       let pending = articles.get(regel.artikelcode);
       if (!pending) {
         pending = (async () => {
           const found = await client.findArtikel(regel.artikelcode);
           if (found) return found.id;
+          if (regel.vatCategory === null) {
+            throw new KoppelingError(
+              "ARTICLE_GROUP_UNKNOWN",
+              `Article ${regel.artikelcode} (${regel.omschrijving}) does not exist in SnelStart, and CCV order ${orderreferentie} is zero-rated for its customer (ICP or export), so its 0 % does not tell the product's Dutch VAT rate: the article is not created in a revenue group that would be wrong for every Dutch sale of it. Create the article in SnelStart in its revenue group (a Dutch order of it creates it too); the order is booked on the next run.`,
+              { artikelcode: regel.artikelcode, orderreferentie },
+            );
+          }
           const group = groups[regel.vatCategory];
           if (!group) {
             throw new KoppelingError("ARTICLE_GROUP_MISSING", `Article ${regel.artikelcode} does not exist in SnelStart and the VAT mapping names no article revenue group for VAT category ${regel.vatCategory} to create it in`);

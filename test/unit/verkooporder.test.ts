@@ -75,6 +75,44 @@ describe("verkooporder variant", () => {
     );
   });
 
+  it("leaves the Dutch VAT category of a product open in a sale zero-rated for its customer (export, ICP): the 0 % is the customer's, not the product's", () => {
+    // Seed 1, order 5898: an earlier export or ICP order of BK-ZK created the article in the 0 % group, so this Dutch order's 9 % went missing in SnelStart.
+    const exportOrder = {
+      order: order({ order_row_taxes_included: false, shipping_taxes_included: false, shipping_tax_percentage: 0, total_shipping: 24.95, total_price: 355.07, total_tax: 0, customer: customerIn("US") }),
+      rows: [row(27.51, 0, { product_number: "BK-ZK", count: 12 })],
+    };
+    const icpOrder = { order: order({ ...exportOrder.order, is_intra_community_order: true, customer: customerIn("DE", { btw: "DE123456789" }) }), rows: exportOrder.rows };
+    for (const input of [exportOrder, icpOrder]) {
+      const m = buildVerkooporder(input, mapping);
+      assert.deepEqual(
+        m.regels.map((r) => [r.artikelcode, r.vatCategory]),
+        [
+          ["BK-ZK", null],
+          ["VERZEND-G", "geen"],
+        ],
+      );
+    }
+    // A Dutch 0 % row is the product's own category.
+    const nl0 = buildVerkooporder({ order: order({ total_price: 25, total_tax: 0 }), rows: [row(25, 0, { product_number: "BON" })] }, mapping);
+    assert.deepEqual(nl0.regels[0].vatCategory, "geen");
+  });
+
+  it("gives the fallback and cost articles one article per VAT category: the mapped code for hoog, -L, -O and -G for the others", () => {
+    const m = buildVerkooporder(
+      { order: order({ paymethod_costs: 1.5, total_price: 151.5, total_tax: 21.7 }), rows: [row(100, 21, { product_number: "" }), row(50, 9, { product_number: "" })] },
+      fullMapping({ articles: ARTICLES, costsVat: "proportional" }),
+    );
+    assert.deepEqual(
+      m.regels.map((r) => [r.artikelcode, r.stuksprijs, r.vatCategory]),
+      [
+        ["DIVERS", 100, "hoog"],
+        ["DIVERS-L", 50, "laag"],
+        ["BETAAL", 1, "hoog"],
+        ["BETAAL-L", 0.5, "laag"],
+      ],
+    );
+  });
+
   it("ARTICLE_NUMBER_MISSING names the row (or cost) without article", () => {
     refuses(() => buildVerkooporder({ order: order({ total_price: 100, total_tax: 17.36 }), rows: [row(100, 21, { product_number: "", product_name: "Gravure" })] }, fullMapping()), "ARTICLE_NUMBER_MISSING", /row 1 \(Gravure\)/);
     refuses(() => buildVerkooporder(nlExample(), fullMapping({ articles: { fallback: "X" } })), "ARTICLE_NUMBER_MISSING", /verzendkosten/);
