@@ -9,7 +9,7 @@
  * and the order waits for the next run, which is one more pass here) and posts it to the
  * SnelStart simulator's handlers, in process; one article store per seed, so an article keeps
  * the group of its first use. Prints the differences by kind of order and by cause, with the
- * largest example of each.
+ * largest example of each, and how many orders checkVerkooporderTotals warns about.
  */
 import { readFlags } from "../sim/cli";
 import type { SimRequest } from "../sim/http";
@@ -19,7 +19,7 @@ import { BTW_TARIEVEN, VAT_RATES, simOmzetgroepId } from "../sim/snelstart/data"
 import { SimState } from "../sim/snelstart/state";
 import { AdminLimits, TIERS } from "../sim/snelstart/limits";
 import { createOrder } from "../sim/snelstart/verkooporders";
-import { buildVerkooporder, createMapping, euIso3, isEu, mapOrder, toVerkooporder, type Mapping, type MappingContext, type OrderInput, type VerkooporderModel } from "../src/koppeling";
+import { buildVerkooporder, checkVerkooporderTotals, createMapping, euIso3, isEu, mapOrder, toVerkooporder, type Mapping, type MappingContext, type OrderInput, type VerkooporderModel } from "../src/koppeling";
 
 const GROUPS: Record<string, string> = { hoog: simOmzetgroepId(1), laag: simOmzetgroepId(2), geen: simOmzetgroepId(3) };
 const ledger = (id: string) => ({ id });
@@ -69,6 +69,7 @@ function kinds(o: SimOrder): string[] {
 interface Stat {
   orders: number;
   off: number;
+  warned: number;
   maxCents: number;
   example: string;
 }
@@ -81,10 +82,11 @@ function main(): void {
   const count = Number(flags.get("orders") ?? 300);
   const byKind = new Map<string, Stat>();
   const byCause = new Map<string, Stat>();
-  const tally = (map: Map<string, Stat>, key: string, d: number, example: string) => {
-    const s = map.get(key) ?? { orders: 0, off: 0, maxCents: 0, example: "" };
+  const tally = (map: Map<string, Stat>, key: string, d: number, warned: boolean, example: string) => {
+    const s = map.get(key) ?? { orders: 0, off: 0, warned: 0, maxCents: 0, example: "" };
     s.orders++;
     if (Math.abs(d) > 1) s.off++;
+    if (warned) s.warned++;
     if (Math.abs(d) > s.maxCents) [s.maxCents, s.example] = [Math.abs(d), example];
     map.set(key, s);
   };
@@ -107,9 +109,9 @@ function main(): void {
       const ids = new Map([...articles].map(([code, a]) => [code, a.id]));
       const res = createOrder(state, post("/v2/verkooporders", toVerkooporder(model, relatieId, ids)));
       if (res.status !== 201) throw new Error(`seed ${seed}, order ${o.ordernumber}: ${JSON.stringify(res.body)}`);
-      const answer = res.body as { totaalInclusiefBtw: number };
-      const ccv = Math.round(o.total_price * 100);
-      const d = Math.round(answer.totaalInclusiefBtw * 100) - ccv;
+      const answer = res.body as { totaalExclusiefBtw: number; totaalInclusiefBtw: number };
+      const d = Math.round(answer.totaalInclusiefBtw * 100) - model.totalCents;
+      const warned = checkVerkooporderTotals(model, answer).length > 0;
       const other = model.regels.filter((r) => r.vatCategory !== null && articles.get(r.artikelcode)?.category !== r.vatCategory);
       const cause = other.length
         ? `article in another category than the line (${[...new Set(other.map((r) => r.artikelcode))].join(", ")})`
@@ -118,9 +120,9 @@ function main(): void {
           : d === 0
             ? "none"
             : "rounding per line";
-      const example = `seed ${seed} order ${o.ordernumber} (${kinds(o).join(", ")}): SnelStart ${euros(ccv + d)}, CCV ${euros(ccv)}`;
-      for (const k of kinds(o)) tally(byKind, k, d, example);
-      tally(byCause, `${cause}, ${model.verkooporderBtwIngaveModel}`, d, example);
+      const example = `seed ${seed} order ${o.ordernumber} (${kinds(o).join(", ")}): SnelStart ${euros(model.totalCents + d)}, CCV ${euros(model.totalCents)}`;
+      for (const k of kinds(o)) tally(byKind, k, d, warned, example);
+      tally(byCause, `${cause}, ${model.verkooporderBtwIngaveModel}`, d, warned, example);
       return true;
     };
     let waiting: Array<[SimOrder, VerkooporderModel]> = [];
@@ -141,8 +143,8 @@ function main(): void {
     held += waiting.length;
   }
   const table = (title: string, map: Map<string, Stat>) => {
-    console.log(`\n${title} | orders | total off by more than 1 cent | largest difference | example`);
-    for (const [k, s] of [...map].sort()) console.log(`${k} | ${s.orders} | ${s.off} | ${euros(s.maxCents)} | ${s.example}`);
+    console.log(`\n${title} | orders | total off by more than 1 cent | warned | largest difference | example`);
+    for (const [k, s] of [...map].sort()) console.log(`${k} | ${s.orders} | ${s.off} | ${s.warned} | ${euros(s.maxCents)} | ${s.example}`);
   };
   console.log(`seeds ${from}-${to}, ${count} orders each; refused by the mapping: ${refused}; waited a run for an article the order cannot create: ${waited}, of which still held: ${held}`);
   table("kind", byKind);

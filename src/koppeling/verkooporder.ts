@@ -6,7 +6,8 @@
  *
  * Built in two steps: `buildVerkooporder` names articles by CODE (the CCV `product_number`,
  * or the mapping's articles), so a node can find or create them; `toVerkooporder` takes the
- * code -> SnelStart id map and makes the POST /verkooporders body.
+ * code -> SnelStart id map and makes the POST /verkooporders body. `checkVerkooporderTotals`
+ * compares the totals SnelStart computed for the posted order with CCV's.
  *
  * An article has one revenue group, so one VAT rate in SnelStart, whatever order it is used in:
  * the mapping's own articles (fallback, costs, discounts) get one code per VAT category, and a
@@ -19,7 +20,7 @@ import { normaliseCustomer, truncate } from "./customer";
 import { snelstartDate } from "./dates";
 import { orderSource, rowValueMissing, unmappedRate, type OrderInput, type Source, type SourceRow } from "./input";
 import { roundingRuleOf, type Mapping, type MappingContext } from "./mapping";
-import { mulDivRound, rateToBasisPoints, timesCountCents, vatOfGross, vatOfNet } from "./money";
+import { formatEuros, mulDivRound, rateToBasisPoints, timesCountCents, toCents, vatOfGross, vatOfNet } from "./money";
 import { COMPONENT_LABEL, componentLabel, orderTotals, type Component } from "./totals";
 import { categoryOf, nlSoort, ossRateCode, type VatCategory } from "./vat";
 
@@ -47,6 +48,9 @@ export interface VerkooporderModel {
   orderreferentie: string;
   omschrijving: string;
   regels: VerkooporderRegelModel[];
+  /** CCV's `total_price` and `total_tax` in cents, which SnelStart's totals of the order are checked against. */
+  totalCents: number;
+  vatTotalCents: number;
   warnings: string[];
 }
 
@@ -159,6 +163,8 @@ export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: 
     verkooporderBtwIngaveModel: inclusive ? "Inclusief" : "Exclusief",
     ...identityOf(src),
     regels,
+    totalCents: src.totalPriceCents,
+    vatTotalCents: src.totalTaxCents,
     warnings,
   };
 }
@@ -198,4 +204,32 @@ export function toVerkooporder(model: VerkooporderModel, relatieId: string, arti
       };
     }),
   };
+}
+
+/** The totals SnelStart answers a posted (or found) sales order with (reference §9.1: computed). */
+export interface VerkooporderTotals {
+  totaalExclusiefBtw?: number | null;
+  totaalInclusiefBtw?: number | null;
+}
+
+/**
+ * Warnings when the totals SnelStart computed for the sales order are not CCV's: its total more
+ * than a cent from `total_price`, or its VAT more than a cent per line from `total_tax` (SnelStart
+ * computes the VAT per line, from each article's revenue group, so rounding per line may differ
+ * from CCV's per rate); also when SnelStart's answer has no totals to compare.
+ */
+export function checkVerkooporderTotals(model: VerkooporderModel, answer: VerkooporderTotals): string[] {
+  const label = `Order ${model.orderreferentie}`;
+  const ccv = `CCV's total_price is ${formatEuros(model.totalCents)} (VAT ${formatEuros(model.vatTotalCents)})`;
+  const incl = answer.totaalInclusiefBtw;
+  const excl = answer.totaalExclusiefBtw;
+  if (typeof incl !== "number" || typeof excl !== "number") {
+    return [`${label}: SnelStart's answer gives no totals for the sales order, so they could not be compared with CCV's; ${ccv}. Check the sales order in SnelStart.`];
+  }
+  const total = toCents(incl);
+  const vat = total - toCents(excl);
+  if (Math.abs(total - model.totalCents) <= 1 && Math.abs(vat - model.vatTotalCents) <= Math.max(1, model.regels.length)) return [];
+  return [
+    `${label}: SnelStart computes the sales order's total as ${formatEuros(total)} (VAT ${formatEuros(vat)}), but ${ccv}. SnelStart computes the VAT of each line itself, from its article's revenue group: check the articles' revenue groups (SnelStart may give an ICP or export sale the Dutch VAT of its articles), and correct the sales order before it is invoiced.`,
+  ];
 }

@@ -350,7 +350,7 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.deepEqual([entry?.type, entry?.snelstartId], ["verkooporder", vo.id]);
   });
 
-  it("verkooporder mode: an export order does not create its product's article (its 0 % is not the product's)", async () => {
+  it("verkooporder mode: an export order does not create its product's article (its 0 % is not the product's); a sales order SnelStart totals otherwise than CCV gets a warning with both totals", async () => {
     sims = await startSims();
     // An article created in the 0 % group (as an export order once did, seed 1 order 5898): SnelStart charges no VAT on it.
     await snelstartClient(sims).createArtikel({ artikelcode: "BOEK-1", omschrijving: "Kookboek", artikelOmzetgroep: { id: GROUP(3) } });
@@ -371,6 +371,10 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.equal(m.ccv?.ordernumber, 5898);
     const [vo] = [...sims.ss.state.verkooporders.values()];
     assert.equal(vo.totaalInclusiefBtw, 330.12, "SnelStart charges the 0 % group's VAT: none");
+    const [w, ...more] = m.snelstart?.warnings ?? [];
+    assert.equal(more.length, 0);
+    assert.match(w, /^Order 5898: SnelStart computes the sales order's total as €330\.12 .*CCV's total_price is €359\.83/);
+    assert.deepEqual(warnings("invoice"), [w], "and node.warn says it");
   });
 
   it("verkooporder mode: a row without product number is ARTICLE_NUMBER_MISSING, unless a fallback article is mapped", async () => {
