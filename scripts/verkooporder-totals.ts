@@ -7,15 +7,15 @@
  * its articles the way snelstart-invoice does (found by code, else created in the revenue group
  * of the line's VAT category; an article whose category the order does not tell is not created
  * and the order waits for the next run, which is one more pass here) and posts it to the
- * SnelStart simulator's handlers, in process; one article store per seed, so an article keeps
- * the group of its first use. Prints the differences by kind of order and by cause, with the
+ * SnelStart simulator's handlers, in process, for a klant in the destination country; one
+ * article store per seed, so an article keeps the group of its first use. Prints the differences by kind of order and by cause, with the
  * largest example of each, and how many orders checkVerkooporderTotals warns about.
  */
 import { readFlags } from "../sim/cli";
 import type { SimRequest } from "../sim/http";
 import { generateOrders, type SimOrder } from "../sim/ccv/generate";
 import { createArtikel } from "../sim/snelstart/artikelen";
-import { BTW_TARIEVEN, VAT_RATES, simOmzetgroepId } from "../sim/snelstart/data";
+import { BTW_TARIEVEN, VAT_RATES, simLandId, simOmzetgroepId } from "../sim/snelstart/data";
 import { SimState } from "../sim/snelstart/state";
 import { AdminLimits, TIERS } from "../sim/snelstart/limits";
 import { createOrder } from "../sim/snelstart/verkooporders";
@@ -95,8 +95,19 @@ function main(): void {
   let held = 0;
   for (let seed = from; seed <= to; seed++) {
     const state = new SimState({ seed, ossEnabled: true, now: () => Date.UTC(2025, 0, 1), limits: new AdminLimits("off", TIERS.production, Date.now) });
-    const relatieId = state.newId();
-    state.relaties.set(relatieId, { id: relatieId, relatiecode: 10, relatiesoort: ["Klant"], naam: "Klant", email: null, btwNummer: null, vestigingsAdres: null, krediettermijn: null, nonactief: false, modifiedOn: "2024-01-01T00:00:00", extraVeldenKlant: [], extra: {} });
+    // One klant per country and VAT number, in the destination country (where OSS looks).
+    const klanten = new Map<string, string>();
+    const klant = (o: SimOrder) => {
+      const key = `${destination(o)} ${o.customer.btw}`;
+      let id = klanten.get(key);
+      if (!id) {
+        id = state.newId();
+        const vestigingsAdres = { contactpersoon: null, straat: null, postcode: null, plaats: null, landId: simLandId(destination(o)) };
+        state.relaties.set(id, { id, relatiecode: 10 + klanten.size, relatiesoort: ["Klant"], naam: key, email: null, btwNummer: o.customer.btw || null, vestigingsAdres, krediettermijn: null, nonactief: false, modifiedOn: "2024-01-01T00:00:00", extraVeldenKlant: [], extra: {} });
+        klanten.set(key, id);
+      }
+      return id;
+    };
     const articles = new Map<string, { id: string; category: string }>();
     const book = (o: SimOrder, model: VerkooporderModel): boolean => {
       // An article whose category the order does not tell is not created: the order waits (ARTICLE_GROUP_UNKNOWN).
@@ -107,7 +118,7 @@ function main(): void {
         articles.set(r.artikelcode, { id: (res.body as { id: string }).id, category: r.vatCategory });
       }
       const ids = new Map([...articles].map(([code, a]) => [code, a.id]));
-      const res = createOrder(state, post("/v2/verkooporders", toVerkooporder(model, relatieId, ids)));
+      const res = createOrder(state, post("/v2/verkooporders", toVerkooporder(model, klant(o), ids)));
       if (res.status !== 201) throw new Error(`seed ${seed}, order ${o.ordernumber}: ${JSON.stringify(res.body)}`);
       const answer = res.body as { totaalExclusiefBtw: number; totaalInclusiefBtw: number };
       const d = Math.round(answer.totaalInclusiefBtw * 100) - model.totalCents;
