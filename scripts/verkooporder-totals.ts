@@ -87,7 +87,7 @@ function main(): void {
     s.orders++;
     if (Math.abs(d) > 1) s.off++;
     if (warned) s.warned++;
-    if (Math.abs(d) > s.maxCents) [s.maxCents, s.example] = [Math.abs(d), example];
+    if (Math.abs(d) > s.maxCents || (warned && !s.example)) [s.maxCents, s.example] = [Math.max(s.maxCents, Math.abs(d)), example];
     map.set(key, s);
   };
   let refused = 0;
@@ -125,13 +125,16 @@ function main(): void {
       const warned = checkVerkooporderTotals(model, answer).length > 0;
       const other = model.regels.filter((r) => r.vatCategory !== null && articles.get(r.artikelcode)?.category !== r.vatCategory);
       const cause = other.length
-        ? `article in another category than the line (${[...new Set(other.map((r) => r.artikelcode))].join(", ")})`
+        ? "an article in another category than its line"
         : model.regels.some((r) => r.vatCategory === null)
           ? "zero-rated sale (ICP, export): the articles' Dutch VAT"
-          : d === 0
-            ? "none"
-            : "rounding per line";
-      const example = `seed ${seed} order ${o.ordernumber} (${kinds(o).join(", ")}): SnelStart ${euros(model.totalCents + d)}, CCV ${euros(model.totalCents)}`;
+          : warned && Math.abs(d) <= 1
+            ? "VAT only (OSS): the country's rate SnelStart takes for the group is not the row's"
+            : d === 0
+              ? "none"
+              : "rounding per line";
+      const misfits = other.length ? `; ${[...new Set(other.map((r) => `${r.artikelcode} (${r.vatCategory} line, ${articles.get(r.artikelcode)?.category} article)`))].join(", ")}` : "";
+      const example = `seed ${seed} order ${o.ordernumber} (${kinds(o).join(", ")}): SnelStart ${euros(model.totalCents + d)}, CCV ${euros(model.totalCents)}${misfits}`;
       for (const k of kinds(o)) tally(byKind, k, d, warned, example);
       tally(byCause, `${cause}, ${model.verkooporderBtwIngaveModel}`, d, warned, example);
       return true;
