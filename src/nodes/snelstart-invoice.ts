@@ -341,7 +341,8 @@ export default function (RED: NodeAPI): void {
         articles.set(regel.artikelcode, pending);
         pending.catch(() => articles.delete(regel.artikelcode));
       }
-      return pending;
+      // Another order's lookup that could not create it (zero-rated): this line can, so it tries itself.
+      return regel.vatCategory === null ? pending : pending.catch((err: unknown) => (err instanceof KoppelingError && err.code === "ARTICLE_GROUP_UNKNOWN" ? articleId(client, regel, groups, orderreferentie) : Promise.reject(err)));
     }
   }
 
