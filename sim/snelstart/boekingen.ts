@@ -21,7 +21,7 @@
 import type { SimRequest, SimResponse } from "../http";
 import type { BtwSoort } from "../../src/snelstart/schemas";
 import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkoopboekingBody, type VerkoopboekingBody } from "./bodies";
-import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, kostenplaatsById, landById, ledgerById, ossRate, refOut, type SimGrootboek } from "./data";
+import { EU_B2B_FUNCTIONS, EU_COUNTRIES, FOREIGN_VAT_LEDGER, OSS_FUNCTION, kostenplaatsById, landById, ledgerById, ossRate, refOut, type SimGrootboek, type SimLand } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents } from "./money";
 import { queryList, refType, type ODataResource } from "./odata";
@@ -161,6 +161,17 @@ function isOssLine(l: Line): boolean {
 }
 
 /**
+ * The country whose VAT a sale to `klant` on `date` carries under OSS, or null when it is no OSS
+ * case: `factureerBuitenlandsBtw` on, a klant without btwNummer, `landId` (default: its
+ * vestigingsadres) in an EU country other than NL, on or after 2021-07-01.
+ */
+export function ossCountry(state: SimState, klant: StoredRelatie | undefined, date: string, landId = klant?.vestigingsAdres?.landId): SimLand | null {
+  const country = landById(landId);
+  const ossCase = state.ossEnabled && !!klant && !klant.btwNummer && !!country && EU_COUNTRIES.has(country.landcode) && country.landcode !== "NL" && date >= OSS_START;
+  return ossCase ? country : null;
+}
+
+/**
  * OSS ("buitenlandse btw", reference §7.5). A booking is an OSS case when the administration's
  * `factureerBuitenlandsBtw` is on, the klant has no btwNummer, its vestigingsadres is in an EU
  * country other than NL, and the factuurdatum is on or after 2021-07-01. Then (the codes are
@@ -176,10 +187,9 @@ function isOssLine(l: Line): boolean {
  * VAT set up), BOE-0080 when it is on but this klant/date does not qualify.
  */
 function ossErrors(state: SimState, klant: StoredRelatie | undefined, date: string, lines: Line[], b: VerkoopboekingBody): ApiError[] {
-  const country = landById(klant?.vestigingsAdres?.landId);
-  const ossCase = state.ossEnabled && !!klant && !klant.btwNummer && !!country && EU_COUNTRIES.has(country.landcode) && country.landcode !== "NL" && date >= OSS_START;
+  const country = ossCountry(state, klant, date);
   const foreignish = lines.filter((l) => isOssLine(l) || isForeignVatLine(l));
-  if (!ossCase) {
+  if (!country) {
     if (foreignish.length === 0) return [];
     const code = state.ossEnabled ? "BOE-0080" : "BOE-0081";
     const why = state.ossEnabled ? "geen buitenlandse btw voor deze klant of datum" : "buitenlandse btw staat uit";

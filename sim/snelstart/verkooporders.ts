@@ -1,6 +1,12 @@
 /**
  * `/verkooporders` (list, create, get; reference §9). VAT is not sent: the totals are derived
- * from each regel's artikel -> artikelomzetgroep -> Dutch soort and rate at the order date.
+ * from each regel's artikel -> artikelomzetgroep -> Dutch soort and rate at the order date, per
+ * regel, rounded to the cent; for every klant (also one abroad with a btwNummer, or outside the
+ * EU: whether SnelStart zero-rates those is not known). Under OSS (reference §9.1: SnelStart
+ * computes the VAT "plus the delivery country") the rate is the delivery country's: afleveradres,
+ * else the klant's vestigingsadres; Hoog -> SR, Laag -> RRL (RRH where the country has none),
+ * Overig and Geen as in the Netherlands. Which destination rate SnelStart takes for a soort is
+ * not known: that mapping is ours.
  *
  * Codes: ALG-0100 id not empty; VOR-0005 nummer not empty (SnelStart assigns it); VOR-0002
  * relatie missing, unknown or not a Klant; REF-0016 datum missing or invalid, a regel without
@@ -12,7 +18,9 @@
  */
 import type { SimRequest, SimResponse } from "../http";
 import { isGuid, naiveDateTime, parseBody, parseNaiveDate, verkooporderBody, type VerkooporderBody } from "./bodies";
-import { landById, nlRate, omzetgroepById, refOut } from "./data";
+import type { BtwSoort } from "../../src/snelstart/schemas";
+import { ossCountry } from "./boekingen";
+import { landById, nlRate, omzetgroepById, ossRate, refOut } from "./data";
 import { apiError, badRequest, notFound, type ApiError } from "./messages";
 import { toCents, toEuros } from "./money";
 import { queryList, type ODataResource } from "./odata";
@@ -89,11 +97,20 @@ function orderErrors(state: SimState, b: VerkooporderBody): ApiError[] {
   return errors;
 }
 
+/** The VAT rate of an omzetgroep's soort on `date`: the Dutch one, or under OSS the country's (`oss`, ISO-3). */
+function rateOf(soort: BtwSoort, date: string, oss: string | null): number {
+  if (oss && (soort === "Hoog" || soort === "Laag")) {
+    const rate = soort === "Hoog" ? ossRate(oss, "SR", date) : (ossRate(oss, "RRL", date) ?? ossRate(oss, "RRH", date));
+    if (rate !== null) return rate;
+  }
+  return nlRate(soort, date) ?? 0;
+}
+
 /** A regel's total and its VAT split, in cents, per the order's price mode. */
-function regelAmounts(state: SimState, r: NonNullable<VerkooporderBody["regels"]>[number], date: string, inclusief: boolean) {
+function regelAmounts(state: SimState, r: NonNullable<VerkooporderBody["regels"]>[number], date: string, inclusief: boolean, oss: string | null) {
   const artikel = state.artikelen.get(r.artikel?.id as string);
   const soort = omzetgroepById(artikel?.omzetgroepId)?.btwSoort ?? "Geen";
-  const rate = nlRate(soort, date) ?? 0;
+  const rate = rateOf(soort, date, oss);
   const korting = r.kortingsPercentage ?? 0;
   const totaal = toCents(r.stuksprijs * r.aantal * (1 - korting / 100));
   if (inclusief) {
@@ -112,10 +129,11 @@ export function createOrder(state: SimState, req: SimRequest): SimResponse {
   if (errors.length) return badRequest(errors);
   const datum = parseNaiveDate(b.datum as string) as string;
   const mode = b.verkooporderBtwIngaveModel ?? "Exclusief";
+  const oss = ossCountry(state, state.relaties.get(b.relatie?.id as string), datum, b.afleveradres?.land?.id ?? undefined)?.landcodeISO ?? null;
   let excl = 0;
   let incl = 0;
   const regels: StoredOrderRegel[] = (b.regels ?? []).map((r) => {
-    const amounts = regelAmounts(state, r, datum, mode === "Inclusief");
+    const amounts = regelAmounts(state, r, datum, mode === "Inclusief", oss);
     excl += amounts.excl;
     incl += amounts.incl;
     return {

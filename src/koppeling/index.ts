@@ -4,8 +4,8 @@
  */
 export { mapOrder, mapCreditInvoice, mapCancellation, toVerkoopboeking, ROUNDING_LINE_DESCRIPTION } from "./booking";
 export type { Booking, BookingLine, BookingVat, BookingVatGroup, Scheme } from "./booking";
-export { buildVerkooporder, toVerkooporder, verkooporderIdentity } from "./verkooporder";
-export type { VerkooporderModel, VerkooporderRegelModel } from "./verkooporder";
+export { buildVerkooporder, checkVerkooporderTotals, toVerkooporder, verkooporderIdentity } from "./verkooporder";
+export type { VerkooporderModel, VerkooporderRegelModel, VerkooporderTotals } from "./verkooporder";
 export { createMapping, parseMapping, validateMapping, mappingSchema, ledgerAllows, ledgerName, roundingMaxProblem, ROUNDING_DEFAULT_MAX_CENTS, ROUNDING_MAX_CAP_CENTS } from "./mapping";
 export type { LedgerRef, Mapping, MappingContext, MappingInput, MappingProblem, InvoiceNumberRule, ArticleMapping, RoundingRule } from "./mapping";
 export type { OrderInput, CreditInvoiceInput } from "./input";

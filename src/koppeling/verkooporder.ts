@@ -6,7 +6,13 @@
  *
  * Built in two steps: `buildVerkooporder` names articles by CODE (the CCV `product_number`,
  * or the mapping's articles), so a node can find or create them; `toVerkooporder` takes the
- * code -> SnelStart id map and makes the POST /verkooporders body.
+ * code -> SnelStart id map and makes the POST /verkooporders body. `checkVerkooporderTotals`
+ * compares the totals SnelStart computed for the posted order with CCV's.
+ *
+ * An article has one revenue group, so one VAT rate in SnelStart, whatever order it is used in:
+ * the mapping's own articles (fallback, costs, discounts) get one code per VAT category, and a
+ * product's category is only taken from a row whose rate is the product's (not from a sale
+ * zero-rated for its customer).
  */
 import { KoppelingError } from "../errors";
 import type { VerkoopOrderCreate } from "../snelstart/schemas";
@@ -14,7 +20,7 @@ import { normaliseCustomer, truncate } from "./customer";
 import { snelstartDate } from "./dates";
 import { orderSource, rowValueMissing, unmappedRate, type OrderInput, type Source, type SourceRow } from "./input";
 import { roundingRuleOf, type Mapping, type MappingContext } from "./mapping";
-import { mulDivRound, rateToBasisPoints, timesCountCents, vatOfGross, vatOfNet } from "./money";
+import { formatEuros, mulDivRound, rateToBasisPoints, timesCountCents, toCents, vatOfGross, vatOfNet } from "./money";
 import { COMPONENT_LABEL, componentLabel, orderTotals, type Component } from "./totals";
 import { categoryOf, nlSoort, ossRateCode, type VatCategory } from "./vat";
 
@@ -25,8 +31,13 @@ export interface VerkooporderRegelModel {
   stuksprijs: number;
   aantal: number;
   kortingsPercentage?: number;
-  /** The Dutch VAT category the article belongs in (to pick its revenue group when it is created). */
-  vatCategory: VatCategory;
+  /**
+   * The Dutch VAT category the article belongs in (to pick its revenue group when it is created);
+   * null when the order does not tell: a product row of a sale zero-rated for its customer (ICP,
+   * export), whose 0 % says nothing about the product's Dutch rate. Such an article is used when
+   * it exists and never created.
+   */
+  vatCategory: VatCategory | null;
 }
 
 export interface VerkooporderModel {
@@ -37,6 +48,9 @@ export interface VerkooporderModel {
   orderreferentie: string;
   omschrijving: string;
   regels: VerkooporderRegelModel[];
+  /** CCV's `total_price` and `total_tax` in cents, which SnelStart's totals of the order are checked against. */
+  totalCents: number;
+  vatTotalCents: number;
   warnings: string[];
 }
 
@@ -55,6 +69,10 @@ function categoryFor(bp: number, src: Source, destination: string, mapping: Mapp
 function missingArticle(src: Source, what: string, field: string): KoppelingError {
   return new KoppelingError("ARTICLE_NUMBER_MISSING", `${src.label}: ${what} has no article number, and the VAT mapping has no article for it (${field}).`, { order: src.ordernumberFull, what, field });
 }
+
+/** The mapping's article for a VAT category: its code for `hoog` (as before there were categories), with a suffix for the others. */
+const CATEGORY_SUFFIX: Readonly<Record<VatCategory, string>> = { hoog: "", laag: "-L", overig: "-O", geen: "-G" };
+const perCategory = (code: string, category: VatCategory) => code + CATEGORY_SUFFIX[category];
 
 /** Euros from ten-thousandths of a euro. */
 const euros4 = (units: number) => units / 10_000 + 0;
@@ -109,13 +127,16 @@ export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: 
     if (!c) categories.set(bp, (c = categoryFor(bp, src, destination, mapping, context)));
     return c;
   };
+  // Zero-rated for the customer (ICP, export): a row's 0 % is not its product's Dutch rate.
+  const zeroRatedAbroad = destination !== "NL" && totals.groups.every((g) => g.rateBp === 0);
 
   for (const r of src.rows) {
     if (r.totalCents === 0 && r.count === 0) continue;
     const name = r.name || r.productNumber || `row ${r.index}`;
-    const artikelcode = r.productNumber || articles.fallback;
-    if (!artikelcode) throw missingArticle(src, `row ${r.index} (${name})`, "articles.fallback");
-    regels.push({ artikelcode, omschrijving: truncate(name, 250), ...rowPrice(r, warnings, src), vatCategory: category(r.rateBp) });
+    if (!r.productNumber && !articles.fallback) throw missingArticle(src, `row ${r.index} (${name})`, "articles.fallback");
+    const cat = category(r.rateBp);
+    const [artikelcode, vatCategory] = r.productNumber ? [r.productNumber, zeroRatedAbroad ? null : cat] : [perCategory(articles.fallback as string, cat), cat];
+    regels.push({ artikelcode, omschrijving: truncate(name, 250), ...rowPrice(r, warnings, src), vatCategory });
   }
   // Order-level amounts, one line per kind and VAT rate, from the components the totals model made.
   const extra = new Map<string, { regel: VerkooporderRegelModel; cents: number }>();
@@ -130,7 +151,8 @@ export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: 
       }
       const cat = category(c.rateBp);
       const cost = c.kind === "shipping" || c.kind === "paymentCosts" || c.kind === "extraCosts" ? c.kind : undefined;
-      const artikelcode = cost ? articles[cost] : articles.discount?.[cat];
+      const code = cost ? articles[cost] : articles.discount?.[cat];
+      const artikelcode = code && cost ? perCategory(code, cat) : code;
       if (!artikelcode) throw missingArticle(src, `${COMPONENT_LABEL[c.kind].toLowerCase()} (${c.rateBp / 100} %)`, cost ? `articles.${cost}` : `articles.discount.${cat}`);
       extra.set(key, { regel: { artikelcode, omschrijving: truncate(componentLabel(c, src), 250), stuksprijs: 0, aantal: 1, vatCategory: cat }, cents: inMode(c, inclusive) });
     }
@@ -141,6 +163,8 @@ export function buildVerkooporder(input: OrderInput, mapping: Mapping, context: 
     verkooporderBtwIngaveModel: inclusive ? "Inclusief" : "Exclusief",
     ...identityOf(src),
     regels,
+    totalCents: src.totalPriceCents,
+    vatTotalCents: src.totalTaxCents,
     warnings,
   };
 }
@@ -180,4 +204,32 @@ export function toVerkooporder(model: VerkooporderModel, relatieId: string, arti
       };
     }),
   };
+}
+
+/** The totals SnelStart answers a posted (or found) sales order with (reference §9.1: computed). */
+export interface VerkooporderTotals {
+  totaalExclusiefBtw?: number | null;
+  totaalInclusiefBtw?: number | null;
+}
+
+/**
+ * Warnings when the totals SnelStart computed for the sales order are not CCV's: its total more
+ * than a cent from `total_price`, or its VAT more than a cent per line from `total_tax` (SnelStart
+ * computes the VAT per line, from each article's revenue group, so rounding per line may differ
+ * from CCV's per rate); also when SnelStart's answer has no totals to compare.
+ */
+export function checkVerkooporderTotals(model: VerkooporderModel, answer: VerkooporderTotals): string[] {
+  const label = `Order ${model.orderreferentie}`;
+  const ccv = `CCV's total_price is ${formatEuros(model.totalCents)} (VAT ${formatEuros(model.vatTotalCents)})`;
+  const incl = answer.totaalInclusiefBtw;
+  const excl = answer.totaalExclusiefBtw;
+  if (typeof incl !== "number" || typeof excl !== "number") {
+    return [`${label}: SnelStart's answer gives no totals for the sales order, so they could not be compared with CCV's; ${ccv}. Check the sales order in SnelStart.`];
+  }
+  const total = toCents(incl);
+  const vat = total - toCents(excl);
+  if (Math.abs(total - model.totalCents) <= 1 && Math.abs(vat - model.vatTotalCents) <= Math.max(1, model.regels.length)) return [];
+  return [
+    `${label}: SnelStart computes the sales order's total as ${formatEuros(total)} (VAT ${formatEuros(vat)}), but ${ccv}. SnelStart computes the VAT of each line itself, from its article's revenue group: check the articles' revenue groups (SnelStart may give an ICP or export sale the Dutch VAT of its articles), and correct the sales order before it is invoiced.`,
+  ];
 }

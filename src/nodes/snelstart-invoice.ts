@@ -22,7 +22,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
-import { type Booking, type OrderInput, buildVerkooporder, centsToEuros, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
+import { type Booking, type OrderInput, type VerkooporderRegelModel, buildVerkooporder, centsToEuros, checkVerkooporderTotals, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
 import { type BookedEntry, type LedgerKey, clearIntent, earlierCredit, intentOf, isBooked, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Verkooporder } from "../snelstart/schemas";
@@ -43,6 +43,8 @@ interface Outcome {
   id: string;
   type: BookedEntry["type"];
   adopted: boolean;
+  /** What the document's own check found (a sales order's totals not CCV's), for msg.snelstart.warnings. */
+  warnings?: string[];
 }
 
 /** How often, and how far apart, a booking whose answer got lost is looked up before giving up for this run. */
@@ -78,11 +80,11 @@ async function existingBooking(client: SnelStartClient, booking: Pick<Booking, "
  * Looks `find` up a few times, a moment apart: right after a lost answer, a document just stored
  * can take a moment to be listed (an earlier run's document is listed by then: one lookup).
  */
-async function lookUp(find: () => Promise<string | null>): Promise<string | null> {
+async function lookUp<T>(find: () => Promise<T | null>): Promise<T | null> {
   for (let i = 0; i < LOOKUP_TRIES; i++) {
     if (i) await sleep(LOOKUP_GAP_MS * i);
-    const id = await find();
-    if (id) return id;
+    const found = await find();
+    if (found) return found;
   }
   return null;
 }
@@ -223,7 +225,7 @@ export default function (RED: NodeAPI): void {
       };
       let outcome: Outcome;
       try {
-        outcome = asOrder ? await postOrder(client, msg, relatieId, mayExist, beforePost) : await postBooking(client, booking, relatieId, !shop || mayExist, beforePost);
+        outcome = asOrder ? await postOrder(client, msg, booking, relatieId, mayExist, beforePost) : await postBooking(client, booking, relatieId, !shop || mayExist, beforePost);
       } catch (err) {
         if (shop && key && refusedOutright(err)) await shop.ledger.update((l) => clearIntent(l, key));
         throw err;
@@ -231,7 +233,9 @@ export default function (RED: NodeAPI): void {
 
       if (shop && key) await record(shop, key, msg.ccv as CcvMeta, booking, outcome);
       booked++;
-      msg.snelstart = { ...msg.snelstart, ...idsOf(outcome.type, outcome.id), factuurnummer: booking.factuurnummer, ...(outcome.adopted ? { adopted: true } : {}) };
+      const warnings = [...(msg.snelstart?.warnings ?? []), ...(outcome.warnings ?? [])];
+      for (const w of outcome.warnings ?? []) node.warn(w);
+      msg.snelstart = { ...msg.snelstart, ...idsOf(outcome.type, outcome.id), factuurnummer: booking.factuurnummer, ...(outcome.adopted ? { adopted: true } : {}), ...(warnings.length ? { warnings } : {}) };
     }
 
     /**
@@ -263,7 +267,7 @@ export default function (RED: NodeAPI): void {
       );
     }
 
-    async function postOrder(client: SnelStartClient, msg: KoppelingMessage, relatieId: string, mayExist: boolean, beforePost: () => Promise<void>): Promise<Outcome> {
+    async function postOrder(client: SnelStartClient, msg: KoppelingMessage, booking: Booking, relatieId: string, mayExist: boolean, beforePost: () => Promise<void>): Promise<Outcome> {
       if (!mappingNode) throw new KoppelingError("MAPPING_INVALID", "Mode verkooporder needs the VAT mapping (articles and revenue groups) selected in this node");
       const ccvOrder = msg.ccv?.order as OrderInput | undefined;
       if (!ccvOrder || typeof ccvOrder !== "object" || !("order" in ccvOrder)) {
@@ -272,11 +276,14 @@ export default function (RED: NodeAPI): void {
       const { mapping, articleGroups, context } = await mappingNode.forCustomer(ccvOrder.order.customer);
       const model = buildVerkooporder(ccvOrder, mapping, context);
       const isThis = matchesOrder(model, relatieId);
-      const find = async () => (await client.findVerkooporder(isThis))?.id ?? null;
+      // The sales order's own warnings (vat-mapper gave the booking's), and SnelStart's totals of it checked against CCV's.
+      const own = model.warnings.filter((w) => !(booking.warnings ?? []).includes(w));
+      const outcome = (o: Verkooporder, adopted: boolean): Outcome => ({ id: o.id, type: "verkooporder", adopted, warnings: [...own, ...checkVerkooporderTotals(model, o)] });
+      const find = () => client.findVerkooporder(isThis);
       if (mayExist) {
-        let id: string | null;
+        let found: Verkooporder | null;
         try {
-          id = await find();
+          found = await find();
         } catch (err) {
           throw new KoppelingError(
             "ORDER_OUTCOME_UNKNOWN",
@@ -285,31 +292,40 @@ export default function (RED: NodeAPI): void {
             { cause: err },
           );
         }
-        if (id) return { id, type: "verkooporder", adopted: true };
+        if (found) return outcome(found, true);
       }
       const ids = new Map<string, string>();
       for (const regel of model.regels) {
-        if (!ids.has(regel.artikelcode)) ids.set(regel.artikelcode, await articleId(client, regel, articleGroups));
+        if (!ids.has(regel.artikelcode)) ids.set(regel.artikelcode, await articleId(client, regel, articleGroups, model.orderreferentie));
       }
       await beforePost();
       try {
-        const created = await client.createVerkooporder(toVerkooporder(model, relatieId, ids));
-        return { id: created.id, type: "verkooporder", adopted: false };
+        return outcome(await client.createVerkooporder(toVerkooporder(model, relatieId, ids)), false);
       } catch (err) {
         if (!(err instanceof KoppelingError) || err.code !== UNKNOWN_OUTCOME) throw err;
-        const id = await lookUp(find).catch(() => null);
-        if (id) return { id, type: "verkooporder", adopted: true };
+        const found = await lookUp(find).catch(() => null);
+        if (found) return outcome(found, true);
         throw err;
       }
     }
 
-    /** The SnelStart id of an article code, creating the article in its revenue group when missing. */
-    function articleId(client: SnelStartClient, regel: { artikelcode: string; omschrijving: string; stuksprijs: number; vatCategory: keyof ArticleGroups }, groups: ArticleGroups): Promise<string> {
+    /**
+     * The SnelStart id of an article code, creating the article in its revenue group when missing;
+     * ARTICLE_GROUP_UNKNOWN when the order does not tell the group (a product in a zero-rated sale).
+     */
+    function articleId(client: SnelStartClient, regel: VerkooporderRegelModel, groups: ArticleGroups, orderreferentie: string): Promise<string> {
       let pending = articles.get(regel.artikelcode);
       if (!pending) {
         pending = (async () => {
           const found = await client.findArtikel(regel.artikelcode);
           if (found) return found.id;
+          if (regel.vatCategory === null) {
+            throw new KoppelingError(
+              "ARTICLE_GROUP_UNKNOWN",
+              `Article ${regel.artikelcode} (${regel.omschrijving}) does not exist in SnelStart, and CCV order ${orderreferentie} is zero-rated for its customer (ICP or export), so its 0 % does not tell the product's Dutch VAT rate: the article is not created in a revenue group that would be wrong for every Dutch sale of it. Create the article in SnelStart in its revenue group (a Dutch order of it creates it too); the order is booked on the next run.`,
+              { artikelcode: regel.artikelcode, orderreferentie },
+            );
+          }
           const group = groups[regel.vatCategory];
           if (!group) {
             throw new KoppelingError("ARTICLE_GROUP_MISSING", `Article ${regel.artikelcode} does not exist in SnelStart and the VAT mapping names no article revenue group for VAT category ${regel.vatCategory} to create it in`);
@@ -328,7 +344,8 @@ export default function (RED: NodeAPI): void {
         articles.set(regel.artikelcode, pending);
         pending.catch(() => articles.delete(regel.artikelcode));
       }
-      return pending;
+      // Another order's lookup that could not create it (zero-rated): this line can, so it tries itself.
+      return regel.vatCategory === null ? pending : pending.catch((err: unknown) => (err instanceof KoppelingError && err.code === "ARTICLE_GROUP_UNKNOWN" ? articleId(client, regel, groups, orderreferentie) : Promise.reject(err)));
     }
   }
 

@@ -350,6 +350,33 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.deepEqual([entry?.type, entry?.snelstartId], ["verkooporder", vo.id]);
   });
 
+  it("verkooporder mode: an export order does not create its product's article (its 0 % is not the product's); a sales order SnelStart totals otherwise than CCV gets a warning with both totals", async () => {
+    sims = await startSims();
+    // An article created in the 0 % group (as an export order once did, seed 1 order 5898): SnelStart charges no VAT on it.
+    await snelstartClient(sims).createArtikel({ artikelcode: "BOEK-1", omschrijving: "Kookboek", artikelOmzetgroep: { id: GROUP(3) } });
+    const net = { order_row_taxes_included: false, shipping_taxes_included: false };
+    await addOrder(sims, knownOrder({ ordernumber: 5897, ...net, shipping_tax_percentage: 0, total_shipping: 24.95, customer: customer({ country: "US", email: "buyer@example.com" }), orderrows: [row({ name: "Koffiemolen", number: "KM-1", price: 40.91, tax: 0 })] }));
+    await addOrder(sims, knownOrder({ ordernumber: 5898, ...net, total_shipping: 0, customer: customer({ company: "Boekhandel B.V.", btw: "NL303513623B01", email: "inkoop@example.nl" }), orderrows: [row({ name: "Kookboek", number: "BOEK-1", count: 12, price: 27.51, tax: 9 })] }));
+    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
+    const out = collect("out");
+    const caught = collect("caught");
+    trigger();
+    const [c] = await atLeast(caught, 1, "caught errors");
+    const [m] = await atLeast(out, 1, "booked messages");
+    assertCode(c, "ARTICLE_GROUP_UNKNOWN");
+    assert.match(c.error?.message ?? "", /KM-1/);
+    const codes = [...sims.ss.state.artikelen.values()].map((a) => a.artikelcode);
+    assert.ok(!codes.includes("KM-1"), "the product's article is not created from a zero-rated sale");
+
+    assert.equal(m.ccv?.ordernumber, 5898);
+    const [vo] = [...sims.ss.state.verkooporders.values()];
+    assert.equal(vo.totaalInclusiefBtw, 330.12, "SnelStart charges the 0 % group's VAT: none");
+    const [w, ...more] = m.snelstart?.warnings ?? [];
+    assert.equal(more.length, 0);
+    assert.match(w, /^Order 5898: SnelStart computes the sales order's total as €330\.12 .*CCV's total_price is €359\.83/);
+    assert.deepEqual(warnings("invoice"), [w], "and node.warn says it");
+  });
+
   it("verkooporder mode: a row without product number is ARTICLE_NUMBER_MISSING, unless a fallback article is mapped", async () => {
     sims = await startSims();
     const noNumber = knownOrder({ ordernumber: 5001, total_shipping: 0, orderrows: [row({ name: "Cadeaubon", number: "", price: 25, tax: 21 })] });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ArtikelCreate, Relatie, VerkoopOrderCreate } from "../../src/snelstart/schemas";
-import { simLedgerId, simOmzetgroepId, simSeedRelatieId } from "../../sim/snelstart/server";
+import { simLandId, simLedgerId, simOmzetgroepId, simSeedRelatieId } from "../../sim/snelstart/server";
 import { createConsumer, rejectsWith, setup, type Setup } from "./helpers";
 
 const HOOG = { id: simOmzetgroepId(1) };
@@ -90,6 +90,21 @@ describe("SnelStart verkooporders", () => {
     const again = await s.client.getVerkooporder(o.id);
     assert.equal(again.regels?.length, 2);
     assert.equal((await s.client.createVerkooporder(order())).nummer, 2);
+  });
+
+  it("takes the delivery country's VAT under OSS (reference §9.1): Hoog as its standard rate, Laag as its reduced one; Dutch VAT otherwise", async () => {
+    const duitser = await createConsumer(s.client, simLandId("DE"), "Hans Müller");
+    const de = await s.client.createVerkooporder(order({ relatie: { id: duitser.id } }));
+    assert.equal(de.totaalInclusiefBtw, 131.9);
+    assert.equal(de.totaalExclusiefBtw, 111.87, "121.00 / 1.19 + 10.90 / 1.07 (DE)");
+    const toBelgium = await s.client.createVerkooporder(order({ afleveradres: { straat: "Kerkstraat 1", postcode: "1000", plaats: "Brussel", land: { id: simLandId("BE") } } }));
+    assert.equal(toBelgium.totaalExclusiefBtw, 110.28, "delivered to BE: 121.00 / 1.21 + 10.90 / 1.06");
+    s.sim.state.ossEnabled = false;
+    try {
+      assert.equal((await s.client.createVerkooporder(order({ relatie: { id: duitser.id } }))).totaalExclusiefBtw, 110, "without foreign VAT: Dutch VAT");
+    } finally {
+      s.sim.state.ossEnabled = true;
+    }
   });
 
   it("VOR-0002: the relatie is not a Klant", async () => {
