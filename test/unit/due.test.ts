@@ -188,7 +188,7 @@ describe("due: planRun", () => {
       "order:12": pending(4999, ago(1)), // within the listing (from 3 days ago)
     };
     const plan = planRun(l, settings(), NOW);
-    assert.equal(plan.ordersFrom, ago(3), "the listing does not reach back: 50 pages cost more than 2 reads");
+    assert.deepEqual([plan.ordersFrom, plan.recheckFrom], [ago(3), undefined], "no listing reaches back: 50 pages cost more than 2 reads");
     assert.deepEqual(
       plan.recheck.map((r) => [r.key, r.id]).sort(),
       [
@@ -207,7 +207,7 @@ describe("due: planRun", () => {
       "order:3": pending(990, ago(10), true),
     };
     const plan = planRun(l, settings(), NOW);
-    assert.equal(plan.ordersFrom, ago(31), "from the oldest pending order less a day");
+    assert.deepEqual([plan.ordersFrom, plan.recheckFrom], [ago(3), ago(31)], "new orders as always; paid ones from the oldest pending order less a day");
     assert.deepEqual(plan.recheck, []);
   });
 
@@ -221,7 +221,7 @@ describe("due: planRun", () => {
     const two = settings({ statuses: [2, 4] }); // 2 queries: 4 pages
     assert.equal(planRun(mk(4), two, NOW).recheck.length, 4, "4 pages are not fewer than 4 reads");
     const five = planRun(mk(5), two, NOW);
-    assert.deepEqual([five.recheck.length, five.ordersFrom], [0, ago(31)], "4 pages are fewer than 5 reads");
+    assert.deepEqual([five.recheck.length, five.recheckFrom], [0, ago(31)], "4 pages are fewer than 5 reads");
     const all = settings(); // one query for all statuses: 2 pages
     assert.equal(planRun(mk(2), all, NOW).recheck.length, 2);
     assert.deepEqual(planRun(mk(3), all, NOW).recheck, []);
@@ -469,7 +469,7 @@ describe("due: notePending", () => {
 });
 
 describe("due: high-water marks", () => {
-  const plan = (full: boolean): RunPlan => ({ full, start: null, ordersFrom: undefined, invoicesFrom: undefined, cancellationsFrom: undefined, recheck: [], expired: 0 });
+  const plan = (full: boolean): RunPlan => ({ full, start: null, ordersFrom: undefined, recheckFrom: undefined, invoicesFrom: undefined, cancellationsFrom: undefined, recheck: [], expired: 0 });
 
   it("ListingMarks keeps the latest create dates and the highest order number, never moving back", () => {
     const m = new ListingMarks();
