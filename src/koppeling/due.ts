@@ -21,7 +21,7 @@
  */
 import type { CcvInvoiceHead, CcvOrderHead } from "../ccv/schemas";
 import { amsterdamMidnightUtc } from "./dates";
-import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, firstRunAt, intentOf, isBooked, ledgerKey } from "./sync-ledger";
+import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, findBooked, firstRunAt, intentOf, ledgerKey } from "./sync-ledger";
 
 export const CANCELLED = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -191,7 +191,7 @@ export type OrderVerdict = "due" | "booked" | "waiting" | "never";
  * cancellation's business), or created before the start.
  */
 export function orderVerdict(head: CcvOrderHead, ledger: LedgerState, s: DueSettings, start: string | null): OrderVerdict {
-  if (isBooked(ledger, ledgerKey("order", head.id))) return "booked";
+  if (findBooked(ledger, ledgerKey("order", head.id), head.ordernumber, head.create_date)) return "booked";
   if (head.status === CANCELLED) return "never";
   if (start && Date.parse(head.create_date) < Date.parse(start)) return "never";
   if (head.is_completed === false || head.status == null || head.ordernumber == null) return "waiting";
@@ -208,7 +208,7 @@ export function orderVerdict(head: CcvOrderHead, ledger: LedgerState, s: DueSett
  */
 export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState): { due: string } | "waiting" | "settled" | null {
   if (head.type === "debit" || head.ordernumber == null) return null;
-  if (isBooked(ledger, ledgerKey("credit", head.id))) return "settled";
+  if (findBooked(ledger, ledgerKey("credit", head.id), head.ordernumber, head.create_date)) return "settled";
   const original = bookedByNumber(ledger, "order", head.ordernumber)[0];
   if (!original) return "waiting";
   if (bookedByNumber(ledger, "cancel", head.ordernumber).some((b) => b.entry.type !== "none")) return "settled";
@@ -227,8 +227,8 @@ export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState):
  */
 export function cancellationDue(head: CcvOrderHead, ledger: LedgerState, s: DueSettings): { original: string | undefined; unconfirmed: boolean } | null {
   if (head.status !== CANCELLED || head.ordernumber == null) return null;
-  if (isBooked(ledger, ledgerKey("cancel", head.id)) || bookedByNumber(ledger, "credit", head.ordernumber).length > 0) return null;
-  const booked = isBooked(ledger, ledgerKey("order", head.id));
+  if (findBooked(ledger, ledgerKey("cancel", head.id), head.ordernumber, head.create_date) || bookedByNumber(ledger, "credit", head.ordernumber).length > 0) return null;
+  const booked = findBooked(ledger, ledgerKey("order", head.id), head.ordernumber, head.create_date);
   if (booked) return { original: booked.factuurnummer, unconfirmed: false };
   const intent = intentOf(ledger, ledgerKey("order", head.id));
   const olderThanLedger = ledger.runs.firstRunAt != null && Date.parse(head.create_date) < Date.parse(ledger.runs.firstRunAt);

@@ -28,6 +28,8 @@ export interface BookedEntry {
   at: string;
   /** True when the booking already existed in SnelStart and was adopted, not created. */
   adopted: boolean;
+  /** Read from the folded part of the ledger: only the number survives (snelstartId and at are empty). */
+  folded?: true;
 }
 
 export interface FailedEntry {
@@ -113,6 +115,8 @@ export interface LedgerState {
   failed: Record<string, FailedEntry>;
   intents: Record<string, IntentEntry>;
   pending: Record<string, PendingEntry>;
+  /** Bookings older than the fold age, in compact form (see foldBooked). */
+  folded: FoldedState;
   runs: RunsEntry;
   /** The booked keys by order number: derived, never stored (see numbersOf). */
   readonly numbers?: NumberIndex;
@@ -121,6 +125,37 @@ export interface LedgerState {
 /** Booked ledger keys by `<kind>:<CCV order number>` (`order:10330`, `cancel:10330`, `credit:10330`). */
 export type NumberIndex = Map<string, Set<string>>;
 
+/** Sorted, disjoint ranges `[from, to]` of CCV order numbers. */
+export type NumberRanges = Array<[number, number]>;
+
+/** Bookings by order number: `factuurnummer` = stem + order number, or listed as odd. */
+export interface FoldedNumbers {
+  stems: Record<string, NumberRanges>;
+  odd: Record<string, string>;
+}
+
+/**
+ * The bookings older than the fold age, as little as the koppeling still needs of them: that an
+ * order (by its number) is booked and under which invoice number (for a later credit note), that
+ * its cancellation was credited or had nothing to credit, which CCV credit invoices were booked.
+ * A shop's order numbers run on with few gaps, so ranges per invoice-number stem (`2023`, `WW`)
+ * hold years of bookings in a few kilobytes. The SnelStart id, time and adoption are dropped.
+ */
+export interface FoldedState {
+  /** Orders whose `create_date` is before this instant can be among the folded ones (null: nothing folded). */
+  before: string | null;
+  orders: FoldedNumbers;
+  cancels: FoldedNumbers;
+  /** Cancellations settled as "nothing to credit". */
+  noCredit: NumberRanges;
+  /** CCV credit invoices booked: `[invoice id, order number]`. */
+  credits: Array<[number, number]>;
+}
+
+export function emptyFolded(): FoldedState {
+  return { before: null, orders: { stems: {}, odd: {} }, cancels: { stems: {}, odd: {} }, noCredit: [], credits: [] };
+}
+
 export function emptyLedger(): LedgerState {
   return {
     version: 1,
@@ -128,6 +163,7 @@ export function emptyLedger(): LedgerState {
     failed: {},
     intents: {},
     pending: {},
+    folded: emptyFolded(),
     runs: {
       consecutiveFailures: 0,
       lastError: null,
@@ -186,6 +222,7 @@ export function reviveLedger(value: unknown): LedgerState {
     failed,
     intents: isRecord(v.intents) ? ({ ...v.intents } as Record<string, IntentEntry>) : {},
     pending: isRecord(v.pending) ? ({ ...v.pending } as Record<string, PendingEntry>) : {},
+    folded: isRecord(v.folded) ? ({ ...emptyFolded(), ...v.folded } as FoldedState) : emptyFolded(),
     runs: reviveRuns(v.runs, base.runs),
   };
 }
@@ -196,6 +233,110 @@ export function ledgerKey(kind: "order" | "cancel" | "credit", id: number): Ledg
 
 export function isBooked(ledger: LedgerState, key: LedgerKey): BookedEntry | null {
   return ledger.booked[key] ?? null;
+}
+
+/**
+ * The booking of a CCV document: by its key, else (for a document old enough) in the folded part by
+ * its order number. `created` is the document's `create_date` (an order, or the cancelled order):
+ * a document created after the last fold cannot be a folded one, so a number used again is never
+ * taken for booked.
+ */
+export function findBooked(ledger: LedgerState, key: LedgerKey, ordernumber: number | null, created?: string | null): BookedEntry | null {
+  const entry = ledger.booked[key];
+  if (entry) return entry;
+  const f = ledger.folded;
+  if (ordernumber == null || f.before == null || (created != null && !(Date.parse(created) < Date.parse(f.before)))) return null;
+  const kind = key.slice(0, key.indexOf(":"));
+  const id = Number(key.slice(key.indexOf(":") + 1));
+  if (kind === "credit") return f.credits.some(([i]) => i === id) ? foldedEntry(ordernumber, "") : null;
+  if (kind === "cancel" && inRanges(f.noCredit, ordernumber)) return { ...foldedEntry(ordernumber, ""), type: "none" };
+  const number = foldedNumber(kind === "order" ? f.orders : f.cancels, ordernumber);
+  return number === null ? null : foldedEntry(ordernumber, number);
+}
+
+function foldedEntry(ordernumber: number, factuurnummer: string): BookedEntry {
+  return { ordernumber, factuurnummer, snelstartId: "", type: "verkoopboeking", at: "", adopted: false, folded: true };
+}
+
+/** Whether `n` is in the sorted ranges. */
+export function inRanges(ranges: NumberRanges, n: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [from, to] = ranges[mid];
+    if (n < from) hi = mid - 1;
+    else if (n > to) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Adds sorted, distinct numbers to sorted ranges, merging neighbours (one pass). */
+export function addToRanges(ranges: NumberRanges, sorted: number[]): NumberRanges {
+  const all: NumberRanges = [...ranges, ...sorted.map((n): [number, number] => [n, n])].sort((a, b) => a[0] - b[0]);
+  const out: NumberRanges = [];
+  for (const [from, to] of all) {
+    const last = out[out.length - 1];
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
+}
+
+function foldedNumber(numbers: FoldedNumbers, n: number): string | null {
+  const odd = numbers.odd[String(n)];
+  if (odd !== undefined) return odd;
+  for (const [stem, ranges] of Object.entries(numbers.stems)) if (inRanges(ranges, n)) return `${stem}${n}`;
+  return null;
+}
+
+/** Age after which a booking is folded (beyond any routine run's horizon: a folded booking is only met again by a full sweep, a late webhook or a credit). */
+export const FOLD_AFTER_DAYS = 100;
+
+/**
+ * Moves the booked entries of `keys` (default: all) booked before `before` into the folded part.
+ * Not folded: an entry without order number, and orders or cancellations whose number another
+ * booked entry of the same kind shares (two orders under one number stay apart, by id). Returns how
+ * many were folded. The state's index of numbers is kept.
+ */
+export function foldBooked(ledger: LedgerState, before: Date, keys: readonly string[] = Object.keys(ledger.booked)): number {
+  const cutoff = before.getTime();
+  const index = numbersOf(ledger);
+  const byStem = { orders: new Map<string, number[]>(), cancels: new Map<string, number[]>() };
+  const noCredit: number[] = [];
+  const f = ledger.folded;
+  let n = 0;
+  for (const key of keys) {
+    const e = ledger.booked[key];
+    if (!e || e.ordernumber == null || !(Date.parse(e.at) < cutoff)) continue;
+    const kind = key.slice(0, key.indexOf(":"));
+    if (kind !== "credit" && (index.get(`${kind}:${e.ordernumber}`)?.size ?? 0) > 1) continue;
+    if (kind === "credit") f.credits.push([Number(key.slice(key.indexOf(":") + 1)), e.ordernumber]);
+    else if (kind === "cancel" && e.type === "none") noCredit.push(e.ordernumber);
+    else {
+      const target = kind === "order" ? "orders" : "cancels";
+      const suffix = String(e.ordernumber);
+      if (e.factuurnummer.endsWith(suffix)) {
+        const stem = e.factuurnummer.slice(0, -suffix.length);
+        const list = byStem[target].get(stem) ?? [];
+        list.push(e.ordernumber);
+        byStem[target].set(stem, list);
+      } else {
+        f[target].odd[suffix] = e.factuurnummer;
+      }
+    }
+    removeFromIndex(index, key, e);
+    delete ledger.booked[key];
+    n++;
+  }
+  const ascending = (a: number, b: number) => a - b;
+  for (const target of ["orders", "cancels"] as const) {
+    for (const [stem, numbers] of byStem[target]) f[target].stems[stem] = addToRanges(f[target].stems[stem] ?? [], [...new Set(numbers)].sort(ascending));
+  }
+  if (noCredit.length) f.noCredit = addToRanges(f.noCredit, [...new Set(noCredit)].sort(ascending));
+  if (n && (f.before === null || cutoff > Date.parse(f.before))) f.before = before.toISOString();
+  return n;
 }
 
 export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<BookedEntry, "at">, now: Date): BookedEntry {
@@ -252,12 +393,18 @@ export function shareNumbers(ledger: LedgerState, index: NumberIndex): void {
 
 /** The booked entries of `kind` for CCV order number `ordernumber` (several for credit invoices, or two orders sharing a number). */
 export function bookedByNumber(ledger: LedgerState, kind: "order" | "cancel" | "credit", ordernumber: number): Array<{ key: string; entry: BookedEntry }> {
-  const keys = numbersOf(ledger).get(`${kind}:${ordernumber}`);
-  if (!keys) return [];
   const out: Array<{ key: string; entry: BookedEntry }> = [];
-  for (const key of keys) {
+  for (const key of numbersOf(ledger).get(`${kind}:${ordernumber}`) ?? []) {
     const entry = ledger.booked[key];
     if (entry) out.push({ key, entry });
+  }
+  const f = ledger.folded;
+  if (kind === "credit") {
+    for (const [id, n] of f.credits) if (n === ordernumber) out.push({ key: `credit:${id}`, entry: foldedEntry(n, "") });
+  } else if (out.length === 0) {
+    // A folded order or cancellation (its CCV id is not kept: the key names the order number).
+    const entry = findBooked(ledger, `${kind}:0` as LedgerKey, ordernumber);
+    if (entry) out.push({ key: `${kind}:folded:${ordernumber}`, entry });
   }
   return out;
 }

@@ -16,7 +16,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import type { LedgerState, RunsEntry } from "../koppeling/sync-ledger";
+import type { FoldedState, LedgerState, RunsEntry } from "../koppeling/sync-ledger";
 
 /** The keys one update set (to a value) or deleted (null), per part of the ledger. */
 export interface JournalRecord {
@@ -25,6 +25,8 @@ export interface JournalRecord {
   i?: Record<string, unknown>;
   p?: Record<string, unknown>;
   r?: RunsEntry;
+  /** The folded bookings, whole (snapshot only). */
+  x?: FoldedState;
 }
 
 /** A journal this size is folded into the snapshot. */
@@ -51,6 +53,7 @@ export function applyRecord(state: LedgerState, rec: JournalRecord): void {
   }
   // Merged: a line written before a field of `runs` existed keeps that field as it was.
   if (rec.r) state.runs = { ...state.runs, ...rec.r };
+  if (rec.x) state.folded = rec.x;
 }
 
 /**
@@ -99,7 +102,7 @@ async function replay(file: string, state: LedgerState): Promise<number> {
   return stream.bytesRead;
 }
 
-/** The state as snapshot lines: `booked`, `failed`, `intents` and `pending` in chunks of CHUNK entries, then `runs`. */
+/** The state as snapshot lines: `booked`, `failed`, `intents` and `pending` in chunks of CHUNK entries, then `runs` and the folded bookings. */
 function* snapshotLines(state: LedgerState): Generator<string> {
   const parts: Array<["b" | "f" | "i" | "p", Record<string, unknown>]> = [
     ["b", state.booked],
@@ -116,6 +119,7 @@ function* snapshotLines(state: LedgerState): Generator<string> {
     }
   }
   yield JSON.stringify({ r: state.runs });
+  yield JSON.stringify({ x: state.folded });
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -143,6 +147,8 @@ export class LedgerJournal {
   constructor(
     private readonly dir: string,
     name: string,
+    /** Runs on the state right before each compaction writes it (the store folds old bookings there). */
+    private readonly prepare?: (state: LedgerState) => Promise<void>,
   ) {
     this.snapshotFile = path.join(dir, `${name}.snapshot.jsonl`);
     this.journalFile = path.join(dir, `${name}.journal.jsonl`);
@@ -178,6 +184,7 @@ export class LedgerJournal {
 
   /** Folds the journal into the snapshot. */
   async compact(state: LedgerState): Promise<void> {
+    await this.prepare?.(state);
     await this.writeSnapshot(state);
     await this.handle?.close();
     this.handle = null;

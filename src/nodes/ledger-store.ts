@@ -12,7 +12,7 @@
  */
 import type { Node } from "node-red";
 import { KoppelingError } from "../errors";
-import { type LedgerState, type NumberIndex, addToIndex, numbersOf, reviveLedger, shareNumbers } from "../koppeling/sync-ledger";
+import { FOLD_AFTER_DAYS, type LedgerState, type NumberIndex, addToIndex, foldBooked, numbersOf, reviveLedger, shareNumbers } from "../koppeling/sync-ledger";
 import { type JournalRecord, LedgerJournal } from "./ledger-journal";
 
 /** A record of a map whose writes and deletes are noted in `log` (null = deleted). */
@@ -48,7 +48,7 @@ export class LedgerStore {
     /** Node-RED's user directory: the journal goes into its `ccv-snelstart/` folder. */
     userDir?: string,
   ) {
-    this.journal = userDir ? new LedgerJournal(`${userDir}/ccv-snelstart`, key) : null;
+    this.journal = userDir ? new LedgerJournal(`${userDir}/ccv-snelstart`, key, (state) => foldOld(state, new Date())) : null;
   }
 
   private context() {
@@ -161,6 +161,20 @@ async function indexNumbers(state: LedgerState): Promise<void> {
 }
 
 const INDEX_SLICE = 5000;
+
+/**
+ * Folds the bookings older than FOLD_AFTER_DAYS (sync-ledger.ts foldBooked), in slices with a turn
+ * of the event loop between. Runs inside a compaction, so no update runs meanwhile; a crash before
+ * the snapshot is renamed leaves the old snapshot and the journal, which hold them unfolded.
+ */
+async function foldOld(state: LedgerState, now: Date): Promise<void> {
+  const before = new Date(now.getTime() - FOLD_AFTER_DAYS * 24 * 60 * 60 * 1000);
+  const keys = Object.keys(state.booked);
+  for (let i = 0; i < keys.length; i += INDEX_SLICE) {
+    foldBooked(state, before, keys.slice(i, i + INDEX_SLICE));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
 
 /** The global context key of a shop's ledger: dots would be read as nested properties, so only [a-z0-9_]. */
 export function ledgerContextKey(shopId: string): string {

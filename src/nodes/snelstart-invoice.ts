@@ -23,7 +23,7 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
 import { type Booking, type OrderInput, type VerkooporderRegelModel, buildVerkooporder, centsToEuros, checkVerkooporderTotals, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
-import { type BookedEntry, type LedgerKey, clearIntent, earlierCredit, intentOf, isBooked, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
+import { type BookedEntry, type LedgerKey, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Verkooporder } from "../snelstart/schemas";
 import type { CcvConfigNode } from "./ccv-config";
@@ -181,7 +181,7 @@ export default function (RED: NodeAPI): void {
       const before =
         shop && key
           ? await shop.ledger.read((l) => ({
-              booked: isBooked(l, key),
+              booked: findBooked(l, key, number ?? null, (msg.ccv?.order as { order?: { create_date?: string } } | undefined)?.order?.create_date),
               failed: l.failed[key] ?? null,
               intent: intentOf(l, key),
               credited: creditKind && number != null ? earlierCredit(l, creditKind, number) : null,
@@ -189,7 +189,8 @@ export default function (RED: NodeAPI): void {
           : null;
       if (before?.booked) {
         skipped++;
-        msg.snelstart = { ...msg.snelstart, ...idsOf(before.booked.type, before.booked.snelstartId), factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
+        const ids = before.booked.folded ? {} : idsOf(before.booked.type, before.booked.snelstartId);
+        msg.snelstart = { ...msg.snelstart, ...ids, factuurnummer: before.booked.factuurnummer, alreadyBooked: true };
         return;
       }
       if (before?.credited) {

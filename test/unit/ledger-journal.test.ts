@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Node } from "node-red";
 import { ListingMarks, advanceMarks, dueSettings, notePending, planRun } from "../../src/koppeling/due";
-import { emptyLedger, markAlerted, markBooked, recordFailure, recordIntent, recordRunSuccess, reviveLedger, type LedgerState } from "../../src/koppeling/sync-ledger";
+import { emptyLedger, findBooked, markAlerted, markBooked, recordFailure, recordIntent, recordRunSuccess, reviveLedger, type LedgerState } from "../../src/koppeling/sync-ledger";
 import { LedgerJournal, applyRecord, parseJournal } from "../../src/nodes/ledger-journal";
 import { LedgerStore } from "../../src/nodes/ledger-store";
 
@@ -42,6 +42,25 @@ describe("unit: the ledger journal", function () {
     assert.deepEqual(Object.keys(s.booked), ["order:1"]);
     assert.deepEqual(s.intents, {});
     assert.equal(s.runs.consecutiveFailures, 2);
+  });
+
+  it("a compaction folds the bookings older than the fold age; a new store finds them by number and keeps the recent ones whole", async () => {
+    const a = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    const now = new Date();
+    const longAgo = new Date(now.getTime() - 200 * 86_400_000);
+    await a.update((l) => {
+      for (let n = 1; n <= 50; n++) markBooked(l, `order:${n}`, booked(n), longAgo);
+      markBooked(l, "order:51", booked(51), now);
+    });
+    await a.compact();
+    await a.close();
+    const snapshot = fs.readFileSync(path.join(dir, "ccv-snelstart", "ledger_shop.snapshot.jsonl"), "utf8");
+    assert.equal((snapshot.match(/"order:\d+"/g) ?? []).length, 1, "only the recent booking is kept whole");
+    assert.match(snapshot, /"x":\{/);
+    const b = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    const found = await b.read((l) => [findBooked(l, "order:999", 7, longAgo.toISOString())?.factuurnummer, findBooked(l, "order:51", 51)?.snelstartId]);
+    assert.deepEqual(found, ["20267", "id-51"]);
+    await b.close();
   });
 
   it("drops a last line cut short, refuses a broken line before the last", () => {

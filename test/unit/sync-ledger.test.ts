@@ -8,8 +8,12 @@ import {
   clearFailure,
   dueAlerts,
   earlierCredit,
+  addToRanges,
   emptyLedger,
+  findBooked,
   firstRunAt,
+  foldBooked,
+  inRanges,
   isBooked,
   ledgerKey,
   markAlerted,
@@ -325,5 +329,81 @@ describe("sync ledger: the index of booked keys by order number", () => {
     // Without sharing, a spread gets an index of its own (built from what it sees then).
     const other = { ...state };
     assert.notEqual(numbersOf(other), numbersOf(state));
+  });
+
+  describe("folding old bookings", () => {
+    const DAY = 86_400_000;
+    const old = new Date("2026-01-10T10:00:00Z");
+    const cutoff = new Date(old.getTime() + 10 * DAY);
+    const booked = (ordernumber: number | null, factuurnummer: string, type: "verkoopboeking" | "none" = "verkoopboeking") => ({ ordernumber, factuurnummer, snelstartId: "s", type, adopted: false });
+
+    it("ranges: adds sorted numbers merging neighbours, finds by binary search", () => {
+      const r = addToRanges([[10, 12]], [1, 2, 3, 13, 20]);
+      assert.deepEqual(r, [
+        [1, 3],
+        [10, 13],
+        [20, 20],
+      ]);
+      assert.deepEqual([1, 3, 4, 9, 10, 13, 14, 20, 21].map((n) => inRanges(r, n)), [true, true, false, false, true, true, false, true, false]);
+    });
+
+    it("folds bookings older than the cutoff into ranges per invoice-number stem; keeps newer ones, numberless ones and shared numbers whole", () => {
+      const l = emptyLedger();
+      for (let n = 100; n < 110; n++) if (n !== 105) markBooked(l, ledgerKey("order", n * 7), booked(n, `2026${n}`), old);
+      markBooked(l, ledgerKey("order", 2000), booked(200, "CCV-77"), old); // an invoice number that is not stem + number
+      markBooked(l, ledgerKey("order", 3000), booked(300, "2026300"), cutoff); // not older than the cutoff
+      markBooked(l, ledgerKey("order", 4000), booked(null, "X1"), old);
+      markBooked(l, ledgerKey("order", 5000), booked(400, "2026400"), old);
+      markBooked(l, ledgerKey("order", 5001), booked(400, "2026400-2"), old); // two orders under one number
+      markBooked(l, ledgerKey("cancel", 707), booked(101, "C2026101"), old);
+      markBooked(l, ledgerKey("cancel", 714), booked(102, "", "none"), old);
+      markBooked(l, ledgerKey("credit", 9001), booked(103, "C2026103-9001"), old);
+
+      const n = foldBooked(l, cutoff);
+      assert.equal(n, 13);
+      assert.deepEqual(Object.keys(l.booked).sort(), ["order:3000", "order:4000", "order:5000", "order:5001"]);
+      assert.deepEqual(l.folded.orders.stems["2026"], [
+        [100, 104],
+        [106, 109],
+      ]);
+      assert.deepEqual(l.folded.orders.odd, { "200": "CCV-77" });
+      assert.deepEqual([l.folded.cancels.stems.C2026, l.folded.noCredit, l.folded.credits], [[[101, 101]], [[102, 102]], [[9001, 103]]]);
+      assert.equal(l.folded.before, cutoff.toISOString());
+      assert.equal(JSON.stringify(l).includes("numbers"), false);
+
+      // Found again by number (the id is gone), as long as the document is older than the fold.
+      const created = old.toISOString();
+      assert.equal(findBooked(l, ledgerKey("order", 1), 104, created)?.factuurnummer, "2026104");
+      assert.equal(findBooked(l, ledgerKey("order", 1), 105, created), null, "a gap stays a gap");
+      assert.equal(findBooked(l, ledgerKey("order", 1), 200, created)?.factuurnummer, "CCV-77");
+      assert.equal(findBooked(l, ledgerKey("order", 1), 104, new Date(cutoff.getTime() + DAY).toISOString()), null, "an order placed after the fold is another order");
+      assert.equal(findBooked(l, ledgerKey("order", 3000), 300, created)?.folded, undefined, "a whole entry by its key");
+      assert.equal(findBooked(l, ledgerKey("cancel", 1), 101, created)?.factuurnummer, "C2026101");
+      assert.equal(findBooked(l, ledgerKey("cancel", 1), 102, created)?.type, "none");
+      assert.ok(findBooked(l, ledgerKey("credit", 9001), 103, created));
+      assert.equal(findBooked(l, ledgerKey("credit", 9002), 103, created), null);
+
+      assert.deepEqual(bookedByNumber(l, "order", 107).map((b) => b.entry.factuurnummer), ["2026107"]);
+      assert.deepEqual(bookedByNumber(l, "credit", 103).map((b) => b.key), ["credit:9001"]);
+      assert.equal(earlierCredit(l, "cancellation", 103)?.key, "credit:9001", "a folded credit invoice still wins over the cancellation");
+      assert.equal(earlierCredit(l, "credit-invoice", 101)?.entry.factuurnummer, "C2026101");
+      assert.equal(earlierCredit(l, "credit-invoice", 102), null, "nothing to credit credits nothing");
+      assert.deepEqual(numbersOf(l).get("order:104"), undefined, "the index forgets what was folded");
+    });
+
+    it("folding again merges into the ranges; the state survives reviveLedger (a context store)", () => {
+      const l = emptyLedger();
+      markBooked(l, ledgerKey("order", 1), booked(1, "20261"), old);
+      foldBooked(l, cutoff);
+      markBooked(l, ledgerKey("order", 2), booked(2, "20262"), old);
+      markBooked(l, ledgerKey("order", 4), booked(4, "20264"), old);
+      foldBooked(l, cutoff);
+      assert.deepEqual(l.folded.orders.stems["2026"], [
+        [1, 2],
+        [4, 4],
+      ]);
+      const again = reviveLedger(JSON.parse(JSON.stringify(l)));
+      assert.equal(findBooked(again, ledgerKey("order", 9), 4, old.toISOString())?.factuurnummer, "20264");
+    });
   });
 });
