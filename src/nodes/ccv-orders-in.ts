@@ -192,8 +192,11 @@ export default function (RED: NodeAPI): void {
     /** The `x-hash` check of this node's webhooks; its keys are listed again after register-webhooks. */
     let hashCheck: WebhookHashCheck | null = null;
     const webhookToken = def.webhook && shop ? receiveWebhooks(shop) : null;
-    /** Orders a webhook named that are being fetched or booked: `again` when another webhook came meanwhile. */
-    const live = new Map<number, { again: boolean }>();
+    /**
+     * Orders a webhook named: gathering more webhooks (not yet `fetching`), or being fetched or
+     * booked (`again` when another webhook came meanwhile).
+     */
+    const live = new Map<number, { fetching: boolean; again: boolean }>();
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
@@ -398,15 +401,17 @@ export default function (RED: NodeAPI): void {
     async function onWebhook(shop: CcvConfigNode, runId: string, id: number, send: (m: KoppelingMessage) => void, retry: boolean): Promise<void> {
       const busy = live.get(id);
       if (busy && !retry) {
-        busy.again = true;
+        // While gathering, the coming fetch sees this change too; once fetching, it may not.
+        if (busy.fetching) busy.again = true;
         return;
       }
-      const entry = { again: false };
+      const entry = { fetching: false, again: false };
       live.set(id, entry);
       try {
         await new Promise((resolve) => setTimeout(resolve, WEBHOOK_GATHER_MS));
         do {
           entry.again = false;
+          entry.fetching = true;
           await asLive(() => runOne(shop, runId, id, send, retry));
         } while (entry.again && !closed);
       } finally {

@@ -152,19 +152,32 @@ describe("nodes: exactly once", function () {
   it("two webhooks for one order at once (orders.updated.ispaid and .status): one fetch, one relatie, one booking", async () => {
     sims = await startSims();
     const order = await addOrder(sims, knownOrder());
-    await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    // A Complete node: ccv-orders-in is done with a webhook's message when it was fetched, booked and, if asked, fetched again.
+    const done = [{ id: "doneIn", type: "complete", scope: ["in"], wires: [["completed"]] }, { id: "completed", type: "helper" }];
+    await helper.load(NODES, koppelingFlow(sims, { extra: done }), credentials(sims));
     const out = collect("out");
     const caught = collect("caught");
+    const completed = collect("completed");
     trigger({ payload: { id: order.id, paid: true } });
     trigger({ payload: { id: order.id, status: 7, previous_status: 1 } });
-    await atLeast(out, 1);
-    await statusMatching("in", new RegExp(`^order ${order.id} sent`));
+    await atLeast(completed, 2, "webhooks handled");
     assert.equal(caught.length, 0);
-    assert.equal(out.length, 1, "the second webhook came while the order was fetched: no message of its own");
+    assert.equal(out.length, 1, "the second webhook came while the first gathered: no message of its own");
     assert.equal(sims.ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/"), 1, "fetched once");
     assert.equal(boekingen(sims).length, 1);
     const klanten = [...sims.ss.state.relaties.values()].filter((r) => r.relatiesoort.includes("Klant"));
     assert.equal(klanten.length, 1, "the customer is created once");
+
+    // A webhook while the order is being booked (here: cancelled meanwhile) fetches it once more when the booking is done.
+    await control(sims.ss.url, "POST", "/__sim/faults", { kind: "delay", ms: 1500, method: "POST", path: "/v2/verkoopboekingen", count: 1 });
+    const second = await addOrder(sims, simpleOrder(7301));
+    trigger({ payload: { id: second.id } });
+    await until("the booking held in SnelStart", () => sims?.ss.state.faults.pending === 0);
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${second.id}`, { status: 8 });
+    trigger({ payload: { id: second.id, status: 8 } });
+    await atLeast(completed, 4, "webhooks handled", 10_000);
+    assert.equal(sims.ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/"), 3, "the second order fetched twice: before and after its booking");
+    assert.deepEqual(boekingen(sims).map((b) => b.factuurnummer).filter((n) => n.includes("7301")).sort(), ["20257301", "C20257301"], "booked, then credited");
   });
 
   it("a run and a webhook for one order at once: one relatie, one booking, the other message alreadyBooked or none", async () => {
