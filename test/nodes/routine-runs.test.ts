@@ -65,6 +65,28 @@ describe("nodes: routine runs (high-water marks, pending, horizon, full sweep)",
     assert.ok(cost[0] <= 30, `at most 30 CCV calls for 5 new orders (${cost[0]})`);
   });
 
+  it("the import streams: never more than 16 orders on their way, rows fetched only as SnelStart books", async () => {
+    sims = await startSims();
+    for (let i = 0; i < 60; i++) await addOrder(sims, simpleOrder(5501 + i, { create_date: daysAgo(30 - i / 10) }));
+    // SnelStart is slow: every booking is held a moment, so the run must wait for room.
+    await control(sims.ss.url, "POST", "/__sim/faults", { kind: "delay", ms: 400, method: "POST", path: "/v2/verkoopboekingen", count: 60 });
+    await load();
+    const shop = helper.getNode("ccv") as unknown as { window: { inFlight: number } };
+    let most = 0;
+    let rowsAhead = 0;
+    const out = collect("out");
+    for (const id of ["orders", "out"]) {
+      (helper.getNode(id) as unknown as { on(e: "input", fn: () => void): void }).on("input", () => {
+        most = Math.max(most, shop.window.inFlight);
+        rowsAhead = Math.max(rowsAhead, (sims as Sims).ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/orderrows/") - out.length);
+      });
+    }
+    const first = await runOnce();
+    assert.equal(first.summary.booked, 60);
+    assert.ok(most > 1 && most <= 16, `orders on their way at once: ${most}`);
+    assert.ok(rowsAhead <= 17, `order rows fetched ahead of the bookings: ${rowsAhead}`);
+  });
+
   it("an order paid 60 days after it was placed is booked by a routine run; it was re-read, not listed again", async () => {
     sims = await startSims();
     const unpaid = await addOrder(sims, simpleOrder(6001, { create_date: daysAgo(60), paid: false }));
