@@ -33,6 +33,7 @@ import type { SimInvoice, SimOrder } from "../sim/ccv/generate";
 import { integerFlag, readFlags } from "../sim/cli";
 import { LANDEN } from "../sim/snelstart/data";
 import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
+import { formatRateLimitSetting } from "../src/nodes/rate-limits";
 import { EXAMPLE_IDS, type FlowNode, type KoppelingRuntime, startKoppeling } from "./node-red-runtime";
 
 export type ChaosMode = "verkoopboeking" | "verkooporder";
@@ -668,7 +669,7 @@ export function formatReport(r: ChaosReport): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [
-    `chaos: ${o.orders} orders, seed ${o.seed}, ${o.kills} kills, mode ${o.mode}, unique check ${o.uniqueCheck ? "on" : "off"}, rate limits ${typeof o.rateLimits === "string" ? o.rateLimits : `scaled:${o.rateLimits.scale}`}, webhooks ${o.webhooks ? "on" : "off"}, faults ${o.faults ? "on" : "off"}`,
+    `chaos: ${o.orders} orders, seed ${o.seed}, ${o.kills} kills, mode ${o.mode}, unique check ${o.uniqueCheck ? "on" : "off"}, rate limits ${formatRateLimitSetting(o.rateLimits)}, webhooks ${o.webhooks ? "on" : "off"}, faults ${o.faults ? "on" : "off"}`,
     `shop: ${r.shop.orders} orders, ${r.shop.due} due at the end, ${r.shop.cancelled} cancelled, ${r.shop.paidLate} paid late, ${r.shop.added} new`,
     `SnelStart: ${r.snelstart.verkoopboekingen} sales bookings, ${r.snelstart.verkooporders} sales orders, ${r.snelstart.credits} credits, ${r.snelstart.relaties} klanten`,
     `faults hit: SnelStart ${r.faultsHit.snelstart}, CCV Shop ${r.faultsHit.ccv}; fault-free runs at the end: ${r.finalRuns}` +

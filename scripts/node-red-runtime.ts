@@ -24,6 +24,7 @@ import { simLedgerId, simOmzetgroepId, startSnelStartSim, type SnelStartSim } fr
 import { SIM_CREDENTIALS } from "../sim/cli";
 import type { RateLimitMode } from "../sim/http";
 import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
+import { formatRateLimitSetting } from "../src/nodes/rate-limits";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PACKAGE_NAME = "@open-koppeling/node-red-ccv-snelstart";
@@ -63,6 +64,7 @@ export interface KoppelingOptions {
   snelstartPort?: number;
   orders?: number;
   seed?: number;
+  /** The simulators' rate limits and, through settings.js (`ccvSnelstart.rateLimits`), the koppeling's clients' (default real). */
   rateLimits?: RateLimitMode;
   /** Node.js binary and Node-RED package directory to run (default: this Node and the root's node-red). */
   nodeBinary?: string;
@@ -169,7 +171,7 @@ function bcryptHash(password: string): string {
   return bcrypt.hashSync(password, 8);
 }
 
-function settingsJs(port: number, users: readonly AdminUser[] = []): string {
+function settingsJs(port: number, rateLimits: RateLimitMode, users: readonly AdminUser[] = []): string {
   const adminAuth = users.length
     ? `\n  adminAuth: ${JSON.stringify({ type: "credentials", users: users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })) })},`
     : "";
@@ -183,7 +185,9 @@ function settingsJs(port: number, users: readonly AdminUser[] = []): string {
   diagnostics: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
   externalModules: { autoInstall: false, palette: { allowInstall: false }, modules: { allowInstall: false } },
-  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },${adminAuth}
+  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+  // The API clients keep to the same rate limits as the simulators they talk to (for the simulators only).
+  ccvSnelstart: { rateLimits: ${JSON.stringify(formatRateLimitSetting(rateLimits))} },${adminAuth}
 };
 `;
 }
@@ -301,7 +305,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     const users = opts.adminAuth ?? [];
     const adminUser = users.find((u) => u.permissions === "*");
     if (users.length && !adminUser) throw new Error('adminAuth needs a user with "*" permission for the runtime\'s own admin calls');
-    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, users));
+    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, rateLimits, users));
     fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "koppeling-user-dir", private: true }, null, 2));
     installPackage(userDir);
     installEmailNode(userDir);
