@@ -34,7 +34,7 @@ import { integerFlag, readFlags } from "../sim/cli";
 import { LANDEN } from "../sim/snelstart/data";
 import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
 import { formatRateLimitSetting } from "../src/nodes/rate-limits";
-import { EXAMPLE_IDS, type FlowNode, type KoppelingRuntime, startKoppeling } from "./node-red-runtime";
+import { EXAMPLE_IDS, type FlowNode, type KoppelingRuntime, scheduleByHand, startKoppeling } from "./node-red-runtime";
 
 export type ChaosMode = "verkoopboeking" | "verkooporder";
 
@@ -175,7 +175,7 @@ export function readLedgerFromDisk(userDir: string): LedgerView | null {
 }
 
 /** A hand-written paid or unpaid NL order with one row, as a shopper places it now. */
-function newOrder(rng: () => number, email: string, paid: boolean): Record<string, unknown> {
+export function newOrder(rng: () => number, email: string, paid: boolean): Record<string, unknown> {
   const tax = rng() < 0.7 ? 21 : 9;
   const gross = Math.round((5 + rng() * 300) * 100) / 100;
   const vat = Math.round((gross * tax * 100) / (100 + tax)) / 100;
@@ -389,19 +389,6 @@ class Shop {
   }
 }
 
-/** Presses an inject button, again while Node-RED is still starting the deployed flows (404). */
-async function pressInject(rt: KoppelingRuntime, id: string = EXAMPLE_IDS.inject): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await rt.inject(id);
-      return;
-    } catch (err) {
-      if (i >= 20) throw err;
-      await sleep(250);
-    }
-  }
-}
-
 /** How many POSTs SnelStart has been sent so far. */
 function postsTo(rt: KoppelingRuntime): number {
   return Object.entries(rt.snelstart.state.requests.toJSON()).reduce((n, [k, v]) => (k.startsWith("POST /v2/") ? n + v : n), 0);
@@ -542,9 +529,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     rateLimits: o.rateLimits,
     userDir,
     editFlow: (flow: FlowNode[]) => {
-      const inject = flow.find((n) => n.id === EXAMPLE_IDS.inject);
       // Runs only when this script presses the button: not at each start, not every 2 hours.
-      if (inject) Object.assign(inject, { once: false, repeat: "" });
+      scheduleByHand(flow);
       const invoice = flow.find((n) => n.type === "snelstart-invoice");
       if (invoice) invoice.mode = o.mode;
       // Sales orders need an article for every row: rows without a product number get this one.
@@ -556,7 +542,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     rt.snelstart.state.uniqueFactuurnummer = o.uniqueCheck;
     if (o.webhooks) {
-      await pressInject(rt, EXAMPLE_IDS.registerWebhooks);
+      await rt.inject(EXAMPLE_IDS.registerWebhooks);
       for (let i = 0; rt.ccv.state.webhooks.length < 3; i++) {
         if (i > 100) throw new Error("the example flow did not register the webhooks");
         await sleep(100);
@@ -573,7 +559,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const posts = postsTo(rt);
       const t0 = Date.now();
       trace.add("press", { cycle: k });
-      await pressInject(rt);
+      await rt.inject(EXAMPLE_IDS.inject);
       // Half the kills at any moment of the run; the other half once it has started posting to
       // SnelStart (right into the bookings), at most the longest wait after the press.
       const whilePosting = rng() < 0.5;

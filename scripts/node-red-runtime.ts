@@ -99,7 +99,7 @@ export interface KoppelingRuntime {
   waitForSummary(count: number, timeoutMs?: number): Promise<RunSummary>;
   /** Presses the schedule's inject button (a run) and waits for its summary (webhook runs' summaries are passed over). */
   run(timeoutMs?: number): Promise<RunSummary>;
-  /** Presses an inject node's button. */
+  /** Presses an inject node's button (again, for up to 10 s, while Node-RED does not know it yet: a deploy starting). */
   inject(id: string): Promise<void>;
   /** GET on the Node-RED admin API, JSON. */
   adminGet(pathAndQuery: string): Promise<unknown>;
@@ -121,6 +121,8 @@ export interface KoppelingRuntime {
   restart(): Promise<void>;
   /** Whether a Node-RED process is running. */
   readonly running: boolean;
+  /** The process id of the Node-RED of now (null when none runs), e.g. for its memory in /proc. */
+  readonly pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -190,6 +192,12 @@ function settingsJs(port: number, rateLimits: RateLimitMode, users: readonly Adm
   ccvSnelstart: { rateLimits: ${JSON.stringify(formatRateLimitSetting(rateLimits))} },${adminAuth}
 };
 `;
+}
+
+/** For `editFlow`: the example's schedule runs only when its button is pressed (`run()`), not at deploy and not every 2 hours. */
+export function scheduleByHand(flow: FlowNode[]): void {
+  const inject = flow.find((n) => n.id === EXAMPLE_IDS.inject);
+  if (inject) Object.assign(inject, { once: false, repeat: "" });
 }
 
 /** The example flow, pointed at the simulators, the SMTP server and the summary listener. */
@@ -432,7 +440,16 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       return summaries[count - 1];
     };
     const inject = async (id: string) => {
-      await admin("POST", `/inject/${id}`);
+      // Right after a deploy Node-RED may not know the node yet (404): pressed again shortly.
+      for (let i = 0; ; i++) {
+        try {
+          await admin("POST", `/inject/${id}`);
+          return;
+        } catch (err) {
+          if (i >= 40 || !/: 404 /.test((err as Error).message)) throw err;
+          await sleep(250);
+        }
+      }
     };
     return {
       url,
@@ -460,6 +477,9 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       restart,
       get running() {
         return nodeRed !== null && child.exitCode === null && child.signalCode === null;
+      },
+      get pid() {
+        return nodeRed !== null && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null;
       },
       stop,
     };
