@@ -439,6 +439,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       }
       return summaries[count - 1];
     };
+    const alive = () => nodeRed !== null && child.exitCode === null && child.signalCode === null;
     const inject = async (id: string) => {
       // Right after a deploy Node-RED may not know the node yet (404): pressed again shortly.
       for (let i = 0; ; i++) {
@@ -476,10 +477,10 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       kill: () => endNodeRed("SIGKILL"),
       restart,
       get running() {
-        return nodeRed !== null && child.exitCode === null && child.signalCode === null;
+        return alive();
       },
       get pid() {
-        return nodeRed !== null && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null;
+        return alive() ? (child.pid ?? null) : null;
       },
       stop,
     };

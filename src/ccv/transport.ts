@@ -7,9 +7,9 @@
  * - Budget: a client-side sliding window per `METHOD template` (./throttle) keeps under 150 GET
  *   and 100 writes per window; none when the window is null (a simulator with its limits off).
  * - Retries: 429 on any method (CCV sends no Retry-After, §2.4: wait a whole window, the
- *   documented minute when there is no client-side window); 5xx,
- *   timeouts and network errors only on GET/DELETE, with exponential backoff (a POST may have
- *   been processed; repeating it could create a second webhook).
+ *   documented minute when there is no client-side window); 5xx, timeouts and network errors
+ *   only on GET/DELETE, with exponential backoff (a POST may have been processed; repeating it
+ *   could create a second webhook).
  * - Every body is checked with the schema the caller gives; a mismatch is CCV_INVALID_RESPONSE
  *   naming the field. Documents come through as unchecked JSON (`z.unknown()`) and are checked
  *   one by one by the client (./check: CCV_INVALID_DOCUMENT), so that one bad document fails alone.
