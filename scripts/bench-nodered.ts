@@ -7,14 +7,16 @@
  *   booked orders per second (inject to summary), the Node-RED process's peak RSS (VmHWM), the
  *   CPU seconds of Node-RED and of this process (the simulators), and CCV and SnelStart calls
  *   per booked order (the simulators' request counters);
- * - routine run: then 5 new orders are added through the CCV simulator's control API and a run
- *   finds and books them, over a history of N booked orders: CCV calls, SnelStart calls, time;
+ * - routine run: then one run books the import's CCV credit invoices (a run credits only orders
+ *   booked before it), `newOrders` are added through the CCV simulator's control API, and a run
+ *   finds and books them over that history: CCV calls, SnelStart calls, time;
  * - webhook → booking: then the webhooks are registered and orders are added one at a time; from
  *   the add to the booking landing in the SnelStart simulator (idle); and while an import of
  *   `duringSize` orders runs (in a fresh Node-RED), orders added at even intervals over it;
  * - real limits: an import of `quotaOrders` orders with the documented limits: per CCV resource
- *   (and for SnelStart) the busiest 60 s ÷ the calls a minute allows, and the booked orders per
- *   second; plus a 10,000-order import projected on the real services (see `projectImport`).
+ *   (and for SnelStart) the most calls in any minute ÷ the calls a minute allows (SnelStart also
+ *   the hour), and the booked orders per second; plus a 10,000-order import projected on the
+ *   real services (see `projectImport`).
  *
  * Every figure is the median over `rounds` runs, each on a fresh Node-RED and fresh simulators.
  * `writeDocs` puts the result into docs/benchmarks.md (between the markers) and the chart into
@@ -105,6 +107,8 @@ function since(before: Counts, after: Counts): Counts {
 }
 
 const sum = (c: Counts, keep: (key: string) => boolean = () => true) => Object.entries(c).reduce((n, [k, v]) => (keep(k) ? n + v : n), 0);
+/** What CCV Shop allows a `METHOD template` a minute. */
+const budgetOf = (resource: string) => (resource.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET);
 /** SnelStart's API calls (what its limits count), without the token requests. */
 const isApi = (key: string) => key.split(" ")[1].startsWith("/v2");
 
@@ -368,7 +372,7 @@ async function quotaRun(orders: number, o: NodeRedBenchOptions, log: (s: string)
       .map((k) => {
         const resource = k.slice(4);
         const list = during(k);
-        return { resource, calls: list.length, busiestMinute: busiestWindow(list, RATE_LIMIT_WINDOW_MS), allowed: resource.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET };
+        return { resource, calls: list.length, busiestMinute: busiestWindow(list, RATE_LIMIT_WINDOW_MS), allowed: budgetOf(resource) };
       })
       .filter((r) => r.calls > 0)
       .sort((a, b) => b.calls - a.calls);
@@ -427,7 +431,7 @@ export function projectImport(imp: Pick<ImportRun, "orders" | "ccvByResource" | 
   let ccvMinutes = 0;
   let ccvBound = "";
   for (const [resource, n] of Object.entries(imp.ccvByResource)) {
-    const m = windowedMinutes(Math.round(n * f), resource.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET, Infinity, RATE_LIMIT_WINDOW_MS);
+    const m = windowedMinutes(Math.round(n * f), budgetOf(resource), Infinity, RATE_LIMIT_WINDOW_MS);
     if (m > ccvMinutes) [ccvMinutes, ccvBound] = [m, resource];
   }
   const keep = new Throttle({ tier: "production" }).limits;
@@ -503,7 +507,7 @@ export async function nodeRedFigures(o: NodeRedBenchOptions, log: (s: string) =>
     ...medianOf(quotas),
     ccv: resources
       .map((resource) => {
-        const per = quotas.map((q) => q.ccv.find((r) => r.resource === resource) ?? { resource, calls: 0, busiestMinute: 0, allowed: resource.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET });
+        const per = quotas.map((q) => q.ccv.find((r) => r.resource === resource) ?? { resource, calls: 0, busiestMinute: 0, allowed: budgetOf(resource) });
         return { ...medianOf(per), resource };
       })
       .sort((a, b) => b.calls - a.calls),
@@ -560,20 +564,20 @@ export function nodeRedMarkdown(f: NodeRedFigures, chartFile: string | null): st
     "",
     `Between the import and the routine run, one run books the CCV credit invoices of orders the import booked (${f.routines.map((r) => fmt(r.settled)).join(" / ")}): a run credits only orders booked before it started.`,
     "",
-    `**Webhook → booking** (from adding an order through the control API, which fires \`orders.created\`, to its sales booking landing in the SnelStart simulator; one order at a time; p50/p95 per run, median over the runs):`,
+    `**Webhook → booking** (from adding an order through the control API, which fires \`orders.created\`, to its sales booking landing in the SnelStart simulator; idle one order at a time, during the import one every 1/${o.webhookOrders + 2} of its expected time, not waiting for each other; p50/p95 per run, median over the runs):`,
     "",
     "| when | p50 ms | p95 ms | samples |",
     "|---|---:|---:|---:|",
     `| idle (after the import and the routine run, every size) | ${fmt(l.idle.p50)} | ${fmt(l.idle.p95)} | ${l.idle.samples} |`,
     `| during an import of ${fmt(l.during.size)} orders | ${fmt(l.during.p50)} | ${fmt(l.during.p95)} | ${l.during.samples} |`,
     "",
-    `**Real rate limits** (the documented limits in the simulators and the clients): an import of ${fmt(q.orders)} orders booked ${fmt(q.booked)} in ${fmt(q.seconds)} s, ${fmt(q.perSecond, 2)} orders/s. The share of the quota used = the busiest 60 s ÷ the calls a minute allows:`,
+    `**Real rate limits** (the documented limits in the simulators and the clients): an import of ${fmt(q.orders)} orders booked ${fmt(q.booked)} in ${fmt(q.seconds)} s, ${fmt(q.perSecond, 2)} orders/s. The share of the quota used = the most calls in any window (a minute; for SnelStart also an hour) ÷ the calls the window allows:`,
     "",
-    "| service, resource | calls | busiest 60 s | allowed a minute | share |",
+    "| service, resource, window | calls | busiest window | allowed in it | share |",
     "|---|---:|---:|---:|---:|",
-    ...q.ccv.filter((r) => r.calls >= 2).map((r) => `| CCV \`${r.resource}\` | ${fmt(r.calls)} | ${fmt(r.busiestMinute)} | ${r.allowed} | ${fmt((100 * r.busiestMinute) / r.allowed)} % |`),
-    `| SnelStart, all API calls | ${fmt(q.snelstart.calls)} | ${fmt(q.snelstart.busiestMinute)} | ${q.snelstart.allowed} | ${fmt((100 * q.snelstart.busiestMinute) / q.snelstart.allowed)} % |`,
-    `| SnelStart, all API calls, of the hour | ${fmt(q.snelstart.calls)} | (the whole import) ${fmt(q.snelstart.busiestHour)} | ${fmt(q.snelstart.allowedHour)} an hour | ${fmt((100 * q.snelstart.busiestHour) / q.snelstart.allowedHour)} % |`,
+    ...q.ccv.filter((r) => r.calls >= 2).map((r) => `| CCV \`${r.resource}\`, a minute | ${fmt(r.calls)} | ${fmt(r.busiestMinute)} | ${r.allowed} | ${fmt((100 * r.busiestMinute) / r.allowed)} % |`),
+    `| SnelStart, all API calls, a minute | ${fmt(q.snelstart.calls)} | ${fmt(q.snelstart.busiestMinute)} | ${q.snelstart.allowed} | ${fmt((100 * q.snelstart.busiestMinute) / q.snelstart.allowed)} % |`,
+    `| SnelStart, all API calls, an hour | ${fmt(q.snelstart.calls)} | ${fmt(q.snelstart.busiestHour)} | ${fmt(q.snelstart.allowedHour)} | ${fmt((100 * q.snelstart.busiestHour) / q.snelstart.allowedHour)} % |`,
     "",
     `**A 10,000-order import on the real services, projected: ${duration(p.minutes)}** (CCV Shop ${duration(p.ccvMinutes)}, bound by \`${p.ccvBound}\`; SnelStart ${duration(p.snelstartMinutes)}). ` +
       `Computed from the calls of the ${fmt(p.from)}-order import above, scaled to 10,000 orders, at the clients' budgets, each window's calls at once and the next ones a window later: each CCV resource's calls at its budget (150 GETs, 100 writes a minute), the slowest resource; SnelStart's API calls at what the client's throttle keeps of the production tier (${keep.perMinute} a minute, ${fmt(keep.perHour)} an hour); the slower of the two, as the koppeling reads and posts at the same time (a lower bound: the calls' own time is left out). ` +
