@@ -11,6 +11,7 @@
 import { CcvClient } from "../src/ccv/client";
 import type { CcvOrder } from "../src/ccv/schemas";
 import { KoppelingError } from "../src/errors";
+import { ccvWindowMs, snelstartThrottleOptions } from "../src/nodes/rate-limits";
 import { relatieFor } from "../src/nodes/snelstart-debtor";
 import { createMapping, mapOrder, toVerkoopboeking, type MappingContext } from "../src/koppeling";
 import { SnelStartClient } from "../src/snelstart/client";
@@ -40,13 +41,13 @@ async function bookAll(): Promise<number> {
   const ccvSim = await startCcvSim({ orders: ORDERS, seed: 11, rateLimits: "off" });
   const snelSim = await startSnelStartSim({ seed: 11, rateLimits: "off" });
   try {
-    const ccv = new CcvClient({ shopUrl: ccvSim.url, publicKey: SIM_CREDENTIALS.ccvPublicKey, secret: SIM_CREDENTIALS.ccvSecret, rateLimitWindowMs: 1 });
+    const ccv = new CcvClient({ shopUrl: ccvSim.url, publicKey: SIM_CREDENTIALS.ccvPublicKey, secret: SIM_CREDENTIALS.ccvSecret, rateLimitWindowMs: ccvWindowMs("off") });
     const snel = new SnelStartClient({
       subscriptionKey: SIM_CREDENTIALS.subscriptionKey,
       koppelsleutel: SIM_CREDENTIALS.koppelsleutel,
       apiUrl: snelSim.apiBase,
       tokenUrl: snelSim.tokenUrl,
-      throttle: new Throttle({ tier: "production", scale: 1000 }),
+      throttle: new Throttle(snelstartThrottleOptions("off", "production")),
     });
     const started = process.hrtime.bigint();
     const [landen, nlRates] = await Promise.all([snel.landen(), snel.btwtarieven()]);

@@ -1,15 +1,19 @@
 /**
- * Benchmarks: `npm run bench`, or `node dist/scripts/bench.js [section ...]` after the build.
+ * Benchmarks: `npm run bench`, or `node dist/scripts/bench.js [section ...] [--flag value ...]`
+ * after the build. Sections: mapping, pipeline, ledger, node-red.
  *
- * Every section is a named list of cases; a case is timed in rounds after a warm-up and its
- * median throughput (per second, one core) is reported in one table with the machine noted.
- * Add a section (e.g. client throughput against the simulators) by appending to SECTIONS;
- * a section may be async.
+ * Every section in SECTIONS is a named list of cases; a case is timed in rounds after a warm-up
+ * and its median throughput (per second, one core) is reported in one table with the machine
+ * noted. Add a section (e.g. client throughput against the simulators) by appending to SECTIONS;
+ * a section may be async. "ledger" and "node-red" report figures of their own; "node-red" (a
+ * real Node-RED against the simulators, scripts/bench-nodered.ts) takes the flags, e.g.
+ * `node-red --sizes 200,500 --rounds 1`, and writes its figures into docs/benchmarks.md.
  */
 import os from "node:os";
 import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
 import { ledgerFigures } from "./bench-ledger";
+import { nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
 import { pipelineCases } from "./bench-pipeline";
 
 export type Case = {
@@ -180,8 +184,27 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
+/** Section names, and the flags (`--name value`, `--name=value`, `--no-write`) for the node-red section. */
+function splitArgs(argv: readonly string[]): { wanted: string[]; flags: string[] } {
+  const wanted: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith("--")) wanted.push(argv[i]);
+    else if (argv[i] === "--no-write" || argv[i].includes("=")) flags.push(argv[i]);
+    else flags.push(argv[i], argv[++i]);
+  }
+  return { wanted, flags };
+}
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const { wanted, flags } = splitArgs(process.argv.slice(2));
+  const known = [...SECTIONS.map((s) => s.name), "ledger", "node-red"];
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+  const nodeRed = wanted.length === 0 || wanted.includes("node-red");
+  if (flags.length && !nodeRed) throw new Error(`flags (${flags.join(" ")}) are for the node-red section only`);
+  // Flags are checked before any section runs.
+  const nodeRedOptions = nodeRed ? parseNodeRedFlags(flags) : null;
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`Machine: ${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}, Node.js ${process.version}. Mapping: one core, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; pipeline: median of its rounds after one warm-up round.\n`);
   const results: Result[] = [];
@@ -209,6 +232,13 @@ async function main(): Promise<void> {
       console.log(`  compaction  ${ms(f.compactMs).padStart(10)}  / ${ms(f.compactMaxBlockMs)}`);
       console.log(`  on disk     ${f.bytesPerOrder.toFixed(1)} bytes per order`);
     }
+  }
+  if (nodeRedOptions) {
+    const o = nodeRedOptions;
+    console.log(`\nnode-red: the example flow in a real Node-RED against the simulators; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
+    const f = await nodeRedFigures(o, (line) => console.log(line));
+    console.log(`\n${nodeRedMarkdown(f, null)}`);
+    if (o.write) console.log(`\nwritten into ${writeDocs(f)} (and the chart next to it)`);
   }
   if (sink === Number.NEGATIVE_INFINITY) console.log(sink); // keeps the results alive
 }

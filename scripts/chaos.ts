@@ -33,7 +33,8 @@ import type { SimInvoice, SimOrder } from "../sim/ccv/generate";
 import { integerFlag, readFlags } from "../sim/cli";
 import { LANDEN } from "../sim/snelstart/data";
 import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
-import { EXAMPLE_IDS, type FlowNode, type KoppelingRuntime, startKoppeling } from "./node-red-runtime";
+import { formatRateLimitSetting } from "../src/nodes/rate-limits";
+import { EXAMPLE_IDS, type FlowNode, type KoppelingRuntime, scheduleByHand, startKoppeling } from "./node-red-runtime";
 
 export type ChaosMode = "verkoopboeking" | "verkooporder";
 
@@ -174,7 +175,7 @@ export function readLedgerFromDisk(userDir: string): LedgerView | null {
 }
 
 /** A hand-written paid or unpaid NL order with one row, as a shopper places it now. */
-function newOrder(rng: () => number, email: string, paid: boolean): Record<string, unknown> {
+export function newOrder(rng: () => number, email: string, paid: boolean): Record<string, unknown> {
   const tax = rng() < 0.7 ? 21 : 9;
   const gross = Math.round((5 + rng() * 300) * 100) / 100;
   const vat = Math.round((gross * tax * 100) / (100 + tax)) / 100;
@@ -388,19 +389,6 @@ class Shop {
   }
 }
 
-/** Presses an inject button, again while Node-RED is still starting the deployed flows (404). */
-async function pressInject(rt: KoppelingRuntime, id: string = EXAMPLE_IDS.inject): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await rt.inject(id);
-      return;
-    } catch (err) {
-      if (i >= 20) throw err;
-      await sleep(250);
-    }
-  }
-}
-
 /** How many POSTs SnelStart has been sent so far. */
 function postsTo(rt: KoppelingRuntime): number {
   return Object.entries(rt.snelstart.state.requests.toJSON()).reduce((n, [k, v]) => (k.startsWith("POST /v2/") ? n + v : n), 0);
@@ -544,9 +532,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     rateLimits: o.rateLimits,
     userDir,
     editFlow: (flow: FlowNode[]) => {
-      const inject = flow.find((n) => n.id === EXAMPLE_IDS.inject);
       // Runs only when this script presses the button: not at each start, not every 2 hours.
-      if (inject) Object.assign(inject, { once: false, repeat: "" });
+      scheduleByHand(flow);
       const invoice = flow.find((n) => n.type === "snelstart-invoice");
       if (invoice) invoice.mode = o.mode;
       // Sales orders need an article for every row: rows without a product number get this one.
@@ -558,7 +545,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     rt.snelstart.state.uniqueFactuurnummer = o.uniqueCheck;
     if (o.webhooks) {
-      await pressInject(rt, EXAMPLE_IDS.registerWebhooks);
+      await rt.inject(EXAMPLE_IDS.registerWebhooks);
       for (let i = 0; rt.ccv.state.webhooks.length < 3; i++) {
         if (i > 100) throw new Error("the example flow did not register the webhooks");
         await sleep(100);
@@ -575,7 +562,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const posts = postsTo(rt);
       const t0 = Date.now();
       trace.add("press", { cycle: k });
-      await pressInject(rt);
+      await rt.inject(EXAMPLE_IDS.inject);
       // Half the kills at any moment of the run; the other half once it has started posting to
       // SnelStart (right into the bookings), at most the longest wait after the press.
       const whilePosting = rng() < 0.5;
@@ -672,7 +659,7 @@ export function formatReport(r: ChaosReport): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [
-    `chaos: ${o.orders} orders, seed ${o.seed}, ${o.kills} kills, mode ${o.mode}, unique check ${o.uniqueCheck ? "on" : "off"}, rate limits ${typeof o.rateLimits === "string" ? o.rateLimits : `scaled:${o.rateLimits.scale}`}, webhooks ${o.webhooks ? "on" : "off"}, faults ${o.faults ? "on" : "off"}`,
+    `chaos: ${o.orders} orders, seed ${o.seed}, ${o.kills} kills, mode ${o.mode}, unique check ${o.uniqueCheck ? "on" : "off"}, rate limits ${formatRateLimitSetting(o.rateLimits)}, webhooks ${o.webhooks ? "on" : "off"}, faults ${o.faults ? "on" : "off"}`,
     `shop: ${r.shop.orders} orders, ${r.shop.due} due at the end, ${r.shop.cancelled} cancelled, ${r.shop.paidLate} paid late, ${r.shop.added} new`,
     `SnelStart: ${r.snelstart.verkoopboekingen} sales bookings, ${r.snelstart.verkooporders} sales orders, ${r.snelstart.credits} credits, ${r.snelstart.relaties} klanten`,
     `faults hit: SnelStart ${r.faultsHit.snelstart}, CCV Shop ${r.faultsHit.ccv}; fault-free runs at the end: ${r.finalRuns}` +

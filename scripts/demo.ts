@@ -6,20 +6,26 @@
  * done the demo registers the webhooks (as the user would, once) and prints what was booked,
  * skipped and failed, the editor URL, and `Demo ready`.
  *
- * Flags: --port (Node-RED, 1880), --ccv-port (8081), --snelstart-port (8082), --orders (50), --seed (1).
+ * Flags: --port (Node-RED, 1880), --ccv-port (8081), --snelstart-port (8082), --orders (50), --seed (1),
+ * --rate-limits real|off|scaled:K (real: the services' documented limits, in the simulators and in
+ * the koppeling's clients alike, through settings.js `ccvSnelstart.rateLimits`; off: none;
+ * scaled:K: windows K times shorter).
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started.
  */
 import { SIM_CREDENTIALS, SIM_DEFAULTS, integerFlag, readFlags } from "../sim/cli";
+import { parseRateLimitMode } from "../sim/http";
+import { formatRateLimitSetting } from "../src/nodes/rate-limits";
 import { EXAMPLE_IDS, type KoppelingRuntime, startKoppeling } from "./node-red-runtime";
 
 function parseDemoFlags(argv: readonly string[]) {
-  const f = readFlags(argv, ["port", "ccv-port", "snelstart-port", "orders", "seed"]);
+  const f = readFlags(argv, ["port", "ccv-port", "snelstart-port", "orders", "seed", "rate-limits"]);
   return {
     port: integerFlag(f, "port", 1880, 1),
     ccvPort: integerFlag(f, "ccv-port", SIM_DEFAULTS.ccvPort),
     snelstartPort: integerFlag(f, "snelstart-port", SIM_DEFAULTS.snelstartPort),
     orders: integerFlag(f, "orders", SIM_DEFAULTS.orders),
     seed: integerFlag(f, "seed", SIM_DEFAULTS.seed),
+    rateLimits: parseRateLimitMode(f.get("rate-limits") ?? "real"),
   };
 }
 
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
     console.error(`npm run demo: ${(err as Error).message}`);
     process.exit(2);
   }
-  console.log(`Starting the simulators, Node-RED on port ${flags.port} and the example flow (${flags.orders} orders, seed ${flags.seed}) …`);
+  console.log(`Starting the simulators, Node-RED on port ${flags.port} and the example flow (${flags.orders} orders, seed ${flags.seed}, rate limits ${formatRateLimitSetting(flags.rateLimits)}) …`);
   let rt: KoppelingRuntime | null = null;
   let stopping = false;
   const stop = (code: number) => {
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop(0));
   process.on("SIGTERM", () => stop(0));
   try {
-    rt = await startKoppeling({ ...flags, rateLimits: "real" });
+    rt = await startKoppeling(flags);
     await rt.waitForSummary(1, 600_000);
     // As a user clicks "register webhooks" once: the simulator then announces new orders to the flow.
     await rt.inject(EXAMPLE_IDS.registerWebhooks);

@@ -24,6 +24,7 @@ import { simLedgerId, simOmzetgroepId, startSnelStartSim, type SnelStartSim } fr
 import { SIM_CREDENTIALS } from "../sim/cli";
 import type { RateLimitMode } from "../sim/http";
 import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
+import { formatRateLimitSetting } from "../src/nodes/rate-limits";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PACKAGE_NAME = "@open-koppeling/node-red-ccv-snelstart";
@@ -64,6 +65,7 @@ export interface KoppelingOptions {
   snelstartPort?: number;
   orders?: number;
   seed?: number;
+  /** The simulators' rate limits and, through settings.js (`ccvSnelstart.rateLimits`), the koppeling's clients' (default real). */
   rateLimits?: RateLimitMode;
   /** Node.js binary and Node-RED package directory to run (default: this Node and the root's node-red). */
   nodeBinary?: string;
@@ -101,7 +103,7 @@ export interface KoppelingRuntime {
    * its summary (webhook runs' summaries are passed over).
    */
   run(timeoutMs?: number, opts?: { full?: boolean }): Promise<RunSummary>;
-  /** Presses an inject node's button. */
+  /** Presses an inject node's button (again, for up to 10 s, while Node-RED does not know it yet: a deploy starting). */
   inject(id: string): Promise<void>;
   /** GET on the Node-RED admin API, JSON. */
   adminGet(pathAndQuery: string): Promise<unknown>;
@@ -123,6 +125,8 @@ export interface KoppelingRuntime {
   restart(): Promise<void>;
   /** Whether a Node-RED process is running. */
   readonly running: boolean;
+  /** The process id of the Node-RED of now (null when none runs), e.g. for its memory in /proc. */
+  readonly pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -173,7 +177,7 @@ function bcryptHash(password: string): string {
   return bcrypt.hashSync(password, 8);
 }
 
-function settingsJs(port: number, users: readonly AdminUser[] = []): string {
+function settingsJs(port: number, rateLimits: RateLimitMode, users: readonly AdminUser[] = []): string {
   const adminAuth = users.length
     ? `\n  adminAuth: ${JSON.stringify({ type: "credentials", users: users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })) })},`
     : "";
@@ -187,9 +191,17 @@ function settingsJs(port: number, users: readonly AdminUser[] = []): string {
   diagnostics: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
   externalModules: { autoInstall: false, palette: { allowInstall: false }, modules: { allowInstall: false } },
-  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },${adminAuth}
+  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+  // The API clients keep to the same rate limits as the simulators they talk to (for the simulators only).
+  ccvSnelstart: { rateLimits: ${JSON.stringify(formatRateLimitSetting(rateLimits))} },${adminAuth}
 };
 `;
+}
+
+/** For `editFlow`: the example's schedule runs only when its button is pressed (`run()`), not at deploy and not every 2 hours. */
+export function scheduleByHand(flow: FlowNode[]): void {
+  const inject = flow.find((n) => n.id === EXAMPLE_IDS.inject);
+  if (inject) Object.assign(inject, { once: false, repeat: "" });
 }
 
 /** The example flow, pointed at the simulators, the SMTP server and the summary listener. */
@@ -305,7 +317,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     const users = opts.adminAuth ?? [];
     const adminUser = users.find((u) => u.permissions === "*");
     if (users.length && !adminUser) throw new Error('adminAuth needs a user with "*" permission for the runtime\'s own admin calls');
-    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, users));
+    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, rateLimits, users));
     fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "koppeling-user-dir", private: true }, null, 2));
     installPackage(userDir);
     installEmailNode(userDir);
@@ -431,8 +443,18 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       }
       return summaries[count - 1];
     };
+    const alive = () => nodeRed !== null && child.exitCode === null && child.signalCode === null;
     const inject = async (id: string) => {
-      await admin("POST", `/inject/${id}`);
+      // Right after a deploy Node-RED may not know the node yet (404): pressed again shortly.
+      for (let i = 0; ; i++) {
+        try {
+          await admin("POST", `/inject/${id}`);
+          return;
+        } catch (err) {
+          if (i >= 40 || !/: 404 /.test((err as Error).message)) throw err;
+          await sleep(250);
+        }
+      }
     };
     return {
       url,
@@ -459,7 +481,10 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
       kill: () => endNodeRed("SIGKILL"),
       restart,
       get running() {
-        return nodeRed !== null && child.exitCode === null && child.signalCode === null;
+        return alive();
+      },
+      get pid() {
+        return alive() ? (child.pid ?? null) : null;
       },
       stop,
     };

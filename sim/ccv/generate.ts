@@ -100,10 +100,11 @@ class CustomerPool {
 
   get(plan: Plan): Customer {
     const key = `${plan.profile}|${plan.country}`;
-    const known = this.byKey.get(key) ?? [];
+    let known = this.byKey.get(key);
+    if (!known) this.byKey.set(key, (known = []));
     if (known.length > 0 && this.rng.chance(0.3)) return this.rng.pick(known);
     const c = this.create(plan);
-    this.byKey.set(key, [...known, c]);
+    known.push(c);
     return c;
   }
 

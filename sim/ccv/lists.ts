@@ -3,19 +3,30 @@
  * and its UNCERTAIN choices live in ./query.
  */
 import type { SimRequest, SimResponse } from "../http";
-import { boolParam, dateParam, intParam, orderBy } from "./query";
+import { boolParam, dateParam, intParam, sortBy } from "./query";
 import { apiInvoice, apiOrder, page } from "./resources";
 import { shapeInvoice, shapeOrder, shapeRow, type Shape } from "./shapes";
 import { BadInput } from "./responses";
 import type { CcvSimState } from "./state";
 import type { SimInvoice, SimOrder } from "./types";
 
+const parsed = new WeakMap<object, { date: string; ms: number }>();
+
+/** `Date.parse` of a document's `create_date`, remembered per document: every page of a list reads the dates of the whole shop. */
+function createdMs(x: { create_date: string }): number {
+  const known = parsed.get(x);
+  if (known && known.date === x.create_date) return known.ms;
+  const ms = Date.parse(x.create_date);
+  parsed.set(x, { date: x.create_date, ms });
+  return ms;
+}
+
 /** `min_create_date` / `max_create_date` as a predicate (both inclusive). */
 function createdWithin(q: URLSearchParams): (x: { create_date: string }) => boolean {
   const min = dateParam(q, "min_create_date", false) ?? Number.NEGATIVE_INFINITY;
   const max = dateParam(q, "max_create_date", true) ?? Number.POSITIVE_INFINITY;
   return (x) => {
-    const t = Date.parse(x.create_date);
+    const t = createdMs(x);
     return t >= min && t <= max;
   };
 }
@@ -27,14 +38,11 @@ export function listOrders(state: CcvSimState, req: SimRequest): SimResponse {
   const completed = boolParam(q, "is_completed") ?? true; // CCV: "Default: true"
   const ordernumber = intParam(q, "ordernumber");
   const created = createdWithin(q);
-  const sort = orderBy<SimOrder>(q, { id: (o) => o.id, ordernumber: (o) => o.ordernumber, create_date: (o) => Date.parse(o.create_date) });
-  const items = state.orders
-    .filter((o) => (o.is_completed !== false) === completed)
-    .filter((o) => status === undefined || o.status === status)
-    .filter((o) => isPaid === undefined || o.paid === isPaid)
-    .filter((o) => ordernumber === undefined || o.ordernumber === ordernumber)
-    .filter(created)
-    .sort(sort);
+  const items = sortBy(
+    state.orders.filter((o) => (o.is_completed !== false) === completed && (status === undefined || o.status === status) && (isPaid === undefined || o.paid === isPaid) && (ordernumber === undefined || o.ordernumber === ordernumber) && created(o)),
+    q,
+    { id: (o) => o.id, ordernumber: (o) => o.ordernumber, create_date: createdMs },
+  );
   return { status: 200, body: page(items, req, state.origin, (o) => serveOrder(state, o), listShape(state, req)) };
 }
 
@@ -45,19 +53,11 @@ export function listInvoices(state: CcvSimState, req: SimRequest): SimResponse {
   const status = q.get("status");
   if (status !== null && !["paid", "unpaid", "reimbursed"].includes(status)) throw new BadInput("status must be paid, unpaid or reimbursed");
   const created = createdWithin(q);
-  const sort = orderBy<SimInvoice>(q, {
-    id: (i) => i.id,
-    invoicenumber: (i) => i.invoicenumber,
-    ordernumber: (i) => i.ordernumber,
-    create_date: (i) => Date.parse(i.create_date),
-    total_price: (i) => i.total_price,
-  });
-  const items = state.invoices
-    .filter((i) => ordernumber === undefined || i.ordernumber === ordernumber)
-    .filter((i) => invoicenumber === undefined || i.invoicenumber === invoicenumber)
-    .filter((i) => status === null || i.status === status)
-    .filter(created)
-    .sort(sort);
+  const items = sortBy(
+    state.invoices.filter((i) => (ordernumber === undefined || i.ordernumber === ordernumber) && (invoicenumber === undefined || i.invoicenumber === invoicenumber) && (status === null || i.status === status) && created(i)),
+    q,
+    { id: (i) => i.id, invoicenumber: (i) => i.invoicenumber, ordernumber: (i) => i.ordernumber, create_date: createdMs, total_price: (i) => i.total_price },
+  );
   return { status: 200, body: page(items, req, state.origin, (i) => serveInvoice(state, i), listShape(state, req)) };
 }
 

@@ -37,7 +37,7 @@ import {
   type CcvWebshop,
   type CcvWebshopSettings,
 } from "./schemas";
-import { API_PATH, CcvTransport, type WaitReason } from "./transport";
+import { API_PATH, CcvTransport, RATE_LIMIT_WINDOW_MS, type WaitReason } from "./transport";
 
 export { signCcvRequest, formatCcvDate, ccvWebhookHash } from "./signing";
 export type { Checked } from "./check";
@@ -53,8 +53,11 @@ export interface CcvClientOptions {
   maxRetries?: number;
   /** First backoff after a 5xx/network error, doubled per attempt (default 500). */
   retryBaseMs?: number;
-  /** Length of CCV's rate-limit window (default 60 000; tests use a simulator with shorter windows). */
-  rateLimitWindowMs?: number;
+  /**
+   * Length of CCV's rate-limit window (default 60 000; tests use a simulator with shorter
+   * windows); null: no client-side budget (a simulator with its limits off), a 429 still waits.
+   */
+  rateLimitWindowMs?: number | null;
   /** Clock for `x-date` (default the system clock). */
   now?: () => Date;
   /** Hears every wait: for the rate-limit budget or before a retry. */
@@ -134,7 +137,7 @@ export class CcvClient {
       timeoutMs: opts.timeoutMs ?? 30_000,
       maxRetries: opts.maxRetries ?? 4,
       retryBaseMs: opts.retryBaseMs ?? 500,
-      rateLimitWindowMs: opts.rateLimitWindowMs ?? 60_000,
+      rateLimitWindowMs: opts.rateLimitWindowMs === undefined ? RATE_LIMIT_WINDOW_MS : opts.rateLimitWindowMs,
       now: opts.now ?? (() => new Date()),
       onWait: opts.onWait,
     });

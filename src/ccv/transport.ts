@@ -5,10 +5,11 @@
  * - Signing: the request target (path + query) is normalised once with WHATWG URL parsing,
  *   which is exactly what axios puts on the wire, and that string is hashed (§1.3).
  * - Budget: a client-side sliding window per `METHOD template` (./throttle) keeps under 150 GET
- *   and 100 writes per window.
- * - Retries: 429 on any method (CCV sends no Retry-After, §2.4: wait a whole window); 5xx,
- *   timeouts and network errors only on GET/DELETE, with exponential backoff (a POST may have
- *   been processed; repeating it could create a second webhook).
+ *   and 100 writes per window; none when the window is null (a simulator with its limits off).
+ * - Retries: 429 on any method (CCV sends no Retry-After, §2.4: wait a whole window, the
+ *   documented minute when there is no client-side window); 5xx, timeouts and network errors
+ *   only on GET/DELETE, with exponential backoff (a POST may have been processed; repeating it
+ *   could create a second webhook).
  * - Every body is checked with the schema the caller gives; a mismatch is CCV_INVALID_RESPONSE
  *   naming the field. Documents come through as unchecked JSON (`z.unknown()`) and are checked
  *   one by one by the client (./check: CCV_INVALID_DOCUMENT), so that one bad document fails alone.
@@ -21,9 +22,10 @@ import { signCcvRequest } from "./signing";
 import { RequestWindow, rateLimitKey } from "./throttle";
 
 export const API_PATH = "/api/rest/v1/";
-/** Documented limits per resource and method per minute (§2.4). */
+/** Documented limits per resource and method per window of a minute (§2.4). */
 export const GET_BUDGET = 150;
 export const WRITE_BUDGET = 100;
+export const RATE_LIMIT_WINDOW_MS = 60_000;
 
 export type WaitReason = "rate-limit" | "retry";
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -35,7 +37,8 @@ export interface TransportOptions {
   timeoutMs: number;
   maxRetries: number;
   retryBaseMs: number;
-  rateLimitWindowMs: number;
+  /** null: no client-side budget. */
+  rateLimitWindowMs: number | null;
   now: () => Date;
   onWait?: (info: { reason: WaitReason; ms: number }) => void;
 }
@@ -54,10 +57,10 @@ interface Failure {
 
 export class CcvTransport {
   private readonly http: AxiosInstance;
-  private readonly window: RequestWindow;
+  private readonly window: RequestWindow | null;
 
   constructor(private readonly opts: TransportOptions) {
-    this.window = new RequestWindow(opts.rateLimitWindowMs);
+    this.window = opts.rateLimitWindowMs === null ? null : new RequestWindow(opts.rateLimitWindowMs);
     this.http = axios.create({
       timeout: opts.timeoutMs,
       // Statuses, bodies and redirects are handled here: the raw text is needed to check the
@@ -92,7 +95,7 @@ export class CcvTransport {
     const budget = method === "GET" ? GET_BUDGET : WRITE_BUDGET;
 
     for (let attempt = 0; ; attempt++) {
-      const done = await this.window.take(key, budget, (ms) => this.opts.onWait?.({ reason: "rate-limit", ms }));
+      const done = this.window ? await this.window.take(key, budget, (ms) => this.opts.onWait?.({ reason: "rate-limit", ms })) : () => undefined;
       let res: AxiosResponse<string> | null = null;
       let thrown: unknown = null;
       try {
@@ -161,7 +164,7 @@ export class CcvTransport {
     if (s === 404) return fail("CCV_NOT_FOUND", `CCV Shop has no ${uri} (${said})`);
     if (s === 429) {
       const retryAfter = Number(res.headers["retry-after"]);
-      const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.opts.rateLimitWindowMs;
+      const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (this.opts.rateLimitWindowMs ?? RATE_LIMIT_WINDOW_MS);
       return fail("CCV_RATE_LIMIT", `CCV Shop kept refusing ${key} for its rate limit after ${attempt + 1} attempts (${said})`, true, wait, "rate-limit");
     }
     if (s >= 500) return fail("CCV_SERVER", `CCV Shop failed on ${method} ${uri} after ${attempt + 1} attempts (${said})`, isIdempotent(method), this.backoff(attempt));

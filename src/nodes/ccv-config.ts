@@ -9,6 +9,7 @@ import { KoppelingError } from "../errors";
 import { type TargetSpec, adminRoute } from "./admin";
 import { LedgerStore, ledgerContextKey } from "./ledger-store";
 import { MessageWindow } from "./message-window";
+import { type RateLimitSetting, ccvWindowMs, rateLimitSetting } from "./rate-limits";
 
 export interface CcvConfigDef extends NodeDef {
   shopUrl: string;
@@ -39,14 +40,17 @@ export function shopIdOf(shopUrl: string): string {
   }
 }
 
-export function makeCcvClient(shopUrl: string, creds: CcvCredentials): CcvClient {
+/** `rateLimits`: the runtime's setting (./rate-limits), `real` unless settings.js says otherwise. */
+export function makeCcvClient(shopUrl: string, creds: CcvCredentials, rateLimits: RateLimitSetting = "real"): CcvClient {
   if (!shopUrl) throw new KoppelingError("CCV_CONFIG", "The CCV Shop URL is not set");
   if (!creds.publicKey || !creds.secret) throw new KoppelingError("CCV_CONFIG", "The CCV Shop API public key or secret is not set");
   shopIdOf(shopUrl);
-  return new CcvClient({ shopUrl, publicKey: creds.publicKey, secret: creds.secret });
+  return new CcvClient({ shopUrl, publicKey: creds.publicKey, secret: creds.secret, rateLimitWindowMs: ccvWindowMs(rateLimits) });
 }
 
 export default function (RED: NodeAPI): void {
+  const rateLimits = rateLimitSetting(RED);
+
   function CcvConfig(this: CcvConfigNode, def: CcvConfigDef): void {
     RED.nodes.createNode(this, def);
     this.shopUrl = (def.shopUrl ?? "").trim();
@@ -65,7 +69,7 @@ export default function (RED: NodeAPI): void {
       this.ledger.close().then(done, done);
     });
     let client: CcvClient | null = null;
-    this.client = () => (client ??= makeCcvClient(this.shopUrl, this.credentials ?? {}));
+    this.client = () => (client ??= makeCcvClient(this.shopUrl, this.credentials ?? {}, rateLimits));
   }
 
   RED.nodes.registerType<CcvConfigNode, CcvConfigDef, Record<string, never>, CcvCredentials>("ccv-config", CcvConfig, {
@@ -85,7 +89,7 @@ export default function (RED: NodeAPI): void {
     path: "/ccv-snelstart/ccv/test",
     permission: "ccv-config.write",
     work: async (t) => {
-      const result = await makeCcvClient(t.urls.shopUrl, t.secrets).testConnection();
+      const result = await makeCcvClient(t.urls.shopUrl, t.secrets, rateLimits).testConnection();
       return { webshopName: result.webshopName };
     },
   });
@@ -95,7 +99,7 @@ export default function (RED: NodeAPI): void {
     path: "/ccv-snelstart/ccv/statuses",
     permission: "ccv-config.read",
     work: async (t) => {
-      const client = makeCcvClient(t.urls.shopUrl, t.secrets);
+      const client = makeCcvClient(t.urls.shopUrl, t.secrets, rateLimits);
       const shops = await client.webshops();
       if (shops.length === 0) throw new KoppelingError("CCV_NOT_FOUND", "The API key sees no webshop");
       const settings = await client.webshopSettings(shops[0].id);

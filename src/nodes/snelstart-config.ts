@@ -10,6 +10,7 @@ import { SnelStartClient } from "../snelstart/client";
 import { throttleFor } from "../snelstart/throttle";
 import type { BtwTarief, CompanyInfo, Grootboek, Land, VatRates } from "../snelstart/schemas";
 import { type AdminRoute, type Target, type TargetSpec, adminRoute } from "./admin";
+import { type RateLimitSetting, rateLimitSetting, snelstartThrottleOptions } from "./rate-limits";
 
 export interface SnelStartConfigDef extends NodeDef {
   apiUrl: string;
@@ -45,7 +46,12 @@ export const DEFAULT_API_URL = "https://b2bapi.snelstart.nl/v2";
 export const DEFAULT_TOKEN_URL = "https://auth.snelstart.nl/b2b/token";
 const REFERENCE_TTL_MS = 60 * 60 * 1000;
 
-export function makeSnelStartClient(settings: { apiUrl?: string; tokenUrl?: string; tier?: string }, creds: SnelStartCredentials): SnelStartClient {
+/**
+ * A client on the administration's shared throttle. `rateLimits`: the runtime's setting
+ * (./rate-limits); every client of an administration must be made with the same, as the last
+ * one made configures the shared throttle.
+ */
+export function makeSnelStartClient(settings: { apiUrl?: string; tokenUrl?: string; tier?: string }, creds: SnelStartCredentials, rateLimits: RateLimitSetting = "real"): SnelStartClient {
   if (!creds.subscriptionKey || !creds.koppelsleutel) {
     throw new KoppelingError("SNELSTART_CONFIG", "The SnelStart subscription key or koppelsleutel is not set");
   }
@@ -55,7 +61,7 @@ export function makeSnelStartClient(settings: { apiUrl?: string; tokenUrl?: stri
     koppelsleutel: creds.koppelsleutel,
     apiUrl: settings.apiUrl || DEFAULT_API_URL,
     tokenUrl: settings.tokenUrl || DEFAULT_TOKEN_URL,
-    throttle: throttleFor(creds.koppelsleutel, { tier }),
+    throttle: throttleFor(creds.koppelsleutel, snelstartThrottleOptions(rateLimits, tier)),
   });
 }
 
@@ -75,8 +81,8 @@ export const SNELSTART_TARGET: Pick<AdminRoute<"apiUrl" | "tokenUrl", "subscript
 };
 
 /** A client for an admin route's target (see admin.ts for which secrets it may use). */
-export function targetSnelStartClient(t: SnelStartTarget): SnelStartClient {
-  return makeSnelStartClient({ ...t.urls, tier: t.settings.tier }, t.secrets);
+export function targetSnelStartClient(t: SnelStartTarget, rateLimits: RateLimitSetting): SnelStartClient {
+  return makeSnelStartClient({ ...t.urls, tier: t.settings.tier }, t.secrets, rateLimits);
 }
 
 /** A value fetched on demand, kept for `ttlMs`; concurrent callers share one fetch; a failure is not kept. */
@@ -95,13 +101,15 @@ function cached<T>(ttlMs: number, fetch: () => Promise<T>): () => Promise<T> {
 }
 
 export default function (RED: NodeAPI): void {
+  const rateLimits = rateLimitSetting(RED);
+
   function SnelStartConfig(this: SnelStartConfigNode, def: SnelStartConfigDef): void {
     RED.nodes.createNode(this, def);
     this.apiUrl = (def.apiUrl ?? "").trim();
     this.tokenUrl = (def.tokenUrl ?? "").trim();
     this.tier = def.tier === "test" ? "test" : "production";
     let client: SnelStartClient | null = null;
-    this.client = () => (client ??= makeSnelStartClient(this, this.credentials ?? {}));
+    this.client = () => (client ??= makeSnelStartClient(this, this.credentials ?? {}, rateLimits));
     this.reference = cached(REFERENCE_TTL_MS, async () => {
       const c = this.client();
       const [company, landen, grootboeken, nlRates] = await Promise.all([c.companyInfo(), c.landen(), c.grootboeken(), c.btwtarieven()]);
@@ -130,7 +138,7 @@ export default function (RED: NodeAPI): void {
     path: "/ccv-snelstart/snelstart/test",
     permission: "snelstart-config.write",
     work: async (t) => {
-      const r = await targetSnelStartClient(t).testConnection();
+      const r = await targetSnelStartClient(t, rateLimits).testConnection();
       return { administratieNaam: r.administratieNaam, ossEnabled: r.ossEnabled };
     },
   });
@@ -140,7 +148,7 @@ export default function (RED: NodeAPI): void {
     path: "/ccv-snelstart/snelstart/lookups",
     permission: "snelstart-config.read",
     work: async (t) => {
-      const c = targetSnelStartClient(t);
+      const c = targetSnelStartClient(t, rateLimits);
       const [company, grootboeken, groepen] = await Promise.all([c.companyInfo(), c.grootboeken(), c.artikelomzetgroepen()]);
       return {
         administratieNaam: company.administratieNaam ?? "",

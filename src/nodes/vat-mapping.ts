@@ -9,6 +9,7 @@ import { KoppelingError } from "../errors";
 import { type LedgerRef, type Mapping, type MappingContext, type MappingInput, EU_COUNTRIES, parseMapping, validateMapping } from "../koppeling";
 import type { Grootboek } from "../snelstart/schemas";
 import { adminRoute } from "./admin";
+import { rateLimitSetting } from "./rate-limits";
 import { SNELSTART_TARGET, type SnelStartConfigNode, targetSnelStartClient } from "./snelstart-config";
 
 /** The form's fields: ledger ids, choices, article codes and article revenue groups. */
@@ -146,6 +147,8 @@ export function articleGroupsOf(f: VatMappingFields): ArticleGroups {
 }
 
 export default function (RED: NodeAPI): void {
+  const rateLimits = rateLimitSetting(RED);
+
   function VatMapping(this: VatMappingNode, def: VatMappingDef): void {
     RED.nodes.createNode(this, def);
     this.snelstart = (RED.nodes.getNode(def.snelstart) as SnelStartConfigNode | null) ?? null;
@@ -177,7 +180,7 @@ export default function (RED: NodeAPI): void {
     permission: "vat-mapping.read",
     targetOf: (posted) => (posted.snelstart && typeof posted.snelstart === "object" ? (posted.snelstart as Record<string, unknown>) : {}),
     work: async (t, posted) => {
-      const client = targetSnelStartClient(t);
+      const client = targetSnelStartClient(t, rateLimits);
       const [company, grootboeken] = await Promise.all([client.companyInfo(), client.grootboeken()]);
       const fields = (posted.mapping && typeof posted.mapping === "object" ? posted.mapping : {}) as VatMappingFields;
       const mapping = parseMapping(mappingInputOf(fields, grootboeken, company.buitenlandseBtwGrootboek?.id));

@@ -15,7 +15,8 @@
  *   - windows are treated as 2 % longer than documented, so network jitter between our send
  *     and their arrival count cannot squeeze one call too many into their window.
  * `scale: K` makes both windows K times shorter (tests and benchmarks against a simulator
- * running with `rateLimits: {scale: K}`).
+ * running with `rateLimits: {scale: K}`); `unlimited` admits every call at once (a simulator
+ * running with its limits off).
  */
 
 import { isLive } from "../live";
@@ -44,6 +45,8 @@ export interface ThrottleOptions {
   margin?: number;
   /** Windows K times shorter than a minute and an hour (default 1). */
   scale?: number;
+  /** No windows and no concurrency cap: every call is admitted at once (default false). */
+  unlimited?: boolean;
   /** Clock (default Date.now). Waiting uses real timers. */
   now?: () => number;
 }
@@ -65,6 +68,7 @@ function effective(o: ThrottleOptions): EffectiveLimits {
   const perMinute = o.perMinute ?? base.perMinute;
   const perHour = o.perHour ?? base.perHour;
   const concurrent = o.concurrent ?? base.concurrent;
+  if (o.unlimited) return { perMinute: Infinity, perHour: Infinity, concurrent: Infinity, minuteMs: 60_000 / scale, hourMs: 3_600_000 / scale };
   return {
     perMinute: Math.max(1, Math.floor(perMinute * (1 - margin))),
     perHour: Math.max(1, Math.floor(perHour * (1 - margin))),
@@ -178,7 +182,8 @@ export class Throttle {
         }
         return;
       }
-      this.stamps.push(t);
+      // Unlimited: no window counts, so no stamps are kept.
+      if (Number.isFinite(this.limitsInForce.perHour)) this.stamps.push(t);
       this.running += 1;
       this.admitted += 1;
       this.maxActive = Math.max(this.maxActive, this.running);

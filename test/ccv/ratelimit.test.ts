@@ -62,6 +62,18 @@ describe("ccv rate limits", () => {
     });
   });
 
+  it("with no client-side window (rateLimits off) it sends a burst of 200 GETs on one resource without waiting", async () => {
+    await withSim({ orders: 10, rateLimits: "off" }, async (sim) => {
+      const waits: number[] = [];
+      const client = clientFor(sim, { rateLimitWindowMs: null, onWait: (w) => waits.push(w.ms) });
+      const id = sim.state.orders[0].id;
+      const got = await Promise.all(Array.from({ length: 200 }, () => client.getOrder(id)));
+      assert.equal(got.length, 200);
+      assert.deepEqual(waits, []);
+      assert.equal(sim.state.requests.get("GET", ONE), 200);
+    });
+  });
+
   it("retries a 429 after the window and gives CCV_RATE_LIMIT when it persists", async () => {
     await withSim({ orders: 3, rateLimits: "off" }, async (sim) => {
       const waits: Array<{ reason: string; ms: number }> = [];

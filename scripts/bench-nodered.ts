@@ -1,0 +1,640 @@
+/**
+ * Bench section "node-red": the whole koppeling as `npm run demo` runs it — a real Node-RED 4.1
+ * (a child process) with the packed package and the example flow, against both simulators in
+ * this process (scripts/node-red-runtime.ts) — measured from outside:
+ *
+ * - import: a first run over a shop of N orders, rate limits off (simulators and clients alike):
+ *   booked orders per second (inject to summary), the Node-RED process's peak RSS (VmHWM), the
+ *   CPU seconds of Node-RED and of this process (the simulators), and CCV and SnelStart calls
+ *   per booked order (the simulators' request counters);
+ * - routine run: then one run books the import's CCV credit invoices (a run credits only orders
+ *   booked before it), `newOrders` are added through the CCV simulator's control API, and a run
+ *   finds and books them over that history: CCV calls, SnelStart calls, time;
+ * - webhook → booking: then the webhooks are registered and orders are added one at a time; from
+ *   the add to the booking landing in the SnelStart simulator (idle); and while an import of
+ *   `duringSize` orders runs (in a fresh Node-RED), orders added at even intervals over it;
+ * - real limits: an import of `quotaOrders` orders with the documented limits: per CCV resource
+ *   (and for SnelStart) the most calls in any minute ÷ the calls a minute allows (SnelStart also
+ *   the hour), and the booked orders per second; plus a 10,000-order import projected on the
+ *   real services (see `projectImport`).
+ *
+ * Every figure is the median over `rounds` runs, each on a fresh Node-RED and fresh simulators.
+ * `writeDocs` puts the result into docs/benchmarks.md (between the markers) and the chart into
+ * docs/bench-node-red.svg.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { integerFlag, readFlags } from "../sim/cli";
+import { type RateLimitMode, seededRandom } from "../sim/http";
+import type { SimOrder } from "../sim/ccv/generate";
+import { GET_BUDGET, RATE_LIMIT_WINDOW_MS, WRITE_BUDGET } from "../src/ccv/transport";
+import { THROTTLE_TIERS, Throttle } from "../src/snelstart/throttle";
+import { svgChart } from "./bench-chart";
+import { factuurnummerOf, newOrder } from "./chaos";
+import { EXAMPLE_IDS, type KoppelingRuntime, ROOT, scheduleByHand, startKoppeling } from "./node-red-runtime";
+
+export interface NodeRedBenchOptions {
+  /** Shop sizes (orders) of the imports; each also the history of a routine run. */
+  sizes: number[];
+  rounds: number;
+  /** New orders a routine run finds. */
+  newOrders: number;
+  /** Webhook orders per latency measurement. */
+  webhookOrders: number;
+  /** The import during which webhook latency is measured. */
+  duringSize: number;
+  /** The import with real rate limits. */
+  quotaOrders: number;
+  seed: number;
+  /** Write docs/benchmarks.md and the chart (default true). */
+  write: boolean;
+}
+
+export const NODE_RED_BENCH_DEFAULTS: NodeRedBenchOptions = {
+  sizes: [1_000, 10_000, 30_000],
+  rounds: 3,
+  newOrders: 5,
+  webhookOrders: 20,
+  duringSize: 1_000,
+  quotaOrders: 350,
+  seed: 1,
+  write: true,
+};
+
+/** `--sizes 200,500 --rounds 1 --new-orders 5 --webhook-orders 20 --during-size N --quota-orders N --seed S --no-write`. */
+export function parseNodeRedFlags(argv: readonly string[]): NodeRedBenchOptions {
+  const d = NODE_RED_BENCH_DEFAULTS;
+  const f = readFlags(
+    argv.filter((a) => a !== "--no-write"),
+    ["sizes", "rounds", "new-orders", "webhook-orders", "during-size", "quota-orders", "seed"],
+  );
+  const sizes = f.has("sizes") ? String(f.get("sizes")).split(",").map((s) => Number(s.trim())) : d.sizes;
+  if (sizes.length === 0 || !sizes.every((n) => Number.isInteger(n) && n >= 20)) throw new Error(`--sizes must be a comma-separated list of order counts of at least 20, not "${f.get("sizes")}"`);
+  sizes.sort((a, b) => a - b);
+  return {
+    sizes,
+    rounds: integerFlag(f, "rounds", d.rounds, 1),
+    newOrders: integerFlag(f, "new-orders", d.newOrders, 1),
+    webhookOrders: integerFlag(f, "webhook-orders", d.webhookOrders, 1),
+    // The smallest import size unless given: its import is measured anyway, and short.
+    duringSize: integerFlag(f, "during-size", f.has("sizes") ? sizes[0] : d.duringSize, 20),
+    quotaOrders: integerFlag(f, "quota-orders", d.quotaOrders, 20),
+    seed: integerFlag(f, "seed", d.seed),
+    write: !argv.includes("--no-write"),
+  };
+}
+
+// ---- measuring from outside ----
+
+type Counts = Record<string, number>;
+
+interface Calls {
+  ccv: Counts;
+  snelstart: Counts;
+}
+
+function calls(rt: KoppelingRuntime): Calls {
+  return { ccv: rt.ccv.state.requests.toJSON(), snelstart: rt.snelstart.state.requests.toJSON() };
+}
+
+function since(before: Counts, after: Counts): Counts {
+  const out: Counts = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+const sum = (c: Counts, keep: (key: string) => boolean = () => true) => Object.entries(c).reduce((n, [k, v]) => (keep(k) ? n + v : n), 0);
+/** What CCV Shop allows a `METHOD template` a minute. */
+const budgetOf = (resource: string) => (resource.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET);
+/** SnelStart's API calls (what its limits count), without the token requests. */
+const isApi = (key: string) => key.split(" ")[1].startsWith("/v2");
+
+/** The Node-RED process's peak resident set (VmHWM) in MB; null where /proc is not there. */
+function peakRssMb(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+let clockTicks: number | null = null;
+
+/** CPU seconds (user + system) the process has used; null where /proc is not there. */
+function cpuSeconds(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    clockTicks ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+const ownCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** When each sales booking landed in the SnelStart simulator, by invoice number. */
+class BookingWatch {
+  private readonly landed = new Map<string, number>();
+  private readonly waiting = new Map<string, () => void>();
+
+  constructor(rt: KoppelingRuntime) {
+    const map = rt.snelstart.state.verkoopboekingen;
+    const set = map.set.bind(map);
+    map.set = (k, v) => {
+      if (!map.has(k) && !this.landed.has(v.factuurnummer)) {
+        this.landed.set(v.factuurnummer, performance.now());
+        this.waiting.get(v.factuurnummer)?.();
+      }
+      return set(k, v);
+    };
+  }
+
+  /** performance.now() of the booking of `factuurnummer`, waiting for it up to `timeoutMs`. */
+  async booked(factuurnummer: string, timeoutMs: number): Promise<number> {
+    const at = this.landed.get(factuurnummer);
+    if (at !== undefined) return at;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((r) => this.waiting.set(factuurnummer, r)),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`invoice ${factuurnummer} was not booked within ${timeoutMs} ms`)), timeoutMs))),
+    ]).finally(() => {
+      clearTimeout(timer);
+      this.waiting.delete(factuurnummer);
+    });
+    return this.landed.get(factuurnummer) as number;
+  }
+}
+
+/** Adds a paid order through the CCV simulator's control API (its webhooks fire, when registered). */
+async function addOrder(rt: KoppelingRuntime, rng: () => number, n: number): Promise<SimOrder> {
+  const r = await fetch(`${rt.ccv.url}/__sim/orders`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(newOrder(rng, `bench-${n}@example.nl`, true)) });
+  if (r.status !== 201) throw new Error(`POST /__sim/orders: ${r.status} ${await r.text()}`);
+  return (await r.json()) as SimOrder;
+}
+
+/** Milliseconds from adding an order (its webhook fires) to its booking in SnelStart. */
+async function webhookLatency(rt: KoppelingRuntime, watch: BookingWatch, rng: () => number, n: number): Promise<number> {
+  const t0 = performance.now();
+  const order = await addOrder(rt, rng, n);
+  return (await watch.booked(factuurnummerOf(order), 120_000)) - t0;
+}
+
+async function registerWebhooks(rt: KoppelingRuntime): Promise<void> {
+  await rt.inject(EXAMPLE_IDS.registerWebhooks);
+  const deadline = Date.now() + 30_000;
+  while (rt.ccv.state.webhooks.length < 3) {
+    if (Date.now() > deadline) throw new Error("the example flow did not register its 3 webhooks within 30 s");
+    await sleep(50);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Long enough for any import on this machine; a hang still ends. */
+const runTimeout = (orders: number) => Math.max(300_000, orders * 200);
+
+function start(orders: number, seed: number, rateLimits: RateLimitMode): Promise<KoppelingRuntime> {
+  return startKoppeling({ orders, seed, rateLimits, editFlow: scheduleByHand });
+}
+
+// ---- one run of each measurement ----
+
+export interface ImportRun {
+  orders: number;
+  due: number;
+  booked: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  peakRssMb: number | null;
+  nodeRedCpuS: number | null;
+  simsCpuS: number;
+  ccvCalls: number;
+  snelstartCalls: number;
+  /** CCV calls per `METHOD template`, and SnelStart API calls in all (for the projection). */
+  ccvByResource: Counts;
+  snelstartApiCalls: number;
+}
+
+export interface RoutineRun {
+  history: number;
+  /** What the run between the import and this one booked: the CCV credit invoices of orders the import booked (a run credits only orders booked before it). */
+  settled: number;
+  booked: number;
+  ccvCalls: number;
+  snelstartCalls: number;
+  seconds: number;
+}
+
+interface SizeRun {
+  import: ImportRun;
+  routine: RoutineRun;
+  idleLatencyMs: number[];
+}
+
+/** Import, routine run and idle webhook latency on one Node-RED with a shop of `orders`. */
+async function sizeRun(orders: number, o: NodeRedBenchOptions, round: number, log: (s: string) => void): Promise<SizeRun> {
+  const rng = seededRandom(o.seed * 7919 + round);
+  const rt = await start(orders, o.seed, "off");
+  try {
+    const c0 = calls(rt);
+    const cpu0 = { nodeRed: cpuSeconds(rt.pid), own: ownCpuSeconds() };
+    const t0 = performance.now();
+    const s = await rt.run(runTimeout(orders));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = { nodeRed: cpuSeconds(rt.pid), own: ownCpuSeconds() };
+    const c1 = calls(rt);
+    const ccv = since(c0.ccv, c1.ccv);
+    const snelstart = since(c0.snelstart, c1.snelstart);
+    if (s.failed) log(`  warning: ${s.failed} failed in the import, e.g. ${s.errors.slice(0, 3).map((e) => `${e.ordernumber} ${e.code}`).join(", ")}`);
+    const imp: ImportRun = {
+      orders,
+      due: s.total,
+      booked: s.booked,
+      failed: s.failed,
+      seconds,
+      perSecond: s.booked / seconds,
+      peakRssMb: peakRssMb(rt.pid),
+      nodeRedCpuS: cpu0.nodeRed === null || cpu1.nodeRed === null ? null : cpu1.nodeRed - cpu0.nodeRed,
+      simsCpuS: cpu1.own - cpu0.own,
+      ccvCalls: sum(ccv),
+      snelstartCalls: sum(snelstart),
+      ccvByResource: ccv,
+      snelstartApiCalls: sum(snelstart, isApi),
+    };
+    log(`  import of ${orders}: ${s.booked} booked in ${seconds.toFixed(1)} s (${imp.perSecond.toFixed(1)}/s), peak RSS ${imp.peakRssMb?.toFixed(0) ?? "?"} MB`);
+
+    // A run credits only orders booked before it: the import's credit invoices come in the next.
+    const settled = (await rt.run(runTimeout(orders))).booked;
+    for (let i = 0; i < o.newOrders; i++) await addOrder(rt, rng, i);
+    const c2 = calls(rt);
+    const t1 = performance.now();
+    const r = await rt.run(runTimeout(orders));
+    const routineSeconds = (performance.now() - t1) / 1000;
+    const c3 = calls(rt);
+    const routine: RoutineRun = { history: s.booked + settled, settled, booked: r.booked, ccvCalls: sum(since(c2.ccv, c3.ccv)), snelstartCalls: sum(since(c2.snelstart, c3.snelstart)), seconds: routineSeconds };
+    if (r.booked !== o.newOrders) log(`  warning: the routine run booked ${r.booked} of ${o.newOrders} new orders`);
+    log(`  routine run over ${routine.history} booked: ${routine.ccvCalls} CCV calls, ${routineSeconds.toFixed(2)} s`);
+
+    await registerWebhooks(rt);
+    const watch = new BookingWatch(rt);
+    const idle: number[] = [];
+    for (let i = 0; i < o.webhookOrders; i++) idle.push(await webhookLatency(rt, watch, rng, 1000 + i));
+    log(`  webhook → booking, idle: p50 ${percentile(idle, 50).toFixed(0)} ms`);
+    return { import: imp, routine, idleLatencyMs: idle };
+  } finally {
+    await rt.stop();
+  }
+}
+
+/**
+ * Webhook latency while an import of `orders` runs: the webhooks are registered first, then the
+ * run is started and orders are added at even intervals over the import's expected time (as
+ * webhooks come, not waiting for each other); those added before the import ended count.
+ */
+async function duringImportRun(orders: number, o: NodeRedBenchOptions, round: number, expectedSeconds: number | null, log: (s: string) => void): Promise<number[]> {
+  const rng = seededRandom(o.seed * 104729 + round);
+  const rt = await start(orders, o.seed, "off");
+  try {
+    await registerWebhooks(rt);
+    const watch = new BookingWatch(rt);
+    let finished = false;
+    const run = rt.run(runTimeout(orders)).finally(() => (finished = true));
+    const gapMs = Math.max(20, ((expectedSeconds ?? 5) * 1000) / (o.webhookOrders + 2));
+    const added: Array<Promise<number>> = [];
+    for (let i = 0; i < o.webhookOrders; i++) {
+      await sleep(gapMs);
+      if (finished) break;
+      const latency = webhookLatency(rt, watch, rng, 2000 + i);
+      latency.catch(() => undefined); // seen by Promise.all below; not an unhandled rejection meanwhile
+      added.push(latency);
+    }
+    const samples = await Promise.all(added);
+    const s = await run;
+    log(`  webhook → booking during an import of ${orders} (${s.booked} booked): ${samples.length} samples, p50 ${samples.length ? percentile(samples, 50).toFixed(0) : "-"} ms`);
+    return samples;
+  } finally {
+    await rt.stop();
+  }
+}
+
+export interface QuotaRun {
+  orders: number;
+  booked: number;
+  seconds: number;
+  perSecond: number;
+  /** Per CCV `METHOD template`: calls, the busiest 60 s and what a minute allows. */
+  ccv: Array<{ resource: string; calls: number; busiestMinute: number; allowed: number }>;
+  snelstart: { calls: number; busiestMinute: number; allowed: number; busiestHour: number; allowedHour: number };
+}
+
+/** The most timestamps (ms, ascending) in any window of `windowMs`. */
+export function busiestWindow(times: readonly number[], windowMs: number): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/** An import with the real limits, every request's time recorded by the simulators' counters. */
+async function quotaRun(orders: number, o: NodeRedBenchOptions, log: (s: string) => void): Promise<QuotaRun> {
+  const rt = await start(orders, o.seed, "real");
+  try {
+    const times = new Map<string, number[]>();
+    for (const [name, counter] of [["ccv", rt.ccv.state.requests], ["snelstart", rt.snelstart.state.requests]] as const) {
+      const add = counter.add.bind(counter);
+      counter.add = (method: string, template: string) => {
+        const key = `${name} ${method} ${template}`;
+        const list = times.get(key) ?? [];
+        if (list.length === 0) times.set(key, list);
+        list.push(performance.now());
+        add(method, template);
+      };
+    }
+    const t0 = performance.now();
+    const s = await rt.run(runTimeout(orders * 100));
+    const seconds = (performance.now() - t0) / 1000;
+    const during = (key: string) => (times.get(key) ?? []).filter((t) => t >= t0);
+    const ccv = [...times.keys()]
+      .filter((k) => k.startsWith("ccv "))
+      .map((k) => {
+        const resource = k.slice(4);
+        const list = during(k);
+        return { resource, calls: list.length, busiestMinute: busiestWindow(list, RATE_LIMIT_WINDOW_MS), allowed: budgetOf(resource) };
+      })
+      .filter((r) => r.calls > 0)
+      .sort((a, b) => b.calls - a.calls);
+    const api = [...times.keys()].filter((k) => k.startsWith("snelstart ") && isApi(k.slice(10))).flatMap(during).sort((a, b) => a - b);
+    const snelstart = {
+      calls: api.length,
+      busiestMinute: busiestWindow(api, 60_000),
+      allowed: THROTTLE_TIERS.production.perMinute,
+      busiestHour: busiestWindow(api, 3_600_000),
+      allowedHour: THROTTLE_TIERS.production.perHour,
+    };
+    const quota: QuotaRun = { orders, booked: s.booked, seconds, perSecond: s.booked / seconds, ccv, snelstart };
+    log(`  import of ${orders} with real limits: ${s.booked} booked in ${seconds.toFixed(0)} s (${quota.perSecond.toFixed(2)}/s)`);
+    return quota;
+  } finally {
+    await rt.stop();
+  }
+}
+
+// ---- the projection ----
+
+/**
+ * Minutes `n` calls take at least under sliding windows of `perMinute` calls a minute and
+ * `perHour` an hour (windows `minuteMs` and `hourMs` long): a window's calls go at once, the next
+ * ones when it has passed; full hours first, the rest at the minute's pace.
+ */
+export function windowedMinutes(n: number, perMinute: number, perHour = Infinity, minuteMs = 60_000, hourMs = 3_600_000): number {
+  if (n <= 0) return 0;
+  const hours = Number.isFinite(perHour) ? Math.ceil(n / perHour) - 1 : 0;
+  const rest = hours > 0 ? n - hours * perHour : n;
+  return (hours * hourMs + (Math.ceil(rest / perMinute) - 1) * minuteMs) / 60_000;
+}
+
+export interface Projection {
+  orders: number;
+  /** The import size whose calls were scaled. */
+  from: number;
+  ccvMinutes: number;
+  ccvBound: string;
+  snelstartMinutes: number;
+  minutes: number;
+}
+
+/**
+ * The time an import of a shop of `orders` takes on the real services, from the calls the
+ * measured import of `imp.orders` made, scaled by `orders / imp.orders`, and the client-side
+ * budgets (`windowedMinutes`): for CCV Shop each resource's calls at its budget (150 GETs, 100
+ * writes a minute; the CCV client keeps exactly those), the slowest resource bounding; for
+ * SnelStart all API calls at what the throttle keeps of the production tier (450 a minute and
+ * 4,500 an hour, in windows 2 % longer). The koppeling reads from CCV Shop while it posts to
+ * SnelStart, so the slower of the two is the import's time: a lower bound, as it leaves out the
+ * time of the calls themselves.
+ */
+export function projectImport(imp: Pick<ImportRun, "orders" | "ccvByResource" | "snelstartApiCalls">, orders: number): Projection {
+  const f = orders / imp.orders;
+  let ccvMinutes = 0;
+  let ccvBound = "";
+  for (const [resource, n] of Object.entries(imp.ccvByResource)) {
+    const m = windowedMinutes(Math.round(n * f), budgetOf(resource), Infinity, RATE_LIMIT_WINDOW_MS);
+    if (m > ccvMinutes) [ccvMinutes, ccvBound] = [m, resource];
+  }
+  const keep = new Throttle({ tier: "production" }).limits;
+  const snelstartMinutes = windowedMinutes(Math.round(imp.snelstartApiCalls * f), keep.perMinute, keep.perHour, keep.minuteMs, keep.hourMs);
+  return { orders, from: imp.orders, ccvMinutes, ccvBound, snelstartMinutes, minutes: Math.max(ccvMinutes, snelstartMinutes) };
+}
+
+// ---- medians and the report ----
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const median = (values: ReadonlyArray<number | null>) => {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? percentile(v, 50) : null;
+};
+
+/** The median of each numeric field over the runs (the first run's value for the others). */
+function medianOf<T extends object>(runs: T[]): T {
+  const out = { ...runs[0] } as Record<string, unknown>;
+  for (const k of Object.keys(out)) if (typeof out[k] === "number" || out[k] === null) out[k] = median(runs.map((r) => (r as Record<string, number | null>)[k]));
+  return out as T;
+}
+
+export interface NodeRedFigures {
+  options: NodeRedBenchOptions;
+  machine: string;
+  date: string;
+  minutes: number;
+  imports: ImportRun[];
+  routines: RoutineRun[];
+  latency: { idle: { p50: number; p95: number; samples: number }; during: { p50: number; p95: number; samples: number; size: number } };
+  quota: QuotaRun;
+  projection: Projection;
+  quotaProjection: Projection;
+}
+
+function machine(): string {
+  const nodeRed = (JSON.parse(fs.readFileSync(require.resolve("node-red/package.json"), "utf8")) as { version: string }).version;
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+  return `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, Node.js ${process.version}, Node-RED ${nodeRed}; load average at the start ${load}`;
+}
+
+export async function nodeRedFigures(o: NodeRedBenchOptions, log: (s: string) => void = () => undefined): Promise<NodeRedFigures> {
+  const started = Date.now();
+  const info = machine();
+  const bySize = new Map<number, SizeRun[]>(o.sizes.map((n) => [n, []]));
+  const during: number[][] = [];
+  const quotas: QuotaRun[] = [];
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const size of o.sizes) {
+      log(`round ${round}/${o.rounds}, ${size} orders`);
+      bySize.get(size)?.push(await sizeRun(size, o, round, log));
+    }
+    const known = bySize.get(o.duringSize)?.map((r) => r.import.seconds);
+    during.push(await duringImportRun(o.duringSize, o, round, known?.length ? median(known) : null, log));
+    quotas.push(await quotaRun(o.quotaOrders, o, log));
+  }
+  const imports = o.sizes.map((n) => {
+    const runs = (bySize.get(n) ?? []).map((r) => r.import);
+    // Per resource, the median of each resource's calls.
+    const resources = [...new Set(runs.flatMap((r) => Object.keys(r.ccvByResource)))];
+    return { ...medianOf(runs), ccvByResource: Object.fromEntries(resources.map((k) => [k, median(runs.map((r) => r.ccvByResource[k] ?? 0)) ?? 0])) };
+  });
+  const routines = o.sizes.map((n) => medianOf((bySize.get(n) ?? []).map((r) => r.routine)));
+  const perRun = (lists: number[][]) => ({ p50: median(lists.map((l) => percentile(l, 50))) ?? NaN, p95: median(lists.map((l) => percentile(l, 95))) ?? NaN, samples: lists.reduce((n, l) => n + l.length, 0) });
+  const idle = perRun(o.sizes.flatMap((n) => (bySize.get(n) ?? []).map((r) => r.idleLatencyMs)));
+  const resources = [...new Set(quotas.flatMap((q) => q.ccv.map((r) => r.resource)))];
+  const quota = {
+    ...medianOf(quotas),
+    ccv: resources
+      .map((resource) => {
+        const per = quotas.map((q) => q.ccv.find((r) => r.resource === resource) ?? { resource, calls: 0, busiestMinute: 0, allowed: budgetOf(resource) });
+        return { ...medianOf(per), resource };
+      })
+      .sort((a, b) => b.calls - a.calls),
+    snelstart: medianOf(quotas.map((q) => q.snelstart)),
+  };
+  // From the measured import closest to 10,000 orders.
+  const nearest = [...imports].sort((a, b) => Math.abs(Math.log(a.orders / 10_000)) - Math.abs(Math.log(b.orders / 10_000)))[0];
+  return {
+    options: o,
+    machine: info,
+    date: new Date().toISOString().slice(0, 10),
+    minutes: (Date.now() - started) / 60_000,
+    imports,
+    routines,
+    latency: { idle, during: { ...perRun(during), size: o.duringSize } },
+    quota,
+    projection: projectImport(nearest, 10_000),
+    // The real-limits import from its own calls: how close the projection comes to what it took.
+    quotaProjection: projectImport({ orders: quota.orders, ccvByResource: Object.fromEntries(quota.ccv.map((r) => [r.resource, r.calls])), snelstartApiCalls: quota.snelstart.calls }, quota.orders),
+  };
+}
+
+const fmt = (n: number | null, digits = 0) => (n === null || !Number.isFinite(n) ? "–" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+function duration(minutes: number): string {
+  const m = Math.round(minutes);
+  return m >= 90 ? `${Math.floor(m / 60)} h ${m % 60} min` : minutes >= 2 ? `${m} min` : `${Math.round(minutes * 60)} s`;
+}
+
+/** The figures as the Markdown of the generated section (without the markers). */
+export function nodeRedMarkdown(f: NodeRedFigures, chartFile: string | null): string {
+  const o = f.options;
+  const small = o.sizes.join(", ") !== NODE_RED_BENCH_DEFAULTS.sizes.join(", ") || o.rounds !== NODE_RED_BENCH_DEFAULTS.rounds;
+  const l = f.latency;
+  const q = f.quota;
+  const p = f.projection;
+  const keep = new Throttle({ tier: "production" }).limits;
+  const lines = [
+    `### Node-RED: the example flow in a real Node-RED (${f.date}, sizes ${o.sizes.map((n) => fmt(n)).join(" / ")}, ${o.rounds === 1 ? "1 round" : `median of ${o.rounds} rounds`})`,
+    "",
+    ...(small ? [`**A reduced run** (\`--sizes ${o.sizes.join(",")} --rounds ${o.rounds}\`), not the full figures: rerun without flags for those.`, ""] : []),
+    `Machine: ${f.machine}. The bench took ${duration(f.minutes)}. Command: \`node dist/scripts/bench.js node-red${small ? ` --sizes ${o.sizes.join(",")} --rounds ${o.rounds}` : ""}\`.`,
+    "",
+    "**First run (import)**, rate limits off in the simulators and the clients; orders/s = booked ÷ seconds from the button to the run's summary; RSS = the Node-RED process's peak (VmHWM); CPU = Node-RED's / the simulators' (this process) during the import:",
+    "",
+    "| shop orders | due | booked | seconds | booked /s | peak RSS MB | CPU s Node-RED / sims | CCV calls / booked | SnelStart calls / booked |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...f.imports.map((i) => `| ${fmt(i.orders)} | ${fmt(i.due)} | ${fmt(i.booked)} | ${fmt(i.seconds, 1)} | ${fmt(i.perSecond, 1)} | ${fmt(i.peakRssMb)} | ${fmt(i.nodeRedCpuS, 1)} / ${fmt(i.simsCpuS, 1)} | ${fmt(i.ccvCalls / i.booked, 2)} | ${fmt(i.snelstartCalls / i.booked, 2)} |`),
+    "",
+    `**Routine run**: ${o.newOrders} new paid orders added through the CCV simulator's control API after the import, then one run:`,
+    "",
+    "| history (booked documents) | booked | CCV calls | SnelStart calls | seconds |",
+    "|---:|---:|---:|---:|---:|",
+    ...f.routines.map((r) => `| ${fmt(r.history)} | ${fmt(r.booked)} | ${fmt(r.ccvCalls)} | ${fmt(r.snelstartCalls)} | ${fmt(r.seconds, 2)} |`),
+    "",
+    `Between the import and the routine run, one run books the CCV credit invoices of orders the import booked (${f.routines.map((r) => fmt(r.settled)).join(" / ")}): a run credits only orders booked before it started.`,
+    "",
+    `**Webhook → booking** (from adding an order through the control API, which fires \`orders.created\`, to its sales booking landing in the SnelStart simulator; idle one order at a time, during the import one every 1/${o.webhookOrders + 2} of its expected time, not waiting for each other; p50/p95 per run, median over the runs):`,
+    "",
+    "| when | p50 ms | p95 ms | samples |",
+    "|---|---:|---:|---:|",
+    `| idle (after the import and the routine run, every size) | ${fmt(l.idle.p50)} | ${fmt(l.idle.p95)} | ${l.idle.samples} |`,
+    `| during an import of ${fmt(l.during.size)} orders | ${fmt(l.during.p50)} | ${fmt(l.during.p95)} | ${l.during.samples} |`,
+    "",
+    `**Real rate limits** (the documented limits in the simulators and the clients): an import of ${fmt(q.orders)} orders booked ${fmt(q.booked)} in ${fmt(q.seconds)} s, ${fmt(q.perSecond, 2)} orders/s. The share of the quota used = the most calls in any window (a minute; for SnelStart also an hour) ÷ the calls the window allows:`,
+    "",
+    "| service, resource, window | calls | busiest window | allowed in it | share |",
+    "|---|---:|---:|---:|---:|",
+    ...q.ccv.filter((r) => r.calls >= 2).map((r) => `| CCV \`${r.resource}\`, a minute | ${fmt(r.calls)} | ${fmt(r.busiestMinute)} | ${r.allowed} | ${fmt((100 * r.busiestMinute) / r.allowed)} % |`),
+    `| SnelStart, all API calls, a minute | ${fmt(q.snelstart.calls)} | ${fmt(q.snelstart.busiestMinute)} | ${q.snelstart.allowed} | ${fmt((100 * q.snelstart.busiestMinute) / q.snelstart.allowed)} % |`,
+    `| SnelStart, all API calls, an hour | ${fmt(q.snelstart.calls)} | ${fmt(q.snelstart.busiestHour)} | ${fmt(q.snelstart.allowedHour)} | ${fmt((100 * q.snelstart.busiestHour) / q.snelstart.allowedHour)} % |`,
+    "",
+    `**A 10,000-order import on the real services, projected: ${duration(p.minutes)}** (CCV Shop ${duration(p.ccvMinutes)}, bound by \`${p.ccvBound}\`; SnelStart ${duration(p.snelstartMinutes)}). ` +
+      `Computed from the calls of the ${fmt(p.from)}-order import above, scaled to 10,000 orders, at the clients' budgets, each window's calls at once and the next ones a window later: each CCV resource's calls at its budget (150 GETs, 100 writes a minute), the slowest resource; SnelStart's API calls at what the client's throttle keeps of the production tier (${keep.perMinute} a minute, ${fmt(keep.perHour)} an hour); the slower of the two, as the koppeling reads and posts at the same time (a lower bound: the calls' own time is left out). ` +
+      `The same computation from the real-limits import's own calls gives ${duration(f.quotaProjection.minutes)}; it took ${duration(q.seconds / 60)}.`,
+  ];
+  if (chartFile) lines.push("", `![Import throughput and peak RSS by shop size; routine-run CCV calls and time by history](${chartFile})`);
+  return lines.join("\n");
+}
+
+export const DOCS_START = "<!-- node-red bench: generated by scripts/bench-nodered.ts; everything up to the end marker is rewritten -->";
+export const DOCS_END = "<!-- end of the generated node-red bench -->";
+
+/** `doc` with the text between the markers replaced by `section` (appended with markers when absent). */
+export function replaceGenerated(doc: string, section: string): string {
+  const a = doc.indexOf(DOCS_START);
+  const b = doc.indexOf(DOCS_END);
+  const block = `${DOCS_START}\n${section}\n${DOCS_END}`;
+  if (a < 0 || b < a) return `${doc.replace(/\s*$/, "")}\n\n${block}\n`;
+  return doc.slice(0, a) + block + doc.slice(b + DOCS_END.length);
+}
+
+const CHART = "bench-node-red.svg";
+
+export function nodeRedChart(f: NodeRedFigures): string {
+  const imp = f.imports;
+  return svgChart(
+    [
+      {
+        title: "First run (import), rate limits off",
+        xLabel: "shop orders",
+        leftLabel: "booked orders / s",
+        rightLabel: "peak RSS of Node-RED, MB",
+        series: [
+          { name: "booked / s", axis: "left", color: "#1f77b4", points: imp.map((i) => [i.orders, i.perSecond]) },
+          { name: "peak RSS MB", axis: "right", color: "#d62728", points: imp.filter((i) => i.peakRssMb !== null).map((i) => [i.orders, i.peakRssMb as number]) },
+        ],
+      },
+      {
+        title: `Routine run (${f.options.newOrders} new orders)`,
+        xLabel: "history: booked orders",
+        leftLabel: "CCV calls",
+        rightLabel: "seconds",
+        series: [
+          { name: "CCV calls", axis: "left", color: "#2ca02c", points: f.routines.map((r) => [r.history, r.ccvCalls]) },
+          { name: "seconds", axis: "right", color: "#9467bd", points: f.routines.map((r) => [r.history, r.seconds]) },
+        ],
+      },
+    ],
+    `npm run bench -- node-red, ${f.date}; sizes ${f.options.sizes.join(", ")}; ${f.options.rounds === 1 ? "1 round" : `median of ${f.options.rounds} rounds`}; ${f.machine.split(";")[0]}`,
+  );
+}
+
+/** Writes the generated section into docs/benchmarks.md and the chart next to it. */
+export function writeDocs(f: NodeRedFigures): string {
+  const docs = path.join(ROOT, "docs");
+  fs.writeFileSync(path.join(docs, CHART), nodeRedChart(f));
+  const file = path.join(docs, "benchmarks.md");
+  fs.writeFileSync(file, replaceGenerated(fs.readFileSync(file, "utf8"), nodeRedMarkdown(f, CHART)));
+  return file;
+}

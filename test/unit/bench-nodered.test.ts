@@ -1,0 +1,77 @@
+/**
+ * The arithmetic of the Node-RED bench (scripts/bench-nodered.ts): flags, the busiest window, the
+ * projection of an import on the real services' budgets, percentiles, and rewriting only the
+ * generated part of docs/benchmarks.md.
+ */
+import assert from "node:assert/strict";
+import { DOCS_END, DOCS_START, busiestWindow, parseNodeRedFlags, percentile, projectImport, replaceGenerated, windowedMinutes } from "../../scripts/bench-nodered";
+import { niceMax, tickCount } from "../../scripts/bench-chart";
+
+describe("unit: the Node-RED bench's arithmetic", () => {
+  it("reads its flags; small sizes measure webhooks during the smallest import", () => {
+    const d = parseNodeRedFlags([]);
+    assert.deepEqual([d.sizes, d.rounds, d.duringSize, d.write], [[1_000, 10_000, 30_000], 3, 1_000, true]);
+    const small = parseNodeRedFlags(["--sizes", "500,200", "--rounds=1", "--no-write"]);
+    assert.deepEqual([small.sizes, small.rounds, small.duringSize, small.write], [[200, 500], 1, 200, false]);
+    assert.equal(parseNodeRedFlags(["--sizes", "200", "--during-size", "300"]).duringSize, 300);
+    assert.throws(() => parseNodeRedFlags(["--sizes", "200,x"]), /--sizes/);
+    assert.throws(() => parseNodeRedFlags(["--rounds", "0"]), /--rounds/);
+    assert.throws(() => parseNodeRedFlags(["--size", "200"]), /unknown argument/);
+  });
+
+  it("finds the most calls in any window", () => {
+    assert.equal(busiestWindow([], 60_000), 0);
+    assert.equal(busiestWindow([0, 10, 20], 60_000), 3);
+    assert.equal(busiestWindow([0, 59_999, 60_000, 60_001, 119_000], 60_000), 4);
+    assert.equal(busiestWindow([0, 60_000, 120_000], 60_000), 1);
+  });
+
+  it("a window's budget goes at once, the next calls a window later; full hours first", () => {
+    assert.equal(windowedMinutes(0, 150), 0);
+    assert.equal(windowedMinutes(150, 150), 0);
+    assert.equal(windowedMinutes(151, 150), 1);
+    assert.equal(windowedMinutes(1_500, 150), 9);
+    assert.equal(windowedMinutes(4_500, 450, 4_500), 9);
+    assert.equal(windowedMinutes(4_501, 450, 4_500), 60);
+    assert.equal(windowedMinutes(9_900, 450, 4_500), 2 * 60 + 1);
+    assert.equal(windowedMinutes(150, 150, Infinity, 30_000), 0);
+    assert.equal(windowedMinutes(301, 150, Infinity, 30_000), 1);
+  });
+
+  it("projects an import from the calls of a measured one: the slowest CCV resource or SnelStart's hour, whichever is slower", () => {
+    const imp = { orders: 1_000, ccvByResource: { "GET /api/rest/v1/orders/:id/orderrows/": 720, "GET /api/rest/v1/orders/": 8, "POST /api/rest/v1/webhooks/": 3 }, snelstartApiCalls: 1_800 };
+    const p = projectImport(imp, 10_000);
+    assert.equal(p.ccvBound, "GET /api/rest/v1/orders/:id/orderrows/");
+    assert.equal(p.ccvMinutes, 47); // 7,200 GETs at 150 a minute
+    // 18,000 calls at 4,500 an hour (3 full hours of windows 2 % long) and 4,500 at 450 a minute (9 windows of 1.02 minutes).
+    assert.ok(Math.abs(p.snelstartMinutes - (3 * 61.2 + 9 * 1.02)) < 1e-9, String(p.snelstartMinutes));
+    assert.equal(p.minutes, p.snelstartMinutes);
+    const small = projectImport({ ...imp, snelstartApiCalls: 10 }, 1_000);
+    assert.equal(small.minutes, small.ccvMinutes);
+    assert.equal(small.ccvMinutes, 4);
+  });
+
+  it("percentiles by rank", () => {
+    const v = Array.from({ length: 20 }, (_, i) => 20 - i);
+    assert.equal(percentile(v, 50), 10);
+    assert.equal(percentile(v, 95), 19);
+    assert.equal(percentile([7], 95), 7);
+    assert.ok(Number.isNaN(percentile([], 50)));
+  });
+
+  it("rewrites only what is between the markers, and appends them once when absent", () => {
+    const doc = `# Benchmarks\n\nkept above\n\n${DOCS_START}\nold figures\n${DOCS_END}\n\nkept below\n`;
+    const once = replaceGenerated(doc, "new figures");
+    assert.equal(once, `# Benchmarks\n\nkept above\n\n${DOCS_START}\nnew figures\n${DOCS_END}\n\nkept below\n`);
+    assert.equal(replaceGenerated(once, "new figures"), once);
+    const appended = replaceGenerated("# Benchmarks\n\ntext\n", "figures");
+    assert.equal(appended, `# Benchmarks\n\ntext\n\n${DOCS_START}\nfigures\n${DOCS_END}\n`);
+    assert.equal(replaceGenerated(appended, "again").split(DOCS_START).length, 2);
+  });
+
+  it("the chart's axes end at a round number at or above the largest value", () => {
+    assert.deepEqual([7, 10, 11, 24, 26, 180, 30_000, 31_000, 0].map(niceMax), [8, 10, 15, 25, 30, 200, 30_000, 40_000, 1]);
+    // …divided into round steps: 150 by 50, 15 by 5, 0.25 by 0.05, 200 by 50, 60 by 20.
+    assert.deepEqual([150, 15, 0.25, 200, 60, 8, 1].map(tickCount), [3, 3, 5, 4, 3, 4, 4]);
+  });
+});
