@@ -314,10 +314,13 @@ export default function (RED: NodeAPI): void {
       const out = sender(shop, client, runId, "schedule", send);
       const seen = new ListingMarks();
       const ids = new Set<number>();
+      /** Order numbers of the orders this run sent. */
+      const sentNumbers = new Set<number>();
       /** Notes a document's pending state (durably) and sends it when due. */
       const found = async (pick: (l: LedgerState) => Due | null) => {
         const d = await shop.ledger.update(pick);
         if (d) await out.deliver(d);
+        if (d?.kind === "order" && d.ordernumber != null) sentNumbers.add(d.ordernumber);
       };
 
       // New orders, paid or not (an unpaid one is noted as waiting); then, if the plan says so, the paid ones back to the oldest pending.
@@ -340,15 +343,23 @@ export default function (RED: NodeAPI): void {
       await recheck(shop, client, plan, ids, found, now);
       if (settings.credits) {
         const credited = new Set<number>();
+        const creditOf = (c: Checked<CcvInvoice, CcvInvoiceHead>) => (l: LedgerState) => {
+          const d = invoiceFound(c, settings, l, now);
+          if (d?.ordernumber != null) credited.add(d.ordernumber);
+          return d;
+        };
+        /** Credit invoices of orders this run sent and SnelStart has not booked yet: due once those are. */
+        const afterOrders: Array<Checked<CcvInvoice, CcvInvoiceHead>> = [];
         for await (const c of client.invoices({ min_create_date: plan.invoicesFrom, orderby: "create_date" })) {
           if (closed) return;
           const head = headOf(c);
           if (head?.create_date) seen.invoice(head.create_date);
-          await found((l) => {
-            const d = invoiceFound(c, settings, l, now);
-            if (d?.ordernumber != null) credited.add(d.ordernumber);
-            return d;
-          });
+          if (head?.type === "credit" && head.ordernumber != null && sentNumbers.has(head.ordernumber)) afterOrders.push(c);
+          else await found(creditOf(c));
+        }
+        if (afterOrders.length) {
+          await shop.window.drained();
+          for (const c of afterOrders) await found(creditOf(c));
         }
         for await (const c of client.orders({ status: CANCELLED, min_create_date: plan.cancellationsFrom, orderby: "create_date" })) {
           if (closed) return;

@@ -53,6 +53,11 @@ export class MessageWindow {
     return this.settledOf.get(id) ?? Promise.resolve();
   }
 
+  /** Resolves when every message now on its way has left. */
+  async drained(): Promise<void> {
+    await Promise.all([...this.settledOf.values()]);
+  }
+
   /** `id` is done (booked, failed, or dropped). */
   leave(id: string): void {
     const entry = this.open.get(id);

@@ -87,6 +87,16 @@ describe("nodes: routine runs (high-water marks, pending, horizon, full sweep)",
     assert.ok(rowsAhead <= 17, `order rows fetched ahead of the bookings: ${rowsAhead}`);
   });
 
+  it("a first run books an order and, once that is booked, its CCV credit invoice: both in the one run", async () => {
+    sims = await startSims();
+    const order = await addOrder(sims, simpleOrder(5401, { create_date: daysAgo(5) }));
+    addCreditInvoice(sims, order, 95401);
+    await load();
+    const first = await runOnce();
+    assert.deepEqual([first.summary.total, first.summary.booked], [2, 2]);
+    assert.deepEqual(boekingen(sims).map((b) => b.factuurnummer).sort(), [numberOf(5401, 5), `C${numberOf(5401, 5)}-95401`].sort());
+  });
+
   it("an order paid 60 days after it was placed is booked by a routine run; it was re-read, not listed again", async () => {
     sims = await startSims();
     const unpaid = await addOrder(sims, simpleOrder(6001, { create_date: daysAgo(60), paid: false }));
