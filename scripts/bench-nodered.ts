@@ -7,8 +7,7 @@
  *   booked orders per second (inject to summary), the Node-RED process's peak RSS (VmHWM), the
  *   CPU seconds of Node-RED and of this process (the simulators), and CCV and SnelStart calls
  *   per booked order (the simulators' request counters);
- * - routine run: then one run books the import's CCV credit invoices (a run credits only orders
- *   booked before it), `newOrders` are added through the CCV simulator's control API, and a run
+ * - routine run: then `newOrders` are added through the CCV simulator's control API, and a run
  *   finds and books them over that history: CCV calls, SnelStart calls, time;
  * - webhook → booking: then the webhooks are registered and orders are added one at a time; from
  *   the add to the booking landing in the SnelStart simulator (idle); and while an import of
@@ -228,8 +227,6 @@ export interface ImportRun {
 
 export interface RoutineRun {
   history: number;
-  /** What the run between the import and this one booked: the CCV credit invoices of orders the import booked (a run credits only orders booked before it). */
-  settled: number;
   booked: number;
   ccvCalls: number;
   snelstartCalls: number;
@@ -274,15 +271,13 @@ async function sizeRun(orders: number, o: NodeRedBenchOptions, round: number, lo
     };
     log(`  import of ${orders}: ${s.booked} booked in ${seconds.toFixed(1)} s (${imp.perSecond.toFixed(1)}/s), peak RSS ${imp.peakRssMb?.toFixed(0) ?? "?"} MB`);
 
-    // A run credits only orders booked before it: the import's credit invoices come in the next.
-    const settled = (await rt.run(runTimeout(orders))).booked;
     for (let i = 0; i < o.newOrders; i++) await addOrder(rt, rng, i);
     const c2 = calls(rt);
     const t1 = performance.now();
     const r = await rt.run(runTimeout(orders));
     const routineSeconds = (performance.now() - t1) / 1000;
     const c3 = calls(rt);
-    const routine: RoutineRun = { history: s.booked + settled, settled, booked: r.booked, ccvCalls: sum(since(c2.ccv, c3.ccv)), snelstartCalls: sum(since(c2.snelstart, c3.snelstart)), seconds: routineSeconds };
+    const routine: RoutineRun = { history: s.booked, booked: r.booked, ccvCalls: sum(since(c2.ccv, c3.ccv)), snelstartCalls: sum(since(c2.snelstart, c3.snelstart)), seconds: routineSeconds };
     if (r.booked !== o.newOrders) log(`  warning: the routine run booked ${r.booked} of ${o.newOrders} new orders`);
     log(`  routine run over ${routine.history} booked: ${routine.ccvCalls} CCV calls, ${routineSeconds.toFixed(2)} s`);
 
@@ -561,8 +556,6 @@ export function nodeRedMarkdown(f: NodeRedFigures, chartFile: string | null): st
     "| history (booked documents) | booked | CCV calls | SnelStart calls | seconds |",
     "|---:|---:|---:|---:|---:|",
     ...f.routines.map((r) => `| ${fmt(r.history)} | ${fmt(r.booked)} | ${fmt(r.ccvCalls)} | ${fmt(r.snelstartCalls)} | ${fmt(r.seconds, 2)} |`),
-    "",
-    `Between the import and the routine run, one run books the CCV credit invoices of orders the import booked (${f.routines.map((r) => fmt(r.settled)).join(" / ")}): a run credits only orders booked before it started.`,
     "",
     `**Webhook → booking** (from adding an order through the control API, which fires \`orders.created\`, to its sales booking landing in the SnelStart simulator; idle one order at a time, during the import one every 1/${o.webhookOrders + 2} of its expected time, not waiting for each other; p50/p95 per run, median over the runs):`,
     "",
