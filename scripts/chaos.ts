@@ -102,6 +102,12 @@ export interface ChaosReport {
    * another VAT number (which get their own relatie by design).
    */
   relatiesSharingEmail: number;
+  /**
+   * Due orders not booked because the koppeling holds them for a person by design (MANUAL codes:
+   * the shop's data needs a decision, e.g. a VAT number SnelStart refuses with OSS on): reported
+   * with an alert, never booked by a run; not counted as missing.
+   */
+  heldForPerson: number;
   kills: number;
   seconds: number;
   /** Orders in the shop at the end, due at the end, cancelled by the run, paid late, added. */
@@ -394,10 +400,14 @@ function postsTo(rt: KoppelingRuntime): number {
   return Object.entries(rt.snelstart.state.requests.toJSON()).reduce((n, [k, v]) => (k.startsWith("POST /v2/") ? n + v : n), 0);
 }
 
+/** Failure codes that hold an order for a person by design (README "Exactly once"): no run books it. */
+const MANUAL = new Set(["ICP_VAT_NUMBER_REFUSED"]);
+
 /** Compares the shop with SnelStart, by number. */
 function compare(rt: KoppelingRuntime, shop: Shop, mode: ChaosMode, ledger: LedgerView | null) {
   const counts: ChaosCounts = { missing: 0, duplicated: 0, wrongAmount: 0, notDue: 0, creditsMissing: 0, creditsDuplicated: 0, duplicateRelaties: 0 };
   let ledgerUnaware = 0;
+  let heldForPerson = 0;
   const problems: string[] = [];
   const problem = (line: string) => problems.length < 50 && problems.push(line);
   const boekingen = [...rt.snelstart.state.verkoopboekingen.values()];
@@ -423,9 +433,11 @@ function compare(rt: KoppelingRuntime, shop: Shop, mode: ChaosMode, ledger: Ledg
     if (mode === "verkooporder" && (byNumber.get(fn)?.length ?? 0) > 0) problem(`${label}: booked as a sales booking in verkooporder mode`);
     if (qualifies(o) || (cancelledHere && wasDue)) {
       if (docs.length === 0 && qualifies(o)) {
-        counts.missing++;
         const key = `order:${o.id}`;
-        problem(`${label}: due, not booked (ledger: ${ledger?.failed[key] ? `failed ${ledger.failed[key].code}` : ledger?.intents[key] ? "intent" : ledger?.booked[key] ? "booked" : "nothing"})`);
+        const held = ledger?.failed[key] && MANUAL.has(ledger.failed[key].code);
+        if (held) heldForPerson++;
+        else counts.missing++;
+        problem(`${label}: due, not booked (ledger: ${ledger?.failed[key] ? `failed ${ledger.failed[key].code}` : ledger?.intents[key] ? "intent" : ledger?.booked[key] ? "booked" : "nothing"})${held ? ": held for a person by design" : ""}`);
       }
       if (docs.length > 1) {
         counts.duplicated++;
@@ -514,7 +526,7 @@ function compare(rt: KoppelingRuntime, shop: Shop, mode: ChaosMode, ledger: Ledg
     counts.duplicateRelaties += extra;
     if (extra) problem(`e-mail ${email}: ${list.length} relaties for ${customers.size} customer(s): ${list.map((r) => `${r.relatiecode} "${r.email}" ${where(r)}${r.btwNummer ? ` VAT ${r.btwNummer}` : ""}`).join(", ")}`);
   }
-  return { counts, ledgerUnaware, sharing, problems };
+  return { counts, ledgerUnaware, heldForPerson, sharing, problems };
 }
 
 /** The runtime of the chaos run in progress (for Ctrl-C). */
@@ -606,7 +618,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const ledger = readLedgerFromDisk(userDir);
     if (o.keep) fs.writeFileSync(path.join(userDir, "chaos-trace.jsonl"), trace.lines.join("\n") + "\n");
-    const { counts, ledgerUnaware, sharing, problems } = compare(rt, shop, o.mode, ledger);
+    const { counts, ledgerUnaware, heldForPerson, sharing, problems } = compare(rt, shop, o.mode, ledger);
     const ledgerFailures: Record<string, number> = {};
     for (const f of Object.values(ledger?.failed ?? {})) ledgerFailures[f.code] = (ledgerFailures[f.code] ?? 0) + 1;
     const boekingen = [...rt.snelstart.state.verkoopboekingen.values()];
@@ -616,6 +628,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       counts,
       creditsMissingLedgerUnaware: ledgerUnaware,
       relatiesSharingEmail: sharing,
+      heldForPerson,
       kills,
       seconds: Math.round((Date.now() - started) / 100) / 10,
       shop: { orders: rt.ccv.state.orders.length, due: rt.ccv.state.orders.filter(qualifies).length, cancelled: shop.cancelled.size, paidLate: shop.paidLate, added: shop.added },
@@ -647,7 +660,7 @@ export function formatReport(r: ChaosReport): string {
   const o = r.options;
   const c = r.counts;
   const rows: Array<[string, string | number]> = [
-    ["missing (due, not booked)", c.missing],
+    ["missing (due, not booked)", `${c.missing}${r.heldForPerson ? `   (and held for a person by design, not counted: ${r.heldForPerson})` : ""}`],
     ["duplicated", c.duplicated],
     ["wrong amount", c.wrongAmount],
     ["booked, never due", c.notDue],

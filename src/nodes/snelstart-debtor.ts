@@ -8,7 +8,8 @@
  * arrive together), so a customer is never created twice.
  *
  * A business customer's VAT number goes on the relatie; if SnelStart refuses it (REL-0087/0088)
- * the relatie is created without it, a warning says so, and the order is booked without ICP
+ * the relatie is created without it (or, when the customer already has a relatie without one, a
+ * later order of theirs goes to that), a warning says so, and the order is booked without ICP
  * (vat-mapper's `icpFallback`), because SnelStart refuses ICP ledgers for a klant without one.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
@@ -90,12 +91,15 @@ async function relatiesByEmail(client: SnelStartClient, email: string): Promise<
 async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c: BookingCustomer, matchOnEmail: boolean, oss: boolean): Promise<DebtorResult> {
   const withVat = c.isBusiness && !!c.vatNumber;
   const warnings: string[] = [];
+  /** With a VAT number that SnelStart may refuse: this customer's relatie without one, if any. */
+  let withoutVat: Relatie | null = null;
   if (matchOnEmail && c.email) {
     const landId = landen.find((l) => l.landcode.toUpperCase() === c.country)?.id;
     const found = await relatiesByEmail(client, c.email);
     const hit = pick(found, landId, oss, withVat ? c.vatNumber : null);
     if (hit) return { relatieId: hit.id, created: false, hasVatNumber: !!hit.btwNummer, warnings: [] };
     const sameEmail = withVat ? pick(found, landId, oss, null) : null;
+    withoutVat = withVat ? pick(found.filter((r) => !vatKey(r.btwNummer)), landId, oss, null) : null;
     if (sameEmail) {
       warnings.push(
         `SnelStart relatie ${sameEmail.relatiecode ?? sameEmail.id} has the e-mail address of ${c.name} but ${sameEmail.btwNummer ? `VAT number ${sameEmail.btwNummer}` : "no VAT number"}, not ${c.vatNumber}: a relatie with this order's VAT number is created.`,
@@ -109,8 +113,11 @@ async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c:
     return { relatieId: r.id, created: true, hasVatNumber: withVat, warnings };
   } catch (err) {
     if (!withVat || !(err instanceof KoppelingError) || !VAT_REFUSED.has(err.code)) throw err;
+    const refused = `SnelStart refused VAT number ${c.vatNumber} of ${c.name} (${err.code}: ${err.message})`;
+    // Refused again: the relatie an earlier order of this customer got without it is theirs (not a new one per order).
+    if (withoutVat) return { relatieId: withoutVat.id, created: false, hasVatNumber: false, warnings: [`${refused}; the order goes to their relatie ${withoutVat.relatiecode ?? withoutVat.id}, which has none, and is booked without ICP.`] };
     const r = await client.createRelatie(relatieFor(customer, landen, false));
-    warnings.push(`SnelStart refused VAT number ${c.vatNumber} of ${c.name} (${err.code}: ${err.message}); the relatie was created without it and the order is booked without ICP.`);
+    warnings.push(`${refused}; the relatie was created without it and the order is booked without ICP.`);
     return { relatieId: r.id, created: true, hasVatNumber: false, warnings };
   }
 }

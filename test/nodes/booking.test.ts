@@ -209,7 +209,7 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     // An administration without foreign VAT (OSS): with it on, SnelStart takes a German klant without
     // VAT number for an OSS consumer and refuses any line off the OSS ledgers (reference §7.5).
     sims = await startSims({ ossEnabled: false });
-    await addOrder(sims, icpOrder(4002, "DE123456000"));
+    const first = await addOrder(sims, icpOrder(4002, "DE123456000"));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
     const out = collect("out");
     const caught = collect("caught");
@@ -233,6 +233,14 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
       ],
       "a domestic 0 % sale: revenue on the 0 % ledger, shipping on its own, nothing on ICP",
     );
+
+    // A later order of the same customer, with the same refused number: their relatie, not a new one.
+    await addOrder(sims, icpOrder(4003, "DE123456000", { customer: first.customer }));
+    trigger();
+    const [, m2] = await atLeast(out, 2);
+    assert.equal(m2.snelstart.relatieId, m.snelstart.relatieId);
+    assert.equal(sims.ss.state.relaties.size - [...sims.ss.state.relaties.values()].filter((r) => !r.relatiesoort.includes("Klant")).length, 1, "one klant for the customer");
+    assert.match(m2.snelstart.warnings[0], /refused VAT number DE123456000.*goes to their relatie/);
   });
 
   for (const ossEnabled of [false, true]) {
