@@ -1,6 +1,7 @@
 /**
- * Request authentication as CCV describes it (ccvshop-api.md §1.3) and response signing (§1.4).
- * Choices on UNCERTAIN points (the stricter reading):
+ * Request authentication as CCV describes it (docs/reference/ccvshop-api.md#request-signing) and
+ * response signing (docs/reference/ccvshop-api.md#response-signing). Choices on UNCERTAIN points
+ * (the stricter reading):
  * - `x-date` must be `YYYY-MM-DDTHH:MM:SS` in UTC with `Z`, `+00:00` or `+0000`; milliseconds
  *   and other offsets are refused; it must be within 5 minutes (inclusive) of the server clock.
  * - `x-hash` must be the lowercase hex digest, compared exactly.
@@ -55,7 +56,7 @@ export function checkAuth(req: SimRequest, cfg: AuthConfig): SimResponse | null 
   return null;
 }
 
-/** The `x-date` and `x-hash` headers of a response (§1.4): HMAC over public|METHOD|uri|body|x-date. */
+/** The `x-date` and `x-hash` headers of a response (docs/reference/ccvshop-api.md#response-signing): HMAC over public|METHOD|uri|body|x-date. */
 export function responseSignature(req: SimRequest, body: string, cfg: AuthConfig): Record<string, string> {
   const date = formatCcvDate(new Date(cfg.now()));
   return { "x-date": date, "x-hash": ccvHmac(cfg.secret, [cfg.publicKey, req.method, req.rawUrl, body, date]) };

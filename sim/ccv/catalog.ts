@@ -5,7 +5,8 @@
 
 /**
  * A product's tax class. CCV's real `taxtariff` values besides `normal` are UNCERTAIN
- * (ccvshop-api.md §6.2); `reduced` and `intermediate` are our names for the two lower classes.
+ * (docs/reference/ccvshop-api.md#products-and-tax-classes); `reduced` and `intermediate` are our
+ * names for the two lower classes.
  */
 export type TaxTariff = "normal" | "reduced" | "intermediate";
 
@@ -115,7 +116,7 @@ export const PAYMETHODS: Readonly<Record<string, Paymethod>> = {
   cash: { id: 15, paymethod: "Cash", label: "Contant bij afhalen", costs: 0 },
 };
 
-/** Merchant-visible names of the order statuses (§3.4), as a Dutch shop shows them. */
+/** Merchant-visible names of the order statuses (docs/reference/ccvshop-api.md#order-status-codes), as a Dutch shop shows them. */
 export const ORDER_STATUS_NAMES: Readonly<Record<number, string>> = {
   1: "Nieuw",
   2: "In behandeling",

@@ -58,7 +58,7 @@ const COUNTRY_WEIGHTS: Readonly<Record<Profile, ReadonlyArray<readonly [string, 
   export: [["US", 2], ["CH", 1], ["GB", 2]],
 };
 const STATUS_WEIGHTS = [[1, 10], [2, 6], [3, 2], [4, 5], [5, 20], [6, 12], [7, 25], [8, 6], [9, 2], [10, 3], [11, 2], [12, 1], [13, 2], [14, 2]] as const;
-/** Chance that an order with this status is paid (`paid` is independent of the status, §3.4). */
+/** Chance that an order with this status is paid (`paid` is independent of the status, docs/reference/ccvshop-api.md#order-status-codes). */
 const PAID_CHANCE: Readonly<Record<number, number>> = { 1: 0.5, 2: 0.8, 3: 0.8, 4: 0.1, 5: 0.9, 6: 0.95, 7: 0.97, 8: 0.3 };
 
 /**

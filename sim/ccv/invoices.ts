@@ -1,8 +1,8 @@
 /**
- * CCV invoices for generated orders (ccvshop-api.md §5): a debit invoice for every completed
- * order that has an `invoicenumber`, and credit invoices (type `credit`, negative amounts, own
- * invoice number, referencing the order's ordernumber) for most cancelled orders and a few
- * refunded rows of delivered orders. Credit totals follow the same model as orders (./totals).
+ * CCV invoices for generated orders (docs/reference/ccvshop-api.md#invoices): a debit invoice for
+ * every completed order that has an `invoicenumber`, and credit invoices (type `credit`, negative
+ * amounts, own invoice number, referencing the order's ordernumber) for most cancelled orders and a
+ * few refunded rows of delivered orders. Credit totals follow the same model as orders (./totals).
  */
 import { INVOICE_STATUS_NAMES } from "./catalog";
 import { cents, euros, timesCount } from "./money";

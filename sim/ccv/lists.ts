@@ -1,6 +1,7 @@
 /**
- * The two filtered lists: `GET orders/` (§3.2) and `GET invoices/` (§5). Parameter parsing
- * and its UNCERTAIN choices live in ./query.
+ * The two filtered lists: `GET orders/` (docs/reference/ccvshop-api.md#order-list-filters) and
+ * `GET invoices/` (docs/reference/ccvshop-api.md#invoices). Parameter parsing and its UNCERTAIN
+ * choices live in ./query.
  */
 import type { SimRequest, SimResponse } from "../http";
 import { boolParam, dateParam, intParam, sortBy } from "./query";

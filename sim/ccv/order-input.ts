@@ -2,7 +2,8 @@
  * Hand-written orders for `POST /__sim/orders` and `state.addOrder`: a full CCV order JSON with
  * its `orderrows` array inline. Missing ids, hrefs, order number, bookkeeping defaults and
  * totals are filled in (totals by the design.md model); the result must have the documented
- * types (ccvshop-api.md §3.3, §4.2; checked here, independently of the koppeling's schemas),
+ * types (docs/reference/ccvshop-api.md#order-fields, #order-row-fields; checked here, independently
+ * of the koppeling's schemas),
  * else the input is refused naming the field. Totals that ARE given are kept as they are, so
  * tests can post deliberately odd orders; `PATCH /__sim/orders/{id}/raw` breaks them further.
  */
@@ -164,7 +165,7 @@ export function orderFromInput(input: unknown, ctx: InputContext): SimOrder {
 
 type Kind = "int" | "number" | "count" | "boolean" | "string" | "date" | "object" | "int?" | "status?";
 
-/** The documented type of each field the simulator serves from an order (§3.3). */
+/** The documented type of each field the simulator serves from an order (docs/reference/ccvshop-api.md#order-fields). */
 const ORDER_TYPES: Readonly<Record<string, Kind>> = {
   id: "int",
   ordernumber: "int?",
@@ -186,7 +187,7 @@ const ORDER_TYPES: Readonly<Record<string, Kind>> = {
   currency: "string",
   customer: "object",
 };
-/** And of an order row (§4.2). */
+/** And of an order row (docs/reference/ccvshop-api.md#order-row-fields). */
 const ROW_TYPES: Readonly<Record<string, Kind>> = { id: "int", product_name: "string", count: "count", price: "number", discount: "number", total_price: "number", tax: "count" };
 
 function fits(v: unknown, kind: Kind): boolean {

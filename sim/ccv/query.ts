@@ -1,8 +1,11 @@
 /**
- * Query parameters of the list endpoints: paging (§2.1), filters and `orderby` (§3.2, §5).
- * Invalid values answer 400 (the stricter choice; CCV's behaviour is UNCERTAIN).
+ * Query parameters of the list endpoints: paging
+ * (docs/reference/ccvshop-api.md#collections-and-paging), filters and `orderby`
+ * (docs/reference/ccvshop-api.md#order-list-filters, #invoices). Invalid values answer 400 (the
+ * stricter choice; CCV's behaviour is UNCERTAIN).
  *
- * Dates (`min_create_date`, `max_create_date`; format UNCERTAIN, §3.2): `YYYY-MM-DD`,
+ * Dates (`min_create_date`, `max_create_date`; format UNCERTAIN,
+ * docs/reference/ccvshop-api.md#order-list-filters): `YYYY-MM-DD`,
  * `YYYY-MM-DD HH:MM:SS` and ISO 8601 (`T`, optional milliseconds, `Z`/`±HH:MM`) are accepted;
  * without an offset they are UTC. Both bounds are inclusive; a bare date as maximum means the
  * whole day.
@@ -66,11 +69,11 @@ export function sortBy<T extends { id: number }>(items: readonly T[], q: URLSear
   return keyed.map((e) => e.item);
 }
 
-/** `start`/`size` with our limits: size 1..100 (max UNCERTAIN, §2.1; larger is refused), default 25. */
+/** `start`/`size` with our limits: size 1..100 (max UNCERTAIN, docs/reference/ccvshop-api.md#collections-and-paging; larger is refused), default 25. */
 export function pagingParams(q: URLSearchParams): { start: number; size: number } {
   return { start: intParam(q, "start") ?? 0, size: intParam(q, "size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE };
 }
 
-/** Up to 250 per page (a client generated from CCV's documentation clamps to 1..250; UNCERTAIN, §2.1). */
+/** Up to 250 per page (a client generated from CCV's documentation clamps to 1..250; UNCERTAIN, docs/reference/ccvshop-api.md#collections-and-paging). */
 export const MAX_PAGE_SIZE = 250;
 export const DEFAULT_PAGE_SIZE = 25;

@@ -1,7 +1,8 @@
 /**
  * The simulator's resources as the API serves them: orders and invoices without inline rows
- * (`orderrows: {href}`, §3.3), users and products derived from the orders, the webshop and its
- * settings, and the collection envelope of every list (§2.1: absolute links, no total).
+ * (`orderrows: {href}`, docs/reference/ccvshop-api.md#order-fields), users and products derived
+ * from the orders, the webshop and its settings, and the collection envelope of every list
+ * (docs/reference/ccvshop-api.md#collections-and-paging: absolute links, no total).
  */
 import type { SimRequest } from "../http";
 import { CATALOG, COUNTRIES, INVOICE_STATUS_NAMES, NL_RATES, ORDER_STATUS_NAMES, PAYMETHODS, WEBSHOP } from "./catalog";
@@ -57,7 +58,7 @@ export function userIdOf(o: SimOrder): number | null {
   return id === null || id === undefined || id === "" ? null : Number(id);
 }
 
-/** A `users/{id}/` resource from the account's latest order (§6.1). */
+/** A `users/{id}/` resource from the account's latest order (docs/reference/ccvshop-api.md#users). */
 export function userFromOrders(orders: readonly SimOrder[], id: number, api: string) {
   const mine = orders.filter((o) => userIdOf(o) === id);
   if (mine.length === 0) return null;
@@ -141,7 +142,7 @@ export function productsFromOrders(orders: readonly SimOrder[], api: string): Si
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
-/** `GET paymethods/` (ccvshop-api.md §6.3): the shop's payment methods. */
+/** `GET paymethods/` (docs/reference/ccvshop-api.md#payment-methods): the shop's payment methods. */
 export function paymethods(api: string) {
   return Object.values(PAYMETHODS).map((p) => ({
     href: `${api}paymethods/${p.id}/`,

@@ -1,12 +1,12 @@
 /**
- * CCV error bodies (ccvshop-api.md §2.3: `{code, status, developermessage}`) and the error
- * codes the simulator answers with. Codes marked UNCERTAIN are our choice where CCV documents
- * none; a client must route on the HTTP status and treat `code` as detail.
+ * CCV error bodies (docs/reference/ccvshop-api.md#error-body: `{code, status, developermessage}`)
+ * and the error codes the simulator answers with. Codes marked UNCERTAIN are our choice where CCV
+ * documents none; a client must route on the HTTP status and treat `code` as detail.
  */
 import type { SimResponse } from "../http";
 
 export const CODES = {
-  /** Missing or unknown `x-public`. UNCERTAIN (§10.10), as in docs/design.md. */
+  /** Missing or unknown `x-public`. UNCERTAIN (docs/reference/ccvshop-api.md#open-authentication-errors), as in docs/design.md. */
   badPublicKey: "401.10",
   /** `x-hash` does not match. UNCERTAIN. */
   badHash: "401.11",

@@ -1,6 +1,6 @@
 /**
- * A CCV Shop REST API simulator on real HTTP (ccvshop-api.md): HMAC-signed requests, paged
- * collections with absolute `next` links, filters, per resource+method rate limits (429.10),
+ * A CCV Shop REST API simulator on real HTTP (docs/reference/ccvshop-api.md): HMAC-signed requests,
+ * paged collections with absolute `next` links, filters, per resource+method rate limits (429.10),
  * signed responses, webhooks, and a control API under `/__sim/` (no auth) for tests.
  *
  * Pipeline of an `/api/rest/v1/` request: count it (`METHOD template`), apply an injected

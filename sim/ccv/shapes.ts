@@ -1,6 +1,7 @@
 /**
- * The shapes the simulator serves its documents in. CCV's own documentation and the captured
- * real orders disagree on details (ccvshop-api.md §2.5, §3.6, §5), so the simulator serves both:
+ * The shapes the simulator serves its documents in. CCV's own documentation and the captured real
+ * orders disagree on details (docs/reference/ccvshop-api.md#data-types, #sample-order, #invoices),
+ * so the simulator serves both:
  *
  * - `strict`: the documented shape (numbers as numbers, links as `{href}` with a trailing slash,
  *   every field present).

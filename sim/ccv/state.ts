@@ -12,7 +12,7 @@ import { shapeOf, type Shape, type ShapeMode } from "./shapes";
 import type { SimInvoice, SimOrder } from "./types";
 import { deliver, eventPayload, newWebhookKey, parseWebhookInput, parseWebhookPatch as parsePatch, type OrderEvent, type SimWebhook, type WebhookDelivery } from "./webhooks";
 
-/** Documented limits (§2.4): per resource and method, per minute. */
+/** Documented limits (docs/reference/ccvshop-api.md#rate-limits): per resource and method, per minute. */
 export const GET_LIMIT = 150;
 export const WRITE_LIMIT = 100;
 const MINUTE_MS = 60_000;
@@ -185,7 +185,7 @@ export class CcvSimState {
     return hook;
   }
 
-  /** `PATCH webhooks/{id}/`: only `address` and `is_active` can change (ccvshop-api.md §7.1). */
+  /** `PATCH webhooks/{id}/`: only `address` and `is_active` can change (docs/reference/ccvshop-api.md#webhook-management). */
   patchWebhook(id: number, body: unknown): SimWebhook {
     const hook = this.webhooks.find((w) => w.id === id);
     if (!hook) throw new NotFound(`webhook ${id} not found`);

@@ -1,7 +1,8 @@
 /**
- * An order's totals per docs/design.md "How CCV Shop computes an order's totals (our model)".
- * CCV documents none of this precisely (ccvshop-api.md §3.3/§4.2 are UNCERTAIN); the generator
- * builds every order with this function so a correct mapping balances to the cent.
+ * An order's totals per docs/design.md "How CCV Shop computes an order's totals (our model)". CCV
+ * documents none of this precisely (docs/reference/ccvshop-api.md#order-fields and
+ * #order-row-fields are UNCERTAIN); the generator builds every order with this function so a
+ * correct mapping balances to the cent.
  */
 import { spreadByLargestRemainder, vatOfGross, vatOfNet } from "./money";
 

@@ -1,9 +1,11 @@
 /**
- * The JSON shapes the CCV simulator stores and serves, field by field as ccvshop-api.md
- * §3.3/§3.5/§3.6 (orders), §4.2/§4.3 (rows) and §5 (invoices) list them. The zod schemas in
- * src/ccv/schemas.ts are the contract; these types only help the generator fill every field.
- * They are type aliases, not interfaces, so that they are assignable to the schemas' loose
- * input types (an interface has no implicit index signature).
+ * The JSON shapes the CCV simulator stores and serves, field by field as the reference lists them:
+ * docs/reference/ccvshop-api.md#order-fields, #customer-block, #sample-order (orders),
+ * docs/reference/ccvshop-api.md#order-row-fields, #sample-order-row (rows) and
+ * docs/reference/ccvshop-api.md#invoices (invoices). The zod schemas in src/ccv/schemas.ts are the
+ * contract; these types only help the generator fill every field. They are type aliases, not
+ * interfaces, so that they are assignable to the schemas' loose input types (an interface has no
+ * implicit index signature).
  */
 
 export type Link = {
@@ -64,7 +66,7 @@ export type CcvPersonalInfoJson = {
 export type CcvDiscountCouponJson = {
   code: string;
   discount: number;
-  /** `percentage` or `price` in the simulator; the real strings are UNCERTAIN (ccvshop-api.md §10.4). */
+  /** `percentage` or `price` in the simulator; the real strings are UNCERTAIN (docs/reference/ccvshop-api.md#open-enum-values). */
   type: string;
   enddate: string | null;
   onetimeuse: boolean;
@@ -79,7 +81,7 @@ export type CcvUserRefJson = {
   href: string | null;
 };
 
-/** An order row as `GET orders/{id}/orderrows/` returns it (§4.3). */
+/** An order row as `GET orders/{id}/orderrows/` returns it (docs/reference/ccvshop-api.md#sample-order-row). */
 export type CcvOrderRowJson = {
   href: string;
   id: number;
@@ -120,7 +122,7 @@ export type CcvOrderRowJson = {
   parent: Link;
 };
 
-/** An order as `GET orders/{id}/` returns it (§3.3, §3.6), without its rows. */
+/** An order as `GET orders/{id}/` returns it (docs/reference/ccvshop-api.md#order-fields, #sample-order), without its rows. */
 export type CcvOrderJson = {
   href: string;
   id: number;
@@ -195,7 +197,7 @@ export type CcvInvoiceRowJson = Omit<CcvOrderRowJson, "order_id" | "parent"> & {
   parent: Link;
 };
 
-/** An invoice as `GET invoices/{id}/` returns it (§5), without its rows. */
+/** An invoice as `GET invoices/{id}/` returns it (docs/reference/ccvshop-api.md#invoices), without its rows. */
 export type CcvInvoiceJson = {
   href: string;
   id: number;
@@ -209,7 +211,7 @@ export type CcvInvoiceJson = {
   /** `paid`, `unpaid` or `reimbursed` (the list filter's values; the field's form is UNCERTAIN). */
   status: "paid" | "unpaid" | "reimbursed";
   status_name: string;
-  /** `debit` or `credit` (exact strings UNCERTAIN, §10.4). */
+  /** `debit` or `credit` (exact strings UNCERTAIN, docs/reference/ccvshop-api.md#open-enum-values). */
   type: "debit" | "credit";
   payment_link_sent: boolean;
   taxes_included: boolean;

@@ -1,16 +1,18 @@
 /**
- * Webhooks (ccvshop-api.md §7): registrations and fire-and-forget delivery of order events.
- * The payload follows the verbatim samples of §7.3; `orders.created` carries the same envelope
- * without status/paid fields (its exact content is UNCERTAIN). Each delivery is signed with
- * header `x-hash` = HMAC-SHA512(webhook key, `address|body`) (UNCERTAIN, §7.4). Delivery errors
- * are logged, never thrown; there are no retries (CCV's retry policy is UNCERTAIN).
+ * Webhooks (docs/reference/ccvshop-api.md#webhooks): registrations and fire-and-forget delivery of
+ * order events. The payload follows the verbatim samples of
+ * docs/reference/ccvshop-api.md#webhook-payload; `orders.created` carries the same envelope without
+ * status/paid fields (its exact content is UNCERTAIN). Each delivery is signed with header `x-hash`
+ * = HMAC-SHA512(webhook key, `address|body`) (UNCERTAIN,
+ * docs/reference/ccvshop-api.md#webhook-signature). Delivery errors are logged, never thrown; there
+ * are no retries (CCV's retry policy is UNCERTAIN).
  */
 import { randomBytes } from "node:crypto";
 import { ccvWebhookHash, formatCcvDate } from "../../src/ccv/signing";
 import { BadInput } from "./responses";
 import type { SimOrder } from "./types";
 
-/** Events that exist in public code (§7.2); the simulator fires the three `orders.*` ones it models. */
+/** Events that exist in public code (docs/reference/ccvshop-api.md#webhook-events); the simulator fires the three `orders.*` ones it models. */
 export const KNOWN_EVENTS = [
   "orders.created",
   "orders.updated.ispaid",
@@ -69,7 +71,7 @@ export function parseWebhookInput(body: unknown): { event: string; address: stri
   return { event: b.event, address: b.address, is_active: b.is_active ?? true };
 }
 
-/** The body of `PATCH webhooks/{id}/`: `address` and/or `is_active`, nothing else (§7.1). */
+/** The body of `PATCH webhooks/{id}/`: `address` and/or `is_active`, nothing else (docs/reference/ccvshop-api.md#webhook-management). */
 export function parseWebhookPatch(b: Record<string, unknown>): { address?: string; is_active?: boolean } {
   const extra = Object.keys(b).filter((k) => !["address", "is_active"].includes(k));
   if (extra.length) throw new BadInput(`only address and is_active can be patched, not ${extra.join(", ")}`);
@@ -82,7 +84,7 @@ export function newWebhookKey(): string {
   return randomBytes(24).toString("hex");
 }
 
-/** The §7.3 envelope for an order event. */
+/** The envelope for an order event (docs/reference/ccvshop-api.md#webhook-payload). */
 export function eventPayload(event: OrderEvent, order: SimOrder, now: number, previousStatus?: number | null): Record<string, unknown> {
   const base = {
     triggered_at: formatCcvDate(new Date(now)),

@@ -1,6 +1,6 @@
 /**
  * `/artikelen` (list with OData, create, get) and the
- * read-only `/artikelomzetgroepen` (reference §11).
+ * read-only `/artikelomzetgroepen` (docs/reference/snelstart-api.md#artikelen-and-omzetgroepen).
  *
  * Codes: ALG-0100 id not empty; ART-0002 artikelcode missing; ART-0004 longer than
  * companyInfo.artikelcodeMaxLengte (25); ART-0005 artikelcode exists (exact match, as the

@@ -1,7 +1,7 @@
 /**
- * Authentication (reference §2): the token endpoint exchanges a koppelsleutel for a bearer
- * token; every `/v2` call needs that token and the subscription key header. The gateway
- * (Azure API Management) checks the subscription key first.
+ * Authentication (docs/reference/snelstart-api.md#authentication): the token endpoint exchanges a
+ * koppelsleutel for a bearer token; every `/v2` call needs that token and the subscription key
+ * header. The gateway (Azure API Management) checks the subscription key first.
  */
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse } from "../http";
@@ -28,9 +28,10 @@ function tokenError(error: string, description: string): SimResponse {
 /**
  * `POST /b2b/token`, form body `grant_type=clientkey&clientkey=…`, or the official .NET
  * client's `grant_type=password&username=…&password=…` where base64(`username:password`) is
- * the koppelsleutel (reference §2.1). Credentials are read from the body only ("het is
- * belangrijk dat de credentials in de body worden gezet"). Errors: 400 with the OAuth 2 body
- * `{"error", "error_description"}` (the reference has the shape as UNCERTAIN):
+ * the koppelsleutel (docs/reference/snelstart-api.md#token-endpoint). Credentials are read from
+ * the body only ("het is belangrijk dat de credentials in de body worden gezet"). Errors: 400
+ * with the OAuth 2 body `{"error", "error_description"}` (the reference has the shape as
+ * UNCERTAIN):
  * `unsupported_grant_type`, `invalid_request` (the key or username/password missing),
  * `invalid_grant` (not this administration's koppelsleutel).
  */

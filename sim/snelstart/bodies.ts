@@ -1,14 +1,16 @@
 /**
  * Request bodies the simulator accepts, as zod schemas of the SnelStart write models
- * (reference §4.1, §7.1, §9.1, §11). They check JSON types only; business rules (required
- * fields, lengths, references) are the resource modules' job, because the real API answers
- * those with their own codes.
+ * (docs/reference/snelstart-api.md#relatie-fields, #verkoopboeking-model, #verkooporder-model,
+ * #artikelen-and-omzetgroepen). They check JSON types only; business rules (required fields,
+ * lengths, references) are the resource modules' job, because the real API answers those with
+ * their own codes.
  *
- * A body that is not JSON, or has a wrong type or enum value, is `REF-0016` (§12). Unknown
- * properties are refused too (also `REF-0016`): the reference says they are "probably ignored"
- * (UNCERTAIN); refusing them is stricter and catches misspelt field names such as
- * `factuurNummer` before they silently vanish. Every documented field, read-only ones included
- * (a client may send back what it read), is accepted.
+ * A body that is not JSON, or has a wrong type or enum value, is `REF-0016`
+ * (docs/reference/snelstart-api.md#error-codes). Unknown properties are refused too (also
+ * `REF-0016`): the reference says they are "probably ignored" (UNCERTAIN); refusing them is
+ * stricter and catches misspelt field names such as `factuurNummer` before they silently vanish.
+ * Every documented field, read-only ones included (a client may send back what it read), is
+ * accepted.
  */
 import { z } from "zod";
 import type { SimRequest, SimResponse } from "../http";
@@ -17,7 +19,7 @@ import { apiError, badRequest } from "./messages";
 const text = z.string().nullish();
 const bool = z.boolean().nullish();
 const int = z.number().int().nullish();
-/** A decimal: a JSON number, or a numeric string (OBSERVED to be accepted, reference §3.2). */
+/** A decimal: a JSON number, or a numeric string (OBSERVED to be accepted, docs/reference/snelstart-api.md#dates-and-money). */
 const amount = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)])
   .refine(Number.isFinite, "expected a finite number");
@@ -116,7 +118,8 @@ export const verkooporderBody = z.strictObject({
   ...readOnly,
   relatie: ref,
   datum: text,
-  // "Contantbon en Factuur zijn niet beschikbaar" (§9.1): not in the accepted enum, so REF-0016.
+  // "Contantbon en Factuur zijn niet beschikbaar"
+  // (docs/reference/snelstart-api.md#verkooporder-model): not in the accepted enum, so REF-0016.
   procesStatus: z.enum(["Order", "Offerte", "Bevestiging", "Werkbon", "Pakbon", "Afhaalbon"]).nullish(),
   verkoopOrderStatus: z.enum(["InBehandeling", "Uitgevoerd", "Service"]).nullish(),
   verkooporderBtwIngaveModel: z.enum(["Inclusief", "Exclusief"]).nullish(),
@@ -180,8 +183,8 @@ export function isGuid(s: string): boolean {
 
 /**
  * A SnelStart date-time as sent: `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss(.fff)`, no time zone
- * (reference §3.2). Returns the calendar date `yyyy-MM-dd`, or null when invalid. A zone
- * designator is refused (stricter than ASP.NET, which would convert it).
+ * (docs/reference/snelstart-api.md#dates-and-money). Returns the calendar date `yyyy-MM-dd`, or
+ * null when invalid. A zone designator is refused (stricter than ASP.NET, which would convert it).
  */
 export function parseNaiveDate(s: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2}):(\d{2})(\.\d+)?)?$/.exec(s);

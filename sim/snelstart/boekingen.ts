@@ -1,6 +1,6 @@
 /**
- * `/verkoopboekingen` (POST, GET/DELETE by id) and the read-only `/verkoopfacturen` view that
- * every booking gets (reference §7, §8, §10).
+ * `/verkoopboekingen` (POST, GET/DELETE by id) and the read-only `/verkoopfacturen` view that every
+ * booking gets (docs/reference/snelstart-api.md#verkoopboekingen, #verkoopfacturen, #idempotency).
  *
  * The BOE rules, in the order they are reported (all errors of a request are returned):
  *   ALG-0100 id not empty; BOE-0058 factuurnummer missing or > 25; BOE-0021 factuurnummer exists
@@ -14,9 +14,9 @@
  *   Verkopen soort matching a line soort, BOE-0062 verlegd combined; then the OSS rules
  *   (see `ossErrors`); last BOE-0039 factuurbedrag ≠ Σ line bedrag + Σ btwBedrag, in cents.
  *
- * Dutch btw rows are taken as given (not recomputed from the lines): whether SnelStart checks
- * them is an open question (reference §14.4), and the order's VAT per group is computed on gross
- * amounts, which may differ from Σ net × rate by a cent.
+ * Dutch btw rows are taken as given (not recomputed from the lines): whether SnelStart checks them
+ * is an open question (docs/reference/snelstart-api.md#open-are-btw-rows-checked), and the order's
+ * VAT per group is computed on gross amounts, which may differ from Σ net × rate by a cent.
  */
 import type { SimRequest, SimResponse } from "../http";
 import type { BtwSoort } from "../../src/snelstart/schemas";
@@ -172,10 +172,10 @@ export function ossCountry(state: SimState, klant: StoredRelatie | undefined, da
 }
 
 /**
- * OSS ("buitenlandse btw", reference §7.5). A booking is an OSS case when the administration's
- * `factureerBuitenlandsBtw` is on, the klant has no btwNummer, its vestigingsadres is in an EU
- * country other than NL, and the factuurdatum is on or after 2021-07-01. Then (the codes are
- * UNCERTAIN in the reference; our choice):
+ * OSS ("buitenlandse btw", docs/reference/snelstart-api.md#oss-bookings). A booking is an OSS case
+ * when the administration's `factureerBuitenlandsBtw` is on, the klant has no btwNummer, its
+ * vestigingsadres is in an EU country other than NL, and the factuurdatum is on or after
+ * 2021-07-01. Then (the codes are UNCERTAIN in the reference; our choice):
  *   - btw rows must be empty                                       BOE-0069
  *   - every line on a function-84 ledger or the foreign-VAT ledger BOE-0081 (lines are `Geen`
  *     because those ledgers allow only `Geen`: BOE-0082 above)

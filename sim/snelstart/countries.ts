@@ -1,7 +1,7 @@
 /**
  * ISO 3166-1 countries as SnelStart's `GET /landen` lists them: `landcode` (alpha-2),
- * `landcodeISO` (alpha-3) and the Dutch name (reference snelstart-api.md §4.3; the real list has
- * about 250 rows). Names are the Unicode CLDR Dutch region names.
+ * `landcodeISO` (alpha-3) and the Dutch name (docs/reference/snelstart-api.md#landen; the real list
+ * has about 250 rows). Names are the Unicode CLDR Dutch region names.
  */
 export const COUNTRIES: ReadonlyArray<readonly [iso2: string, iso3: string, naam: string]> = [
   ["AD", "AND", "Andorra"],

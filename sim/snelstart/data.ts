@@ -83,7 +83,7 @@ export interface SimGrootboek {
   kostenplaatsVerplicht: boolean;
 }
 
-/** "functie 84": revenue ledgers for OSS distance sales, one rate code each (reference §7.5). */
+/** "functie 84": revenue ledgers for OSS distance sales, one rate code each (docs/reference/snelstart-api.md#oss-bookings). */
 export const OSS_FUNCTION = "InstallatieTeleverkoopBinnenEUgeen";
 /** Ledger functions that need a klant with a VAT number (ICP, EU services; BOE-0080). */
 export const EU_B2B_FUNCTIONS: ReadonlySet<string> = new Set(["VerkopenExportBinnenEU", "DienstverleningBinnenEU"]);
@@ -154,8 +154,9 @@ const FROM_START = "1900-01-01T00:00:00";
 const OPEN_END = "2400-12-31T00:00:00";
 
 /**
- * The table as a live administration returns it (reference §6.1, rows and order as measured
- * by [S4]): `Overig` 0 % is a row of its own, and Hoog 19 % starts on 2001-01-01.
+ * The table as a live administration returns it (docs/reference/snelstart-api.md#dutch-rate-table,
+ * rows and order as measured by [S4]): `Overig` 0 % is a row of its own, and Hoog 19 % starts on
+ * 2001-01-01.
  */
 export const BTW_TARIEVEN: readonly SimBtwTarief[] = [
   { btwSoort: "Geen", btwPercentage: 0, datumVanaf: FROM_START, datumTotEnMet: OPEN_END },
@@ -172,7 +173,7 @@ export function nlRate(soort: BtwSoort, date: string): number | null {
   return row ? row.btwPercentage : null;
 }
 
-// ---- OSS rates per EU country (GET /vatrates), market-and-vat.md §3.5 ----
+// ---- OSS rates per EU country (GET /vatrates), docs/reference/market-and-vat.md#eu-vat-rates-for-oss ----
 
 export interface SimVatRate {
   rateCode: VatRateCode;
@@ -257,7 +258,7 @@ export const OMZETGROEPEN: readonly SimOmzetgroep[] = [
   { id: simOmzetgroepId(4), nummer: 4, omschrijving: "Verzendkosten", grootboek: 8200, btwSoort: "Hoog" },
 ];
 
-// ---- dagboeken (GET /dagboeken, reference §5) ----
+// ---- dagboeken (GET /dagboeken, docs/reference/snelstart-api.md#grootboeken-and-dagboeken) ----
 
 export interface SimDagboek {
   id: string;
@@ -267,7 +268,7 @@ export interface SimDagboek {
   nonactief: boolean;
 }
 
-/** Six journals, as a typical administration has (a live one reported 6, reference [S4]). */
+/** Six journals, as a typical administration has (a live one reported 6, reference [S4], docs/reference/snelstart-api.md#sources). */
 export const DAGBOEKEN: readonly SimDagboek[] = (
   [
     [1000, "Kas", "Kas", false],

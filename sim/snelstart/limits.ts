@@ -1,7 +1,7 @@
 /**
- * Per-administration rate limits (reference §3.6): calls per minute, calls per hour and
- * concurrent calls, keyed by koppelsleutel. Past a limit the gateway answers 429 with
- * `Retry-After` in seconds (the Azure API Management convention; UNCERTAIN in the reference).
+ * Per-administration rate limits (docs/reference/snelstart-api.md#rate-limits): calls per minute,
+ * calls per hour and concurrent calls, keyed by koppelsleutel. Past a limit the gateway answers 429
+ * with `Retry-After` in seconds (the Azure API Management convention; UNCERTAIN in the reference).
  * A request counts against the windows when it is admitted; a refused one does not. A request
  * refused by the hour window has already used a minute slot (conservative, never lenient).
  */

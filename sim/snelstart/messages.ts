@@ -1,12 +1,14 @@
 /**
  * The error codes the simulator answers with and their messages, verbatim from SnelStart's
- * developer portal page "B2B API versie 2 foutcodes" (reference snelstart-api.md §12, source
- * S1p `foutcodes-v2`; the reference quotes a few of them, e.g. BOE-0021, BOE-0039, ALG-0104),
- * plus the response helpers for the three error body shapes SnelStart uses (§3.5).
+ * developer portal page "B2B API versie 2 foutcodes" (docs/reference/snelstart-api.md#error-codes,
+ * source S1p `foutcodes-v2`; the reference quotes a few of them, e.g. BOE-0021, BOE-0039,
+ * ALG-0104), plus the response helpers for the three error body shapes SnelStart uses
+ * (docs/reference/snelstart-api.md#error-bodies).
  *
- * The message is always the portal's text, unchanged. What the simulator adds (which line,
- * which field, which value) goes into the item's `details`, a string or null (the [S6] fixture
- * shows `details` holding a string); the real service's `details` content is unknown.
+ * The message is always the portal's text, unchanged. What the simulator adds (which line, which
+ * field, which value) goes into the item's `details`, a string or null (the [S6] fixture,
+ * docs/reference/snelstart-api.md#sources, shows `details` holding a string); the real service's
+ * `details` content is unknown.
  */
 import type { SimResponse } from "../http";
 

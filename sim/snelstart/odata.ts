@@ -1,6 +1,6 @@
 /**
- * The OData v3 subset the simulator understands (reference snelstart-api.md §3.4, the portal's
- * "Filters & Odata" page):
+ * The OData v3 subset the simulator understands (docs/reference/snelstart-api.md#odata, the
+ * portal's "Filters & Odata" page):
  *
  * - `$filter`: comparisons `eq ne gt ge lt le`, joined by `and`/`or`, `not`, parentheses;
  *   literals `'text'` (a quote doubled inside: `'O''Brien'`), numbers, `true`, `false`,

@@ -1,8 +1,9 @@
 /**
  * Settings and reference resources: `companyInfo` (GET, PUT of factureerBuitenlandsBtw only),
- * `landen` and `dagboeken` (both ignore `$filter`, like the real ones), `kostenplaatsen`
- * (ignores query options too: our choice), `grootboeken` (OData), `btwtarieven`, `vatrates`,
- * `vatratedefinitions` (reference §4.3, §5, §6).
+ * `landen` and `dagboeken` (both ignore `$filter`, like the real ones), `kostenplaatsen` (ignores
+ * query options too: our choice), `grootboeken` (OData), `btwtarieven`, `vatrates`,
+ * `vatratedefinitions` (docs/reference/snelstart-api.md#landen, #grootboeken-and-dagboeken,
+ * #btw-data).
  */
 import type { SimRequest, SimResponse } from "../http";
 import { companyInfoBody, isGuid, parseBody } from "./bodies";
@@ -68,7 +69,7 @@ function renderLand(l: (typeof LANDEN)[number]): Record<string, unknown> {
   return { ...l, uri: `/landen/${l.id}` };
 }
 
-/** Every land; `$filter`, `$top` and `$skip` are ignored (OBSERVED, reference §3.4). */
+/** Every land; `$filter`, `$top` and `$skip` are ignored (OBSERVED, docs/reference/snelstart-api.md#odata). */
 export function listLanden(): SimResponse {
   return { status: 200, body: LANDEN.map(renderLand) };
 }
@@ -115,7 +116,7 @@ function renderDagboek(d: SimDagboek): Record<string, unknown> {
   return { ...d, uri: `/dagboeken/${d.id}` };
 }
 
-/** Every journal; `$filter` (and any other query option) is ignored (OBSERVED, reference §3.4). */
+/** Every journal; `$filter` (and any other query option) is ignored (OBSERVED, docs/reference/snelstart-api.md#odata). */
 export function listDagboeken(): SimResponse {
   return { status: 200, body: DAGBOEKEN.map(renderDagboek) };
 }

@@ -1,6 +1,6 @@
 /**
- * `/relaties`: list with OData, get one (active only), create (POST) and replace (PUT) with the
- * REL rules of reference §4.1, and `/relaties/{id}/verkoopboekingen`.
+ * `/relaties`: list with OData, get one (active only), create (POST) and replace (PUT) with the REL
+ * rules of docs/reference/snelstart-api.md#relatie-fields, and `/relaties/{id}/verkoopboekingen`.
  */
 import type { SimRequest, SimResponse } from "../http";
 import { isGuid, naiveDateTime, parseBody, relatieBody, type RelatieBody } from "./bodies";
@@ -41,7 +41,8 @@ const RESOURCE: ODataResource<StoredRelatie> = {
     VestigingsAdres: { type: "complex", of: ADRES, get: (r) => r.vestigingsAdres },
     ExtraVeldenKlant: { type: "collection", of: EXTRA_VELD, get: (r) => r.extraVeldenKlant },
   },
-  // RelatieModel = the write model's fields plus `fax` (reference §4.1).
+  // RelatieModel = the write model's fields plus `fax`
+  // (docs/reference/snelstart-api.md#relatie-fields).
   fields: [...Object.keys(relatieBody.shape), "fax"],
   render: (r) => renderRelatie(r),
 };
@@ -209,9 +210,10 @@ export function createRelatie(state: SimState, req: SimRequest): SimResponse {
 }
 
 /**
- * `PUT /relaties/{id}`: replaces the whole record (fields left out become empty, reference
- * §3.3), with the POST rules plus REL-0047/REL-0064. 404 for an unknown id, ALG-0103 for one
- * that is not a GUID. A non-active relatie can be updated too (e.g. made active again).
+ * `PUT /relaties/{id}`: replaces the whole record (fields left out become empty,
+ * docs/reference/snelstart-api.md#update-semantics), with the POST rules plus REL-0047/REL-0064.
+ * 404 for an unknown id, ALG-0103 for one that is not a GUID. A non-active relatie can be updated
+ * too (e.g. made active again).
  */
 export function updateRelatie(state: SimState, req: SimRequest): SimResponse {
   const id = req.params.id;

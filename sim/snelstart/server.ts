@@ -1,6 +1,6 @@
 /**
  * SnelStart B2B API v2 simulator: real HTTP on 127.0.0.1, field names, enums, error codes and
- * limits per the reference snelstart-api.md. One administration (one koppelsleutel).
+ * limits per docs/reference/snelstart-api.md. One administration (one koppelsleutel).
  *
  *   POST /b2b/token                    token endpoint (tokenUrl)
  *   /v2/…                              the API (apiBase): bearer token + subscription key

@@ -1,7 +1,8 @@
 /**
  * The simulator's VAT-number (btw-nummer) check, deterministic so tests can predict it.
  * The real API checks numbers properly and refuses a well-formed fake one (REL-0088,
- * OBSERVED in the reference §4.1); we cannot call VIES, so the rule here is:
+ * OBSERVED in the reference, docs/reference/snelstart-api.md#relatie-fields); we cannot call
+ * VIES, so the rule here is:
  *
  * 1. Letters and digits only (REL-0059), at least 2 (REL-0058) and at most 50 (REL-0057)
  *    characters.

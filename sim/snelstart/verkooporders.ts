@@ -1,12 +1,13 @@
 /**
- * `/verkooporders` (list, create, get; reference §9). VAT is not sent: the totals are derived
- * from each regel's artikel -> artikelomzetgroep -> Dutch soort and rate at the order date, per
- * regel, rounded to the cent; for every klant (also one abroad with a btwNummer, or outside the
- * EU: whether SnelStart zero-rates those is not known). Under OSS (reference §9.1: SnelStart
- * computes the VAT "plus the delivery country") the rate is the delivery country's: afleveradres,
- * else the klant's vestigingsadres; Hoog -> SR, Laag -> RRL (RRH where the country has none),
- * Overig and Geen as in the Netherlands. Which destination rate SnelStart takes for a soort is
- * not known: that mapping is ours.
+ * `/verkooporders` (list, create, get; docs/reference/snelstart-api.md#verkooporders). VAT is not
+ * sent: the totals are derived from each regel's artikel -> artikelomzetgroep -> Dutch soort and
+ * rate at the order date, per regel, rounded to the cent; for every klant (also one abroad with a
+ * btwNummer, or outside the EU: whether SnelStart zero-rates those is not known). Under OSS
+ * (docs/reference/snelstart-api.md#verkooporder-model: SnelStart computes the VAT "plus the
+ * delivery country") the rate is the delivery country's: afleveradres, else the klant's
+ * vestigingsadres; Hoog -> SR, Laag -> RRL (RRH where the country has none), Overig and Geen as in
+ * the Netherlands. Which destination rate SnelStart takes for a soort is not known: that mapping is
+ * ours.
  *
  * Codes: ALG-0100 id not empty; VOR-0005 nummer not empty (SnelStart assigns it); VOR-0002
  * relatie missing, unknown or not a Klant; REF-0016 datum missing or invalid, a regel without

@@ -1,11 +1,12 @@
 /**
- * Typed CCV Shop REST API client (ccvshop-api.md): signed requests, lazy paging through
- * absolute `next` links (one page in memory at a time), client-side rate-limit budget,
+ * Typed CCV Shop REST API client (docs/reference/ccvshop-api.md): signed requests, lazy paging
+ * through absolute `next` links (one page in memory at a time), client-side rate-limit budget,
  * retries, and zod-checked responses. Errors are KoppelingError with CCV_* codes.
  *
- * Query objects use CCV's own parameter names (`is_paid`, `min_create_date`, `orderby`).
- * A Date bound is sent as `YYYY-MM-DD HH:MM:SS` in UTC, the form a production integration
- * uses (§3.2; the timezone CCV applies is UNCERTAIN, so callers should overlap windows).
+ * Query objects use CCV's own parameter names (`is_paid`, `min_create_date`, `orderby`). A Date
+ * bound is sent as `YYYY-MM-DD HH:MM:SS` in UTC, the form a production integration uses
+ * (docs/reference/ccvshop-api.md#order-list-filters; the timezone CCV applies is UNCERTAIN, so
+ * callers should overlap windows).
  */
 import { z } from "zod";
 import { secureUrl } from "../secure-url";
@@ -67,8 +68,8 @@ export interface CcvClientOptions {
 export type CcvOrderSort = "create_date" | "create_date_desc" | "id" | "id_desc" | "ordernumber" | "ordernumber_desc";
 export type CcvInvoiceSort = "id" | "id_desc" | "invoicenumber" | "invoicenumber_desc" | "ordernumber" | "ordernumber_desc" | "create_date" | "create_date_desc";
 
-/** Filters of `GET orders/` (§3.2). Undefined values are left out. (Type aliases, not interfaces,
- * so that they fit the generic query record.) */
+/** Filters of `GET orders/` (docs/reference/ccvshop-api.md#order-list-filters). Undefined values
+ * are left out. (Type aliases, not interfaces, so that they fit the generic query record.) */
 export type CcvOrderQuery = {
   status?: number;
   is_paid?: boolean;
@@ -82,7 +83,7 @@ export type CcvOrderQuery = {
   size?: number;
 };
 
-/** Filters of `GET invoices/` (§5). */
+/** Filters of `GET invoices/` (docs/reference/ccvshop-api.md#invoices). */
 export type CcvInvoiceQuery = {
   ordernumber?: number;
   invoicenumber?: number;
@@ -163,7 +164,7 @@ export class CcvClient {
     return unwrap(await this.readOrder(id));
   }
 
-  /** All rows of an order (rows are never embedded in the order, §3.3); one row that does not fit fails the order. */
+  /** All rows of an order (rows are never embedded in the order, docs/reference/ccvshop-api.md#order-fields); one row that does not fit fails the order. */
   async getOrderRows(id: number): Promise<CcvOrderRow[]> {
     return this.rowsOf(`orders/${checkId(id, "order id")}/orderrows/`, ccvOrderRow, `order ${id}`);
   }

@@ -118,7 +118,7 @@ export const ccvDiscountCoupon = z.looseObject({
   givesfreeshipping: z.boolean().nullish(),
 });
 
-/** The order-level amounts, VAT flags and account link that orders and invoices share (§3.3, §5). */
+/** The order-level amounts, VAT flags and account link that orders and invoices share (docs/reference/ccvshop-api.md#order-fields, #invoices). */
 const ccvDocumentAmounts = {
   /** Shipping (and, by our rule, payment and extra costs) include VAT when true. */
   shipping_taxes_included: z.boolean(),
@@ -141,7 +141,7 @@ const ccvDocumentAmounts = {
     .transform((u) => u ?? { id: null }),
 };
 
-/** An order status 1-14 (§3.4), as a number or a numeric string; null while the checkout is not completed. */
+/** An order status 1-14 (docs/reference/ccvshop-api.md#order-status-codes), as a number or a numeric string; null while the checkout is not completed. */
 const ccvOrderStatus = ccvInt.pipe(z.number().min(1, "expected a status from 1 to 14").max(14, "expected a status from 1 to 14")).nullish().transform((v) => v ?? null);
 
 /**
@@ -324,8 +324,9 @@ export const ccvWebhook = z.looseObject({
 export type CcvWebhook = z.infer<typeof ccvWebhook>;
 
 /**
- * The payload CCV Shop POSTs to a webhook address (§7.3). Only `id` is used (the order is then
- * fetched through the signed API), so only `id` is checked: a positive integer or numeric string.
+ * The payload CCV Shop POSTs to a webhook address (docs/reference/ccvshop-api.md#webhook-payload).
+ * Only `id` is used (the order is then fetched through the signed API), so only `id` is checked: a
+ * positive integer or numeric string.
  */
 export const ccvWebhookPayload = z.looseObject({
   id: ccvId.refine((n) => Number.isSafeInteger(n) && n > 0, "expected a positive order id"),
@@ -343,7 +344,7 @@ export const ccvCollection = z.looseObject({
   items: z.array(z.unknown()),
 });
 
-/** The CCV error body (§2.3). */
+/** The CCV error body (docs/reference/ccvshop-api.md#error-body). */
 export const ccvErrorBody = z.looseObject({
   code: z.union([z.string(), z.number()]).transform(String),
   status: z.number().int().optional(),

@@ -1,14 +1,15 @@
 /**
- * CCV Shop request signing (ccvshop-api.md §1.3): every request carries `x-public`, `x-date`
- * and `x-hash` = lowercase hex HMAC-SHA512(secret, `public|METHOD|uri|body|x-date`), where `uri`
- * is the request target exactly as sent (path and query, no scheme or host) and `body` the raw
- * JSON text ("" without a body). The simulator checks requests with the same functions.
+ * CCV Shop request signing (docs/reference/ccvshop-api.md#request-signing): every request carries
+ * `x-public`, `x-date` and `x-hash` = lowercase hex HMAC-SHA512(secret,
+ * `public|METHOD|uri|body|x-date`), where `uri` is the request target exactly as sent (path and
+ * query, no scheme or host) and `body` the raw JSON text ("" without a body). The simulator checks
+ * requests with the same functions.
  */
 import { createHmac } from "node:crypto";
 
 /**
  * `YYYY-MM-DDTHH:MM:SSZ`, the form the CCV docs show. Milliseconds are left out: whether CCV
- * accepts them is UNCERTAIN (§10.7).
+ * accepts them is UNCERTAIN (docs/reference/ccvshop-api.md#open-x-date-with-milliseconds).
  */
 export function formatCcvDate(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -45,8 +46,9 @@ export function signCcvRequest(input: CcvSignInput): CcvSignedHeaders {
 
 /**
  * The `x-hash` of a webhook delivery as the simulator sends it: HMAC-SHA512(webhook key,
- * `address|body`). UNCERTAIN (§7.4): no public code verifies CCV webhook signatures; this is
- * the form CCV uses for its App Store calls. Treat a webhook as a trigger and re-fetch the order.
+ * `address|body`). UNCERTAIN (docs/reference/ccvshop-api.md#webhook-signature): no public code
+ * verifies CCV webhook signatures; this is the form CCV uses for its App Store calls. Treat a
+ * webhook as a trigger and re-fetch the order.
  */
 export function ccvWebhookHash(key: string, address: string, body: string): string {
   return ccvHmac(key, [address, body]);

@@ -1,8 +1,8 @@
 /**
- * Client-side budget for CCV's rate limits (ccvshop-api.md §2.4: 150 GET and 100 writes per
- * minute per resource and method). A sliding window per key; a slot counts from the moment its
- * request FINISHED, so a request sent after a full window can never arrive inside the server's
- * window of an older one, whatever the network delay. Requests in flight hold their slot.
+ * Client-side budget for CCV's rate limits (docs/reference/ccvshop-api.md#rate-limits: 150 GET and
+ * 100 writes per minute per resource and method). A sliding window per key; a slot counts from the
+ * moment its request FINISHED, so a request sent after a full window can never arrive inside the
+ * server's window of an older one, whatever the network delay. Requests in flight hold their slot.
  */
 
 import { isLive } from "../live";

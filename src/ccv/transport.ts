@@ -3,13 +3,15 @@
  * methods are built on it.
  *
  * - Signing: the request target (path + query) is normalised once with WHATWG URL parsing,
- *   which is exactly what axios puts on the wire, and that string is hashed (§1.3).
+ *   which is exactly what axios puts on the wire, and that string is hashed
+ *   (docs/reference/ccvshop-api.md#request-signing).
  * - Budget: a client-side sliding window per `METHOD template` (./throttle) keeps under 150 GET
  *   and 100 writes per window; none when the window is null (a simulator with its limits off).
- * - Retries: 429 on any method (CCV sends no Retry-After, §2.4: wait a whole window, the
- *   documented minute when there is no client-side window); 5xx, timeouts and network errors
- *   only on GET/DELETE, with exponential backoff (a POST may have been processed; repeating it
- *   could create a second webhook).
+ * - Retries: 429 on any method (CCV sends no Retry-After,
+ *   docs/reference/ccvshop-api.md#rate-limits: wait a whole window, the documented minute when
+ *   there is no client-side window); 5xx, timeouts and network errors only on GET/DELETE, with
+ *   exponential backoff (a POST may have been processed; repeating it could create a second
+ *   webhook).
  * - Every body is checked with the schema the caller gives; a mismatch is CCV_INVALID_RESPONSE
  *   naming the field. Documents come through as unchecked JSON (`z.unknown()`) and are checked
  *   one by one by the client (./check: CCV_INVALID_DOCUMENT), so that one bad document fails alone.
@@ -22,7 +24,7 @@ import { signCcvRequest } from "./signing";
 import { RequestWindow, rateLimitKey } from "./throttle";
 
 export const API_PATH = "/api/rest/v1/";
-/** Documented limits per resource and method per window of a minute (§2.4). */
+/** Documented limits per resource and method per window of a minute (docs/reference/ccvshop-api.md#rate-limits). */
 export const GET_BUDGET = 150;
 export const WRITE_BUDGET = 100;
 export const RATE_LIMIT_WINDOW_MS = 60_000;
@@ -191,7 +193,7 @@ function isIdempotent(method: string): boolean {
   return method === "GET" || method === "DELETE";
 }
 
-/** `{code, developermessage}` of a CCV error body (§2.3), or empties when the body is something else. */
+/** `{code, developermessage}` of a CCV error body (docs/reference/ccvshop-api.md#error-body), or empties when the body is something else. */
 function errorBody(text: string): { code: string; developermessage: string } {
   try {
     const parsed = ccvErrorBody.safeParse(JSON.parse(text));

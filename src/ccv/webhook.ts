@@ -83,8 +83,8 @@ export function wireForms(value: unknown): Buffer[] {
 
 /**
  * Whether `hash` (the `x-hash` header) signs `raw` for one of the shop's webhooks (its address
- * and key). UNCERTAIN (ccvshop-api.md §7.4): assumed HMAC-SHA512(key, `address|body`), the form
- * of CCV's App Store calls.
+ * and key). UNCERTAIN (docs/reference/ccvshop-api.md#webhook-signature): assumed HMAC-SHA512(key,
+ * `address|body`), the form of CCV's App Store calls.
  */
 export function verifyWebhookHash(raw: Buffer, hash: string, webhooks: ReadonlyArray<{ address: string; key: string }>): boolean {
   const given = Buffer.from(hash.trim().toLowerCase(), "utf8");

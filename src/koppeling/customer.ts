@@ -1,6 +1,7 @@
 /**
- * The customer of a CCV order or invoice, normalised for the debtor node (SnelStart relatie
- * limits, snelstart-api.md §4.1), and the destination country that decides the VAT scheme.
+ * The customer of a CCV order or invoice, normalised for the debtor node (SnelStart relatie limits,
+ * docs/reference/snelstart-api.md#relatie-fields), and the destination country that decides the VAT
+ * scheme.
  */
 import type { CcvAddress, CcvPersonalInfo } from "../ccv/schemas";
 import { KoppelingError } from "../errors";

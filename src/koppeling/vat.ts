@@ -21,7 +21,7 @@ export function categoryOf(soort: BtwSoort): VatCategory {
   return CATEGORY_OF[soort];
 }
 
-/** The `btw[]` row kind of a line kind (snelstart-api.md §7.2); `Geen` lines get no btw row. */
+/** The `btw[]` row kind of a line kind (docs/reference/snelstart-api.md#btw-row-per-line-soort); `Geen` lines get no btw row. */
 export function verkoopBtwSoortOf(soort: BtwSoort): VerkoopBtwSoort | null {
   switch (soort) {
     case "Hoog":
@@ -37,7 +37,7 @@ export function verkoopBtwSoortOf(soort: BtwSoort): VerkoopBtwSoort | null {
 
 /**
  * Built-in Dutch rate history, used when SnelStart's `/btwtarieven` is not supplied
- * (snelstart-api.md §6.1; same shape and sentinels).
+ * (docs/reference/snelstart-api.md#dutch-rate-table; same shape and sentinels).
  */
 export const DEFAULT_NL_RATES: readonly BtwTarief[] = [
   { btwSoort: "Hoog", btwPercentage: 19, datumVanaf: "2001-01-01T00:00:00", datumTotEnMet: "2012-09-30T00:00:00" },
@@ -143,5 +143,5 @@ export function ossRateCode(rateBp: number, country: string, date: string, table
   return found;
 }
 
-/** The date from which SnelStart books EU consumer sales with foreign VAT (snelstart-api.md §7.5). */
+/** The date from which SnelStart books EU consumer sales with foreign VAT (docs/reference/snelstart-api.md#oss-bookings). */
 export const OSS_START_DATE = "2021-07-01";

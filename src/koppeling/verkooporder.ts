@@ -1,8 +1,8 @@
 /**
- * The verkooporder variant (snelstart-api.md §9.1): an order with article lines, for shops
- * that let SnelStart invoice (and keep stock). SnelStart computes the VAT itself from each
- * article's revenue group, so no VAT is sent; the lines carry the prices in the shop's mode
- * (`Inclusief` when the rows are gross).
+ * The verkooporder variant (docs/reference/snelstart-api.md#verkooporder-model): an order with
+ * article lines, for shops that let SnelStart invoice (and keep stock). SnelStart computes the VAT
+ * itself from each article's revenue group, so no VAT is sent; the lines carry the prices in the
+ * shop's mode (`Inclusief` when the rows are gross).
  *
  * Built in two steps: `buildVerkooporder` names articles by CODE (the CCV `product_number`,
  * or the mapping's articles), so a node can find or create them; `toVerkooporder` takes the
@@ -206,7 +206,7 @@ export function toVerkooporder(model: VerkooporderModel, relatieId: string, arti
   };
 }
 
-/** The totals SnelStart answers a posted (or found) sales order with (reference §9.1: computed). */
+/** The totals SnelStart answers a posted (or found) sales order with (docs/reference/snelstart-api.md#verkooporder-model: computed). */
 export interface VerkooporderTotals {
   totaalExclusiefBtw?: number | null;
   totaalInclusiefBtw?: number | null;

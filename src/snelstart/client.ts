@@ -1,17 +1,20 @@
 /**
- * Typed client of the SnelStart B2B API v2 (reference snelstart-api.md).
+ * Typed client of the SnelStart B2B API v2 (docs/reference/snelstart-api.md).
  *
- * - Auth (§2): the koppelsleutel is exchanged at the token URL (form body, credentials in the
- *   body only) for a bearer token, cached per token URL + koppelsleutel and shared by every
- *   client in the process; renewed 60 s before it expires (or at half its lifetime when that
- *   is shorter) and once on a 401, after which the call is made once more.
- * - Throttle (§3.6): every API call takes a slot of the administration's `Throttle`
- *   (default: `throttleFor(koppelsleutel)`, the stricter "test" tier unless configured).
+ * - Auth (docs/reference/snelstart-api.md#authentication): the koppelsleutel is exchanged at the
+ *   token URL (form body, credentials in the body only) for a bearer token, cached per token URL +
+ *   koppelsleutel and shared by every client in the process; renewed 60 s before it expires (or at
+ *   half its lifetime when that is shorter) and once on a 401, after which the call is made once
+ *   more.
+ * - Throttle (docs/reference/snelstart-api.md#rate-limits): every API call takes a slot of the
+ *   administration's `Throttle` (default: `throttleFor(koppelsleutel)`, the stricter "test" tier
+ *   unless configured).
  * - Retries: GET, PUT and DELETE are retried on 429, 5xx, timeouts and connection errors, with
  *   exponential backoff, honouring `Retry-After`. A POST answered 429 was not processed and is
  *   retried after `Retry-After`. A POST whose outcome is unknown (timeout, connection reset,
  *   any 5xx — 500 included, the stricter reading) is NEVER repeated: it throws
- *   `SNELSTART_UNKNOWN_OUTCOME` with `details.unknownOutcome = true`; look it up first (§10).
+ *   `SNELSTART_UNKNOWN_OUTCOME` with `details.unknownOutcome = true`; look it up first
+ *   (docs/reference/snelstart-api.md#idempotency).
  *   A POST that never reached the server (connection refused, DNS) is retried.
  * - Every response goes through the zod schemas; a mismatch is `SNELSTART_INVALID_RESPONSE`
  *   naming the field. Errors: see errors.ts.
@@ -226,7 +229,7 @@ export class SnelStartClient {
     await this.api("DELETE", `/verkoopboekingen/${encodeURIComponent(id)}`);
   }
 
-  /** The verkoopfactuur with exactly this number (the idempotency lookup, §10), or null. */
+  /** The verkoopfactuur with exactly this number (the idempotency lookup, docs/reference/snelstart-api.md#idempotency), or null. */
   async findVerkoopfactuur(factuurnummer: string): Promise<S.Verkoopfactuur | null> {
     const found = await this.get(`/verkoopfacturen${queryString({ $filter: odataEq("Factuurnummer", factuurnummer) })}`, z.array(S.verkoopfactuur));
     return found.find((f) => f.factuurnummer === factuurnummer) ?? null;
@@ -238,8 +241,9 @@ export class SnelStartClient {
 
   /**
    * The first verkooporder `match` accepts, paging through all of them: a verkooporder has no
-   * unique external key and whether `Orderreferentie` can be filtered is UNCERTAIN (§10), so this
-   * is the lookup after an unknown outcome (rare), one page in memory at a time.
+   * unique external key and whether `Orderreferentie` can be filtered is UNCERTAIN
+   * (docs/reference/snelstart-api.md#idempotency), so this is the lookup after an unknown outcome
+   * (rare), one page in memory at a time.
    */
   async findVerkooporder(match: (o: S.Verkooporder) => boolean): Promise<S.Verkooporder | null> {
     const seen = new Set<string>();

@@ -1,6 +1,6 @@
 /**
- * SnelStart error bodies -> KoppelingError (reference snelstart-api.md §3.5). Three shapes,
- * parsed defensively:
+ * SnelStart error bodies -> KoppelingError (docs/reference/snelstart-api.md#error-bodies). Three
+ * shapes, parsed defensively:
  *   1. business rules: `[{"errorCode":"BOE-0021","message":"…","details":null}]`, where an item
  *      may instead carry `modelState`, and `details` may be a string (kept as `details`);
  *   2. ASP.NET model validation: `{"modelState": {"field": ["msg", …]}, "message": …}`;

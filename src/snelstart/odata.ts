@@ -1,8 +1,8 @@
 /**
- * OData v3 query building for SnelStart (reference snelstart-api.md §3.4). Every `$filter`
- * this package sends is built here: values go through `odataString` / `odataInt`, property
- * names are checked, and the whole query is percent-encoded with encodeURIComponent, so a
- * value such as `x' or 1 eq 1` stays one string literal.
+ * OData v3 query building for SnelStart (docs/reference/snelstart-api.md#odata). Every `$filter`
+ * this package sends is built here: values go through `odataString` / `odataInt`, property names
+ * are checked, and the whole query is percent-encoded with encodeURIComponent, so a value such as
+ * `x' or 1 eq 1` stays one string literal.
  */
 import { KoppelingError } from "../errors";
 

@@ -1,8 +1,8 @@
 /**
  * zod schemas and types of the SnelStart B2B API v2 models this package reads and writes.
- * Field names and enums per the reference snelstart-api.md §2-§11 (lowerCamelCase bodies,
+ * Field names and enums per docs/reference/snelstart-api.md (lowerCamelCase bodies,
  * GUID ids, references as `{ id }`). Responses are loose: new optional fields appear
- * without a version bump (§3.7).
+ * without a version bump (docs/reference/snelstart-api.md#versioning).
  */
 import { z } from "zod";
 

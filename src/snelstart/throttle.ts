@@ -1,6 +1,6 @@
 /**
- * Client-side throttle per SnelStart administration (reference snelstart-api.md §3.6): sliding
- * windows for calls per minute and per hour, plus a cap on concurrent calls. Requests queue
+ * Client-side throttle per SnelStart administration (docs/reference/snelstart-api.md#rate-limits):
+ * sliding windows for calls per minute and per hour, plus a cap on concurrent calls. Requests queue
  * FIFO (live calls, ../live.ts, ahead of the rest) and are admitted when all three allow it.
  *
  * Documented limits per administration:

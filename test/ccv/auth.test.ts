@@ -14,7 +14,7 @@ describe("ccv simulator authentication", () => {
   });
   after(() => sim.close());
 
-  it("accepts a correctly signed request and signs its response (§1.4)", async () => {
+  it("accepts a correctly signed request and signs its response (docs/reference/ccvshop-api.md#response-signing)", async () => {
     const r = await raw(sim, { target: ORDERS });
     assert.equal(r.status, 200);
     assert.equal((r.json as { items: unknown[] }).items.length, 5);

@@ -45,7 +45,7 @@ export interface RawRequest {
   headers?: Record<string, string>;
 }
 
-/** Sends one request with node:http, signed per ccvshop-api.md §1.3 unless overridden. */
+/** Sends one request with node:http, signed per docs/reference/ccvshop-api.md#request-signing unless overridden. */
 export function raw(sim: CcvSim, r: RawRequest): Promise<RawResponse> {
   const method = r.method ?? "GET";
   const pub = r.publicKey ?? PUBLIC;

@@ -206,8 +206,9 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
   });
 
   it("creates the relatie without a VAT number SnelStart refuses, warns, and books the ICP order without ICP", async () => {
-    // An administration without foreign VAT (OSS): with it on, SnelStart takes a German klant without
-    // VAT number for an OSS consumer and refuses any line off the OSS ledgers (reference §7.5).
+    // An administration without foreign VAT (OSS): with it on, SnelStart takes a German klant
+    // without VAT number for an OSS consumer and refuses any line off the OSS ledgers
+    // (docs/reference/snelstart-api.md#oss-bookings).
     sims = await startSims({ ossEnabled: false });
     const first = await addOrder(sims, icpOrder(4002, "DE123456000"));
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));

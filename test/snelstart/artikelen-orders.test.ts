@@ -92,7 +92,7 @@ describe("SnelStart verkooporders", () => {
     assert.equal((await s.client.createVerkooporder(order())).nummer, 2);
   });
 
-  it("takes the delivery country's VAT under OSS (reference §9.1): Hoog as its standard rate, Laag as its reduced one; Dutch VAT otherwise", async () => {
+  it("takes the delivery country's VAT under OSS (docs/reference/snelstart-api.md#verkooporder-model): Hoog as its standard rate, Laag as its reduced one; Dutch VAT otherwise", async () => {
     const duitser = await createConsumer(s.client, simLandId("DE"), "Hans Müller");
     const de = await s.client.createVerkooporder(order({ relatie: { id: duitser.id } }));
     assert.equal(de.totaalInclusiefBtw, 131.9);

@@ -159,7 +159,8 @@ describe("SnelStart auth: token exchange and renewal", () => {
 describe("SnelStart auth: a token endpoint that answers a bare {error} text", () => {
   let server: Listening;
   before(async () => {
-    // The wording [S4]'s fake uses for a refused key: no error_description, the reason in `error`.
+    // The wording [S4]'s fake (docs/reference/snelstart-api.md#sources) uses for a refused key: no
+    // error_description, the reason in `error`.
     server = await listen((_req, res) => send(res, { status: 400, body: { error: "GrantType clientkey was found. Parameter clientkey does not contain a valid value" } }));
   });
   after(async () => server.close());

@@ -129,7 +129,7 @@ export async function createDeBusiness(client: SnelStartClient): Promise<Relatie
   });
 }
 
-/** The reference's NL consumer booking (§7.3): 100 + 5 Hoog, 10 Laag, btw 22.05 + 0.90 = 137.95. */
+/** The reference's NL consumer booking (docs/reference/snelstart-api.md#nl-example): 100 + 5 Hoog, 10 Laag, btw 22.05 + 0.90 = 137.95. */
 export function nlBooking(factuurnummer: string, klantId: string, over: Partial<VerkoopBoekingCreate> = {}): VerkoopBoekingCreate {
   return {
     factuurnummer,
@@ -152,9 +152,9 @@ export function nlBooking(factuurnummer: string, klantId: string, over: Partial<
 }
 
 /**
- * The SnelStart portal's OSS example (reference §7.4/§7.5) for a German consumer on
- * 2021-07-29: 67.90 on the RRL ledger (7 %) and 7.40 on the SR ledger (19 %), foreign VAT
- * 4.75 + 1.41 on the foreign-VAT ledger, no btw rows; 81.46 in all.
+ * The SnelStart portal's OSS example (docs/reference/snelstart-api.md#balance-equation,
+ * #oss-bookings) for a German consumer on 2021-07-29: 67.90 on the RRL ledger (7 %) and 7.40 on the
+ * SR ledger (19 %), foreign VAT 4.75 + 1.41 on the foreign-VAT ledger, no btw rows; 81.46 in all.
  */
 export function ossBooking(factuurnummer: string, klantId: string, foreignVat: [number, number] = [4.75, 1.41]): VerkoopBoekingCreate {
   const total = Math.round((67.9 + 7.4 + foreignVat[0] + foreignVat[1]) * 100) / 100;

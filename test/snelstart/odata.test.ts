@@ -118,7 +118,7 @@ describe("OData filters against the simulator", () => {
   });
 });
 
-describe("OData v3 syntax of the portal (reference §3.4) against the simulator", () => {
+describe("OData v3 syntax of the portal (docs/reference/snelstart-api.md#odata) against the simulator", () => {
   let s: Setup;
   let test1: Relatie;
   let test2: Relatie;

@@ -7,7 +7,7 @@ const K = "11111111-2222-4333-8444-555555555555";
 const lines = (b: Booking) => b.lines.map((l) => [l.ledgerId, l.btwSoort, l.amountCents]);
 
 describe("golden bookings", () => {
-  describe("the NL example of snelstart-api.md §7.3 (121.00 @21 %, shipping 6.05 @21 %, book 10.90 @9 %)", () => {
+  describe("the NL example of docs/reference/snelstart-api.md#nl-example (121.00 @21 %, shipping 6.05 @21 %, book 10.90 @9 %)", () => {
     it("books one 105.00 Hoog line when shipping goes with revenue", () => {
       const body = toVerkoopboeking(mapOrder(nlExample(), fullMapping()), K);
       assert.deepEqual(body, {
@@ -87,7 +87,8 @@ describe("golden bookings", () => {
   });
 
   it("books the verbatim CCV sample order with the verbatim row: 487.60 Hoog + 102.40 VerkopenHoog = 590.00", () => {
-    // ccvshop-api.md §3.6 (trimmed, personal data as in the reference) and §4.3, as raw JSON.
+    // docs/reference/ccvshop-api.md#sample-order (trimmed, personal data as in the reference) and
+    // docs/reference/ccvshop-api.md#sample-order-row, as raw JSON.
     const sample = JSON.parse(`{"href":"https://bonapp1.ccvshop.nl/api/rest/v1/orders/339323562/","id":339323562,
  "ordernumber_prefix":null,"ordernumber":1,"ordernumber_full":"1","invoicenumber":null,"transaction_id":null,
  "create_date":"2022-11-07T21:51:00Z","deliver_method":"shipping","deliver_date":null,

@@ -1,8 +1,8 @@
 /**
- * The domain reads SnelStart's Dutch rate table (`/btwtarieven`, context `nlRates`). A live
- * table has an `Overig` 0 % row next to `Geen` 0 % (reference §6.1); a 0 % order line must
- * still be `Geen`, and 21/19 % and 9/6 % must follow the order date. Checked with the table
- * the SnelStart simulator serves.
+ * The domain reads SnelStart's Dutch rate table (`/btwtarieven`, context `nlRates`). A live table
+ * has an `Overig` 0 % row next to `Geen` 0 % (docs/reference/snelstart-api.md#dutch-rate-table); a
+ * 0 % order line must still be `Geen`, and 21/19 % and 9/6 % must follow the order date. Checked
+ * with the table the SnelStart simulator serves.
  */
 import assert from "node:assert/strict";
 import { mapOrder, nlSoort, rateToBasisPoints, toVerkoopboeking, type MappingContext } from "../../src/koppeling";

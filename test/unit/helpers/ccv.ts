@@ -186,7 +186,7 @@ export function invoiceRow(price: number, tax: number, over: Partial<CcvInvoiceR
   return { ...row(price, tax), ...over };
 }
 
-/** The NL example of snelstart-api.md §7.3: product 121.00 incl. 21 %, shipping 6.05 incl. 21 %, book 10.90 incl. 9 %. */
+/** The NL example of docs/reference/snelstart-api.md#nl-example: product 121.00 incl. 21 %, shipping 6.05 incl. 21 %, book 10.90 incl. 9 %. */
 export function nlExample(over: Partial<CcvOrder> = {}): { order: CcvOrder; rows: CcvOrderRow[] } {
   return {
     order: order({ total_shipping: 6.05, total_orderrow_price: 131.9, total_price: 137.95, total_tax: 22.95, ...over }),
