@@ -349,6 +349,14 @@ export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<Book
   if (key in ledger.failed) delete ledger.failed[key];
   if (key in ledger.intents) delete ledger.intents[key];
   if (key in ledger.pending) delete ledger.pending[key];
+  // A cancellation settled as "nothing to credit" while this order's own message was still on its
+  // way (the order was booked after all): open again, so the next run credits the booking.
+  const cancel = key.startsWith("order:") ? `cancel:${key.slice("order:".length)}` : null;
+  const settled = cancel ? ledger.booked[cancel] : undefined;
+  if (cancel && settled?.type === "none") {
+    removeFromIndex(index, cancel, settled);
+    delete ledger.booked[cancel];
+  }
   return booked;
 }
 

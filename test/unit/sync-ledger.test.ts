@@ -64,6 +64,19 @@ describe("sync ledger", () => {
     assert.equal(earlierCredit(l, "credit-invoice", 12), null, "nothing to credit credits nothing");
   });
 
+  it("an order booked after its cancellation was settled as nothing to credit opens that cancellation again", () => {
+    const l = emptyLedger();
+    markNothingToCredit(l, 9, 19, t0);
+    assert.equal(isBooked(l, ledgerKey("cancel", 9))?.type, "none");
+    markBooked(l, ledgerKey("order", 9), { ordernumber: 19, factuurnummer: "202619", snelstartId: "s", type: "verkoopboeking", adopted: false }, t0);
+    assert.equal(isBooked(l, ledgerKey("cancel", 9)), null, "the booking that landed late is credited by the next run");
+    assert.deepEqual(bookedByNumber(l, "cancel", 19), []);
+    // A cancellation that was credited stays.
+    markBooked(l, ledgerKey("cancel", 9), { ordernumber: 19, factuurnummer: "C202619", snelstartId: "c", type: "verkoopboeking", adopted: false }, t0);
+    markBooked(l, ledgerKey("order", 9), { ordernumber: 19, factuurnummer: "202619", snelstartId: "s", type: "verkoopboeking", adopted: true }, t0);
+    assert.equal(isBooked(l, ledgerKey("cancel", 9))?.factuurnummer, "C202619");
+  });
+
   it("remembers a booking and forgets the failure of that document", () => {
     const l = emptyLedger();
     const key = ledgerKey("order", 77);
