@@ -1,6 +1,7 @@
 /**
  * Benchmarks: `npm run bench`, or `node dist/scripts/bench.js [section ...] [--flag value ...]`
- * after the build. Sections: mapping, pipeline, ledger, node-red.
+ * after the build. Sections: mapping, pipeline, ledger, node-red, heap (the node-red section's
+ * imports with Node-RED's heap capped: scripts/bench-heap.ts).
  *
  * Every section in SECTIONS is a named list of cases; a case is timed in rounds after a warm-up
  * and its median throughput (per second, one core) is reported in one table with the machine
@@ -13,6 +14,7 @@ import os from "node:os";
 import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
 import { ledgerFigures } from "./bench-ledger";
+import { heapFigures, heapMarkdown, writeHeapDocs } from "./bench-heap";
 import { nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
 import { pipelineCases } from "./bench-pipeline";
 
@@ -198,13 +200,14 @@ function splitArgs(argv: readonly string[]): { wanted: string[]; flags: string[]
 
 async function main(): Promise<void> {
   const { wanted, flags } = splitArgs(process.argv.slice(2));
-  const known = [...SECTIONS.map((s) => s.name), "ledger", "node-red"];
+  const known = [...SECTIONS.map((s) => s.name), "ledger", "node-red", "heap"];
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
   const nodeRed = wanted.length === 0 || wanted.includes("node-red");
-  if (flags.length && !nodeRed) throw new Error(`flags (${flags.join(" ")}) are for the node-red section only`);
+  const heap = wanted.length === 0 || wanted.includes("heap");
+  if (flags.length && !nodeRed && !heap) throw new Error(`flags (${flags.join(" ")}) are for the node-red and heap sections only`);
   // Flags are checked before any section runs.
-  const nodeRedOptions = nodeRed ? parseNodeRedFlags(flags) : null;
+  const nodeRedOptions = nodeRed || heap ? parseNodeRedFlags(flags) : null;
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`Machine: ${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}, Node.js ${process.version}. Mapping: one core, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; pipeline: median of its rounds after one warm-up round.\n`);
   const results: Result[] = [];
@@ -233,12 +236,20 @@ async function main(): Promise<void> {
       console.log(`  on disk     ${f.bytesPerOrder.toFixed(1)} bytes per order`);
     }
   }
-  if (nodeRedOptions) {
+  if (nodeRedOptions && nodeRed) {
     const o = nodeRedOptions;
     console.log(`\nnode-red: the example flow in a real Node-RED against the simulators; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
     const f = await nodeRedFigures(o, (line) => console.log(line));
     console.log(`\n${nodeRedMarkdown(f, null)}`);
     if (o.write) console.log(`\nwritten into ${writeDocs(f)} (and the chart next to it)`);
+  }
+  if (nodeRedOptions && heap) {
+    const o = nodeRedOptions;
+    const heapMb = 100;
+    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${heapMb} MB; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
+    const section = heapMarkdown(await heapFigures(o.sizes, o.rounds, heapMb, (line) => console.log(line)), heapMb, o.rounds);
+    console.log(`\n${section}`);
+    if (o.write) console.log(`\nwritten into ${writeHeapDocs(section)}`);
   }
   if (sink === Number.NEGATIVE_INFINITY) console.log(sink); // keeps the results alive
 }

@@ -69,6 +69,8 @@ export interface KoppelingOptions {
   rateLimits?: RateLimitMode;
   /** Node.js binary and Node-RED package directory to run (default: this Node and the root's node-red). */
   nodeBinary?: string;
+  /** Node.js options for the Node-RED process (e.g. `--max-old-space-size=100`). */
+  nodeArgs?: string[];
   nodeRedDir?: string;
   /** Where the user directory goes (default: a fresh temp directory, removed on stop). */
   userDir?: string;
@@ -334,7 +336,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     const ending = new WeakSet<ChildProcess>();
     let unexpectedExit: string | null = null;
     const spawnNodeRed = () => {
-      const child: ChildProcess = spawn(opts.nodeBinary ?? process.execPath, [path.join(nodeRedDir, "red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
+      const child: ChildProcess = spawn(opts.nodeBinary ?? process.execPath, [...(opts.nodeArgs ?? []), path.join(nodeRedDir, "red.js"), "-u", userDir, "-s", path.join(userDir, "settings.js")], {
         env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules"), CCV_WEBHOOK_TOKEN: token, NODE_RED_ENABLE_PROJECTS: "false" },
         stdio: ["ignore", "pipe", "pipe"],
       });

@@ -340,7 +340,7 @@ export default function (RED: NodeAPI): void {
           }
         }
       }
-      await recheck(shop, client, plan, ids, found, now);
+      await recheck(shop, client, runId, plan, ids, found, now);
       if (settings.credits) {
         const credited = new Set<number>();
         const creditOf = (c: Checked<CcvInvoice, CcvInvoiceHead>) => (l: LedgerState) => {
@@ -379,7 +379,7 @@ export default function (RED: NodeAPI): void {
     }
 
     /** The pending documents the plan reads one by one (an order listed this run is not read again). */
-    async function recheck(shop: CcvConfigNode, client: CcvClient, plan: RunPlan, listed: Set<number>, found: (pick: (l: LedgerState) => Due | null) => Promise<void>, now: Date): Promise<void> {
+    async function recheck(shop: CcvConfigNode, client: CcvClient, runId: string, plan: RunPlan, listed: Set<number>, found: (pick: (l: LedgerState) => Due | null) => Promise<void>, now: Date): Promise<void> {
       for (const { key, id } of plan.recheck) {
         if (closed) return;
         try {
@@ -393,9 +393,9 @@ export default function (RED: NodeAPI): void {
         } catch (err) {
           const e = asKoppelingError(err);
           if (RUN_WIDE.has(e.code)) throw e;
-          // Gone from the shop (deleted): nothing will ever be due.
+          // Gone from the shop (deleted): nothing will ever be due. Anything else fails this document alone; it stays pending.
           if (e.code === "CCV_NOT_FOUND") await shop.ledger.update((l) => notePending(l, key, { ordernumber: null, created: now.toISOString() }, "settled", now, settings));
-          else throw e;
+          else await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: l.pending[key]?.ordernumber ?? null, stage: "ccv-orders-in", code: e.code, runId }, new Date()));
         }
       }
     }

@@ -160,7 +160,7 @@ async function indexNumbers(state: LedgerState): Promise<void> {
   shareNumbers(state, index);
 }
 
-const INDEX_SLICE = 5000;
+const INDEX_SLICE = 1000;
 
 /**
  * Folds the bookings older than FOLD_AFTER_DAYS (sync-ledger.ts foldBooked), in slices with a turn

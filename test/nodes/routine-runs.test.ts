@@ -114,6 +114,24 @@ describe("nodes: routine runs (high-water marks, pending, horizon, full sweep)",
     assert.equal((await readLedger<LedgerState>()).pending[`order:${unpaid.id}`], undefined, "no longer pending once booked");
   });
 
+  it("a pending order that cannot be re-read fails alone: the run books the others, the order stays pending", async () => {
+    sims = await startSims();
+    const unpaid = await addOrder(sims, simpleOrder(6011, { create_date: daysAgo(20), paid: false }));
+    await load();
+    await runOnce();
+    await control(sims.ccv.url, "PATCH", `/__sim/orders/${unpaid.id}`, { paid: true });
+    await addOrder(sims, simpleOrder(6012, { create_date: daysAgo(0.01) }));
+    await control(sims.ccv.url, "POST", "/__sim/faults", { kind: "status", status: 400, method: "GET", path: `/orders/${unpaid.id}/`, count: 1 });
+    const failing = await runOnce();
+    assert.equal(failing.summary.booked, 1, "the new order is booked");
+    const l = await readLedger<LedgerState>();
+    assert.equal(l.failed[`order:${unpaid.id}`]?.code, "CCV_BAD_REQUEST");
+    assert.ok(l.pending[`order:${unpaid.id}`], "still pending");
+    const next = await runOnce();
+    assert.equal(next.summary.booked, 1, "re-read and booked by the next run");
+    assert.ok(boekingen(sims).some((b) => b.factuurnummer === numberOf(6011, 20)));
+  });
+
   it("many unpaid orders waiting: one listing of paid orders costs fewer calls than reading each, and finds the two paid since", async () => {
     sims = await startSims();
     const waiting = [];
