@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { peakRssMb, replaceGenerated } from "./bench-nodered";
+import { medianOf, peakRssMb, replaceGenerated } from "./bench-nodered";
 import { ROOT, scheduleByHand, startKoppeling } from "./node-red-runtime";
 
 export interface HeapRun {
@@ -38,8 +38,7 @@ export async function heapFigures(sizes: readonly number[], rounds: number, heap
         await rt.stop();
       }
     }
-    const mid = <K extends keyof HeapRun>(k: K) => [...runs].map((r) => Number(r[k])).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-    out.push({ orders, booked: mid("booked"), perSecond: mid("perSecond"), peakRssMb: mid("peakRssMb") });
+    out.push(medianOf(runs));
   }
   return out;
 }

@@ -448,7 +448,7 @@ const median = (values: ReadonlyArray<number | null>) => {
 };
 
 /** The median of each numeric field over the runs (the first run's value for the others). */
-function medianOf<T extends object>(runs: T[]): T {
+export function medianOf<T extends object>(runs: T[]): T {
   const out = { ...runs[0] } as Record<string, unknown>;
   for (const k of Object.keys(out)) if (typeof out[k] === "number" || out[k] === null) out[k] = median(runs.map((r) => (r as Record<string, number | null>)[k]));
   return out as T;

@@ -25,20 +25,15 @@ export class RequestWindow {
    */
   async take(key: string, limit: number, onWait?: (ms: number) => void): Promise<() => void> {
     const mine = isLive();
-    let counted = false;
+    if (mine) this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 0) + 1);
     try {
-      return await this.takeSlot(key, limit, mine, onWait, () => {
-        if (mine && !counted) {
-          counted = true;
-          this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 0) + 1);
-        }
-      });
+      return await this.takeSlot(key, limit, mine, onWait);
     } finally {
-      if (counted) this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 1) - 1);
+      if (mine) this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 1) - 1);
     }
   }
 
-  private async takeSlot(key: string, limit: number, mine: boolean, onWait: ((ms: number) => void) | undefined, waiting: () => void): Promise<() => void> {
+  private async takeSlot(key: string, limit: number, mine: boolean, onWait: ((ms: number) => void) | undefined): Promise<() => void> {
     for (;;) {
       const now = this.clock();
       const live = (this.slots.get(key) ?? []).filter((s) => s.end > now - this.windowMs);
@@ -51,7 +46,6 @@ export class RequestWindow {
           slot.end = this.clock();
         };
       }
-      waiting();
       const earliest = Math.min(...live.map((s) => s.end));
       // All slots in flight (or a live request goes first): look again shortly.
       const wait = !yieldToLive && Number.isFinite(earliest) ? earliest + this.windowMs - now : Math.min(50, this.windowMs / 10);

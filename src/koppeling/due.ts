@@ -21,7 +21,7 @@
  */
 import type { CcvInvoiceHead, CcvOrderHead } from "../ccv/schemas";
 import { amsterdamMidnightUtc } from "./dates";
-import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, findBooked, firstRunAt, intentOf, ledgerKey } from "./sync-ledger";
+import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey } from "./sync-ledger";
 
 export const CANCELLED = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -211,7 +211,7 @@ export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState):
   if (findBooked(ledger, ledgerKey("credit", head.id), head.ordernumber, head.create_date)) return "settled";
   const original = bookedByNumber(ledger, "order", head.ordernumber)[0];
   if (!original) return "waiting";
-  if (bookedByNumber(ledger, "cancel", head.ordernumber).some((b) => b.entry.type !== "none")) return "settled";
+  if (earlierCredit(ledger, "credit-invoice", head.ordernumber)) return "settled";
   return { due: original.entry.factuurnummer };
 }
 
@@ -227,7 +227,7 @@ export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState):
  */
 export function cancellationDue(head: CcvOrderHead, ledger: LedgerState, s: DueSettings): { original: string | undefined; unconfirmed: boolean } | null {
   if (head.status !== CANCELLED || head.ordernumber == null) return null;
-  if (findBooked(ledger, ledgerKey("cancel", head.id), head.ordernumber, head.create_date) || bookedByNumber(ledger, "credit", head.ordernumber).length > 0) return null;
+  if (findBooked(ledger, ledgerKey("cancel", head.id), head.ordernumber, head.create_date) || earlierCredit(ledger, "cancellation", head.ordernumber)) return null;
   const booked = findBooked(ledger, ledgerKey("order", head.id), head.ordernumber, head.create_date);
   if (booked) return { original: booked.factuurnummer, unconfirmed: false };
   const intent = intentOf(ledger, ledgerKey("order", head.id));

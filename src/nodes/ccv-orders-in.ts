@@ -388,7 +388,8 @@ export default function (RED: NodeAPI): void {
             await found((l) => invoiceFound(c, settings, l, now));
           } else if (!listed.has(id)) {
             const c = await client.readOrder(id);
-            await found((l) => (key.startsWith("cancel:") ? cancelledOrder(c, l, now) : orderFound(c, id, settings, l, plan.start, now, true)));
+            // An order or a cancelled one: as when a webhook names it.
+            await found((l) => orderFound(c, id, settings, l, plan.start, now, true));
           }
         } catch (err) {
           const e = asKoppelingError(err);
@@ -398,11 +399,6 @@ export default function (RED: NodeAPI): void {
           else await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: l.pending[key]?.ordernumber ?? null, stage: "ccv-orders-in", code: e.code, runId }, new Date()));
         }
       }
-    }
-
-    function cancelledOrder(c: Checked<CcvOrder, CcvOrderHead>, ledger: LedgerState, now: Date): Due | null {
-      const head = headOf(c);
-      return head && settings.credits && head.status === CANCELLED ? cancellationFound(c, head, settings, ledger, now) : null;
     }
 
     /**

@@ -21,8 +21,8 @@ export function addWindowConsumer(): () => void {
 }
 
 export class MessageWindow {
-  private readonly open = new Map<string, { timer: NodeJS.Timeout; settled: () => void }>();
-  private readonly settledOf = new Map<string, Promise<void>>();
+  /** Messages on their way: `left` resolves when `leave` (called by `done`) lets them out. */
+  private readonly open = new Map<string, { timer: NodeJS.Timeout; done: () => void; left: Promise<void> }>();
   private waiters: Array<() => void> = [];
   /** Counts clear(): a waiter it released goes in without looking for room again. */
   private cleared = 0;
@@ -41,21 +41,21 @@ export class MessageWindow {
     if (consumers === 0) return;
     const cleared = this.cleared;
     while (!live && this.open.size >= this.size && this.cleared === cleared) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    let settled = () => {};
-    this.settledOf.set(id, new Promise<void>((resolve) => (settled = resolve)));
+    let done = () => {};
+    const left = new Promise<void>((resolve) => (done = resolve));
     const timer = setTimeout(() => this.leave(id), this.timeoutMs);
     timer.unref();
-    this.open.set(id, { timer, settled });
+    this.open.set(id, { timer, done, left });
   }
 
   /** Resolves when `id` has left (at once when it is not on its way). */
   settled(id: string): Promise<void> {
-    return this.settledOf.get(id) ?? Promise.resolve();
+    return this.open.get(id)?.left ?? Promise.resolve();
   }
 
   /** Resolves when every message now on its way has left. */
   async drained(): Promise<void> {
-    await Promise.all([...this.settledOf.values()]);
+    await Promise.all([...this.open.values()].map((m) => m.left));
   }
 
   /** `id` is done (booked, failed, or dropped). */
@@ -64,8 +64,7 @@ export class MessageWindow {
     if (!entry) return;
     clearTimeout(entry.timer);
     this.open.delete(id);
-    this.settledOf.delete(id);
-    entry.settled();
+    entry.done();
     this.waiters.shift()?.();
   }
 
