@@ -14,7 +14,7 @@ import os from "node:os";
 import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
 import { ledgerFigures } from "./bench-ledger";
-import { heapFigures, heapMarkdown, writeHeapDocs } from "./bench-heap";
+import { HEAP_CAPS_MB, heapFigures, heapMarkdown, writeHeapDocs } from "./bench-heap";
 import { nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
 import { pipelineCases } from "./bench-pipeline";
 
@@ -245,9 +245,8 @@ async function main(): Promise<void> {
   }
   if (nodeRedOptions && heap) {
     const o = nodeRedOptions;
-    const heapMb = 100;
-    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${heapMb} MB; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
-    const section = heapMarkdown(await heapFigures(o.sizes, o.rounds, heapMb, (line) => console.log(line)), heapMb, o.rounds);
+    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${HEAP_CAPS_MB.join(" and ")} MB; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
+    const section = heapMarkdown(await heapFigures(o.sizes, o.rounds, HEAP_CAPS_MB, (line) => console.log(line)), o.rounds);
     console.log(`\n${section}`);
     if (o.write) console.log(`\nwritten into ${writeHeapDocs(section)}`);
   }
