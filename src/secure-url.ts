@@ -4,7 +4,7 @@
  * `http://` never sends a key in clear text.
  */
 import { isIP } from "node:net";
-import { KoppelingError } from "./errors";
+import { type ErrorCode, KoppelingError } from "./errors";
 
 /**
  * `localhost`, `*.localhost`, 127.0.0.0/8 and ::1 (also IPv4-mapped), for a host name as the URL
@@ -21,7 +21,7 @@ export function isLoopbackHost(hostname: string): boolean {
  * `url` parsed, when it is `https:`, or `http:` to a loopback address; otherwise a `code` error
  * (e.g. `SNELSTART_CONFIG`) that names the setting (`what`), before anything is sent.
  */
-export function secureUrl(url: string, code: string, what: string): URL {
+export function secureUrl(url: string, code: ErrorCode, what: string): URL {
   let u: URL;
   try {
     u = new URL(url.trim());

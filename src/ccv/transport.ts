@@ -18,7 +18,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
-import { KoppelingError, describeIssues } from "../errors";
+import { type ErrorCode, KoppelingError, describeIssues } from "../errors";
 import { ccvErrorBody } from "./schemas";
 import { signCcvRequest } from "./signing";
 import { RequestWindow, rateLimitKey } from "./throttle";
@@ -153,7 +153,7 @@ export class CcvTransport {
     const ccv = errorBody(res.data);
     const details = { status: res.status, code: ccv.code, developermessage: ccv.developermessage, method, path: uri };
     const said = `HTTP ${res.status}${ccv.code ? ` ${ccv.code}` : ""}${ccv.developermessage ? `: ${ccv.developermessage}` : ""}`;
-    const fail = (code: string, message: string, retryable = false, waitMs = 0, reason: WaitReason = "retry"): Failure => ({
+    const fail = (code: ErrorCode, message: string, retryable = false, waitMs = 0, reason: WaitReason = "retry"): Failure => ({
       retryable,
       waitMs,
       reason,

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ccvWebhookHash } from "./signing";
 import { ccvWebhookPayload } from "./schemas";
+import type { ErrorCode } from "../error-codes";
 
 /** The path (under Node-RED's httpNodeRoot) CCV Shop posts to; `:token` is the endpoint's secret. */
 export const WEBHOOK_PATH = "/ccv-snelstart/webhook";
@@ -38,9 +39,9 @@ export function matchToken(token: string, digests: readonly Buffer[]): number {
   return found;
 }
 
-export type WebhookBody = { ok: true; id: number } | { ok: false; status: 400 | 413; code: string; message: string };
+export type WebhookBody = { ok: true; id: number } | { ok: false; status: 400 | 413; code: ErrorCode; message: string };
 
-const refuse = (status: 400 | 413, code: string, message: string): WebhookBody => ({ ok: false, status, code, message });
+const refuse = (status: 400 | 413, code: ErrorCode, message: string): WebhookBody => ({ ok: false, status, code, message });
 
 /** True when `value` nests deeper than `max` (walked without recursion). */
 export function tooDeep(value: unknown, max: number): boolean {

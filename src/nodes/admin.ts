@@ -12,7 +12,7 @@
  */
 import type { NodeAPI } from "node-red";
 import type { NextFunction, Request, Response } from "express";
-import { KoppelingError } from "../errors";
+import { type ErrorCode, KoppelingError } from "../errors";
 import { asKoppelingError } from "./shared";
 
 /** The editor's placeholder for "a password is stored, not shown". */
@@ -25,7 +25,7 @@ export interface TargetSpec<U extends string, S extends string> {
   /** The configuration node type, e.g. `snelstart-config`. */
   type: string;
   /** Error code for a refused request, e.g. `SNELSTART_CONFIG`. */
-  code: string;
+  code: ErrorCode;
   /** The addresses the secrets are sent to. */
   urls: readonly U[];
   /** The URL used when the setting is empty (SnelStart's production addresses). */

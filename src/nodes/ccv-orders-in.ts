@@ -20,6 +20,7 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Checked, CcvClient } from "../ccv/client";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import { WEBHOOK_PATH, type WebhookHashCheck, tokenProblem, webhookHashCheck } from "../ccv/webhook";
+import { endsRun } from "../error-codes";
 import { KoppelingError } from "../errors";
 import { type DueSettings, type RunPlan, CANCELLED, ListingMarks, advanceMarks, cancellationDue, creditInvoiceVerdict, dueSettings, notePending, orderVerdict, planRun, startOf, statusQueries } from "../koppeling/due";
 import { type LedgerKey, type LedgerState, clearFailure, ledgerKey, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
@@ -56,8 +57,6 @@ export interface OrdersInCredentials {
 /** The environment variable that holds the webhook token when the node's credential is empty. */
 export const WEBHOOK_TOKEN_ENV = "CCV_WEBHOOK_TOKEN";
 
-/** Errors that make a run impossible: they end it; anything else fails one document and the run goes on. */
-const RUN_WIDE = new Set(["CCV_AUTH", "CCV_NETWORK", "CCV_TIMEOUT", "CCV_CONFIG", "CCV_RATE_LIMIT"]);
 /** Webhooks for one order within this time cost one fetch (CCV sends several for one change). */
 const WEBHOOK_GATHER_MS = 100;
 
@@ -284,7 +283,7 @@ export default function (RED: NodeAPI): void {
           } catch (err) {
             const e = asKoppelingError(err);
             // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
-            if (RUN_WIDE.has(e.code)) throw e;
+            if (endsRun(e.code)) throw e;
             const key = d.key;
             if (key) await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, runId }, new Date()));
             node.error(e, out);
@@ -393,7 +392,7 @@ export default function (RED: NodeAPI): void {
           }
         } catch (err) {
           const e = asKoppelingError(err);
-          if (RUN_WIDE.has(e.code)) throw e;
+          if (endsRun(e.code)) throw e;
           // Gone from the shop (deleted): nothing will ever be due. Anything else fails this document alone; it stays pending.
           if (e.code === "CCV_NOT_FOUND") await shop.ledger.update((l) => notePending(l, key, { ordernumber: null, created: now.toISOString() }, "settled", now, settings));
           else await shop.ledger.update((l) => recordFailure(l, key, { ordernumber: l.pending[key]?.ordernumber ?? null, stage: "ccv-orders-in", code: e.code, runId }, new Date()));

@@ -13,6 +13,7 @@
  * (vat-mapper's `icpFallback`), because SnelStart refuses ICP ledgers for a klant without one.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
+import { refusesVatNumber } from "../error-codes";
 import { KoppelingError } from "../errors";
 import type { Booking, BookingCustomer } from "../koppeling";
 import type { SnelStartClient } from "../snelstart/client";
@@ -34,8 +35,6 @@ interface DebtorResult {
   hasVatNumber: boolean;
   warnings: string[];
 }
-
-const VAT_REFUSED = new Set(["SNELSTART_REL_0087", "SNELSTART_REL_0088", "SNELSTART_REL_0057", "SNELSTART_REL_0058", "SNELSTART_REL_0059"]);
 
 /** The POST /relaties body for a customer; the address goes along only when it is complete (REL-0060). */
 export function relatieFor(c: BookingCustomer, landen: readonly Land[], withVat: boolean): RelatieCreate {
@@ -112,7 +111,7 @@ async function findOrCreate(client: SnelStartClient, landen: readonly Land[], c:
     const r = await client.createRelatie(relatieFor(customer, landen, withVat));
     return { relatieId: r.id, created: true, hasVatNumber: withVat, warnings };
   } catch (err) {
-    if (!withVat || !(err instanceof KoppelingError) || !VAT_REFUSED.has(err.code)) throw err;
+    if (!withVat || !(err instanceof KoppelingError) || !refusesVatNumber(err.code)) throw err;
     const refused = `SnelStart refused VAT number ${c.vatNumber} of ${c.name} (${err.code}: ${err.message})`;
     // Refused again: the relatie an earlier order of this customer got without it is theirs (not a new one per order).
     if (withoutVat) return { relatieId: withoutVat.id, created: false, hasVatNumber: false, warnings: [`${refused}; the order goes to their relatie ${withoutVat.relatiecode ?? withoutVat.id}, which has none, and is booked without ICP.`] };

@@ -21,6 +21,7 @@
  * 4. A POST SnelStart refused outright (a validation code) stored nothing: its intent is dropped.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
+import { refusesDocument } from "../error-codes";
 import { KoppelingError } from "../errors";
 import { type Booking, type OrderInput, type VerkooporderRegelModel, buildVerkooporder, centsToEuros, checkVerkooporderTotals, toVerkoopboeking, toVerkooporder, verkooporderIdentity } from "../koppeling";
 import { type BookedEntry, type LedgerKey, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
@@ -96,7 +97,7 @@ function matchesOrder(id: { orderreferentie: string; omschrijving: string }, rel
 
 /** SnelStart refused the POST with its own validation code: nothing was stored. */
 function refusedOutright(err: unknown): boolean {
-  return err instanceof KoppelingError && (/^SNELSTART_[A-Z]{3}_\d{4}$/.test(err.code) || err.code === "INVOICE_NUMBER_TAKEN" || err.code === "SNELSTART_VALIDATION");
+  return err instanceof KoppelingError && refusesDocument(err.code);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { CcvInvoice, CcvOrder } from "../ccv/schemas";
-import { KoppelingError } from "../errors";
+import { type ErrorCode, KoppelingError } from "../errors";
 import { type Booking, type CreditInvoiceInput, type OrderInput, mapCancellation, mapCreditInvoice, mapOrder } from "../koppeling";
 import { type KoppelingMessage, onOrderMessage, status } from "./shared";
 import type { VatMappingNode } from "./vat-mapping";
@@ -16,7 +16,7 @@ export interface VatMapperDef extends NodeDef {
 }
 
 /** msg.payload after vat-mapper: the booking, and for ICP orders the booking without ICP. */
-export type MappedBooking = Booking & { icpFallback?: Booking; icpFallbackError?: { code: string; message: string } };
+export type MappedBooking = Booking & { icpFallback?: Booking; icpFallbackError?: { code: ErrorCode; message: string } };
 
 function payloadOf(msg: KoppelingMessage): { order?: CcvOrder; invoice?: CcvInvoice; rows?: unknown[] } {
   const p = msg.payload as { order?: CcvOrder; invoice?: CcvInvoice; rows?: unknown[] } | null | undefined;

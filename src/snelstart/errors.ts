@@ -7,8 +7,9 @@
  *   3. Web API / gateway: `{"Message": "…"}` or `{"message": "…"}` (also the token endpoint's
  *      `{"error", "error_description"}`), or plain text.
  * The code is `SNELSTART_<RES>_<NNNN>` for the first SnelStart error code found (in `errorCode`
- * or in a message, /\b[A-Z]{3}-\d{4}\b/), else one by HTTP status.
+ * or in a message, /\b[A-Z]{3}-\d{4}\b/), else one by HTTP status (../error-codes.ts).
  */
+import { type ErrorCode, snelStartMessageCode } from "../error-codes";
 import { KoppelingError } from "../errors";
 
 export interface SnelStartErrorItem {
@@ -63,7 +64,7 @@ export function parseErrorBody(body: unknown): SnelStartErrorItem[] {
   return text ? [item(null, text.length > 500 ? `${text.slice(0, 500)}…` : text)] : [];
 }
 
-function statusCode(status: number): string {
+function statusCode(status: number): ErrorCode {
   if (status === 401) return "SNELSTART_AUTH";
   if (status === 403) return "SNELSTART_FORBIDDEN";
   if (status === 404) return "SNELSTART_NOT_FOUND";
@@ -72,16 +73,10 @@ function statusCode(status: number): string {
   return "SNELSTART_VALIDATION";
 }
 
-/** `BOE-0021` -> `SNELSTART_BOE_0021`. */
-export function codeFor(errorCode: string): string {
-  return `SNELSTART_${errorCode.replace("-", "_")}`;
-}
-
 /** The KoppelingError for an HTTP error answer. `request` is `METHOD path` for the message. */
 export function snelStartError(status: number, body: unknown, request: string, extra: Record<string, unknown> = {}): KoppelingError {
   const errors = parseErrorBody(body);
-  const first = errors.find((e) => e.errorCode !== null);
-  const code = first?.errorCode ? codeFor(first.errorCode) : statusCode(status);
+  const code = errors.map((e) => (e.errorCode === null ? null : snelStartMessageCode(e.errorCode))).find((c) => c !== null) ?? statusCode(status);
   const text = errors.length
     ? errors
         .map((e) => (e.field ? `${e.field}: ` : "") + (e.errorCode && !e.message.includes(e.errorCode) ? `${e.errorCode} ${e.message}` : e.message) + (e.details ? ` (${e.details})` : ""))

@@ -19,12 +19,12 @@ describe("unit: secure URLs", function () {
   });
 
   it("accepts https anywhere and http to loopback; refuses http elsewhere, other schemes, user info and non-URLs", () => {
-    assert.equal(secureUrl("https://shop.example.nl", "X", "shop URL").host, "shop.example.nl");
-    assert.equal(secureUrl(" http://127.0.0.1:8081/v2 ", "X", "API URL").port, "8081");
+    assert.equal(secureUrl("https://shop.example.nl", "CCV_CONFIG", "shop URL").host, "shop.example.nl");
+    assert.equal(secureUrl(" http://127.0.0.1:8081/v2 ", "SNELSTART_CONFIG", "API URL").port, "8081");
     refuses(() => secureUrl("http://shop.example.nl", "CCV_CONFIG", "shop URL"), "CCV_CONFIG", /shop URL "http:\/\/shop\.example\.nl" must start with https:\/\//);
-    refuses(() => secureUrl("ftp://127.0.0.1/", "X", "API URL"), "X", /https:\/\//);
-    refuses(() => secureUrl("https://user:pw@shop.example.nl", "X", "API URL"), "X", /user name or password/);
-    refuses(() => secureUrl("shop.example.nl", "X", "API URL"), "X", /is not a URL/);
+    refuses(() => secureUrl("ftp://127.0.0.1/", "SNELSTART_CONFIG", "API URL"), "SNELSTART_CONFIG", /https:\/\//);
+    refuses(() => secureUrl("https://user:pw@shop.example.nl", "SNELSTART_CONFIG", "API URL"), "SNELSTART_CONFIG", /user name or password/);
+    refuses(() => secureUrl("shop.example.nl", "SNELSTART_CONFIG", "API URL"), "SNELSTART_CONFIG", /is not a URL/);
   });
 
   it("the CCV and SnelStart clients refuse plain http to another machine when they are made", () => {
