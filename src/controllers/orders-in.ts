@@ -151,7 +151,7 @@ export async function registerWebhooks(client: CcvClient, address: string): Prom
 }
 
 export class OrdersInController {
-  private readonly stop = new AbortController();
+  private readonly life = new Lifetime();
   /** Every input being handled: close() waits for them (and so for their ledger updates). */
   private readonly work = new Set<Promise<Outcome>>();
   /** Messages this node put in the shop's window that have not left it. */
@@ -161,13 +161,10 @@ export class OrdersInController {
   private running = false;
   private runCounter = 0;
 
-  constructor(private readonly d: OrdersInDeps) {
-    // One listener per piece of work waiting on a CCV request or a timer: many webhooks at once are normal.
-    setMaxListeners(0, this.stop.signal);
-  }
+  constructor(private readonly d: OrdersInDeps) {}
 
   get closed(): boolean {
-    return this.stop.signal.aborted;
+    return this.life.over;
   }
 
   /** Handles one input; never rejects. */
@@ -181,7 +178,7 @@ export class OrdersInController {
 
   /** Stops the work in flight (see the file's comment); resolves when it stopped and its ledger updates are stored. */
   async close(): Promise<void> {
-    this.stop.abort(new Cancelled());
+    this.life.end();
     for (const id of this.entered) this.d.window.leave(id);
     this.entered.clear();
     await Promise.allSettled([...this.work]);
@@ -234,7 +231,7 @@ export class OrdersInController {
       this.d.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept${r.removed ? `, ${r.removed} removed` : ""}`));
       return OK;
     } catch (err) {
-      return err instanceof Cancelled ? OK : this.failed(asKoppelingError(err));
+      return err instanceof Cancelled || this.closed ? OK : this.failed(asKoppelingError(err));
     } finally {
       // The shop's webhook keys changed: the x-hash check lists them again.
       w?.forgetKeys();
@@ -251,7 +248,7 @@ export class OrdersInController {
     const now = this.now();
     const plan = await ledger.update((l) => planRun(l, s, now, { full }));
     this.d.status(status.busy(plan.full ? "full sweep…" : "fetching…"));
-    const out = new Outbox(this, client, runId, "schedule", send);
+    const out = this.outbox(client, runId, "schedule", send);
     const seen = new RunSightings();
     /** Notes a document's pending state (durably) and sends it when due. */
     const found = async (pick: (l: LedgerState) => DueDocument | null) => {
@@ -284,7 +281,7 @@ export class OrdersInController {
           await found((l) => orderFound(c, id, s, l, plan.start, now, true));
         }
       } catch (err) {
-        const e = this.perDocument(err);
+        const e = perDocument(err);
         await ledger.update((l) => recheckFailed(l, key, e.code, runId, s, now, this.now()));
       }
     }
@@ -362,7 +359,7 @@ export class OrdersInController {
     }
     this.check();
     const d = await ledger.update((l) => orderFound(c, id, s, l, startOf(s, l, now), now, true));
-    const out = new Outbox(this, client, runId, "webhook", send);
+    const out = this.outbox(client, runId, "webhook", send);
     const sentId = d ? await out.deliver(d) : null;
     // Booked (or failed) before this webhook counts as done: a webhook meanwhile fetches afresh after it.
     if (sentId) await this.guard(this.d.window.settled(sentId));
@@ -371,63 +368,32 @@ export class OrdersInController {
     this.d.status(out.sent ? status.ok(`order ${id} sent ${hhmm(this.now())}`) : status.idle(`order ${id} not due ${hhmm(this.now())}`));
   }
 
-  // --- for the Outbox ------------------------------------------------------------------------
-
-  /** A document's failure here: one that ends the run (or the close) is thrown; any other is returned to be recorded. */
-  perDocument(err: unknown): KoppelingError {
-    if (err instanceof Cancelled) throw err;
-    const e = asKoppelingError(err);
-    // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
-    if (RUN_WIDE.has(e.code)) throw e;
-    return e;
-  }
-
   /** Waits for room in the shop's window (unless `live`), then counts `id` as this node's message on its way. */
-  async enter(id: string, live: boolean): Promise<void> {
+  private async enter(id: string, live: boolean): Promise<void> {
     try {
-      await this.d.window.enter(id, live, this.stop.signal);
+      await this.d.window.enter(id, live, this.life.signal);
     } catch (err) {
       throw this.closed ? new Cancelled() : err;
     }
-    this.check();
+    this.life.check();
     this.entered.add(id);
     void this.d.window.settled(id).then(() => this.entered.delete(id));
   }
 
-  get deps(): OrdersInDeps {
-    return this.d;
+  private outbox(client: CcvClient, runId: string, trigger: RunMeta["trigger"], send: Send): Outbox {
+    return new Outbox(this.d, this.life, (id, live) => this.enter(id, live), client, runId, trigger, send);
   }
 
-  now(): Date {
+  private now(): Date {
     return this.d.clock.now();
   }
 
-  /** Throws Cancelled once the node closed: called before every step that fetches, sends or reports. */
-  check(): void {
-    if (this.closed) throw new Cancelled();
+  private check(): void {
+    this.life.check();
   }
 
-  /** `p`, or Cancelled as soon as the node closes (what `p` does then is dropped). */
-  guard<T>(p: Promise<T>): Promise<T> {
-    const signal = this.stop.signal;
-    if (signal.aborted) {
-      p.catch(() => undefined);
-      return Promise.reject(new Cancelled());
-    }
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new Cancelled());
-      signal.addEventListener("abort", onAbort, { once: true });
-      p.then(
-        (v) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(v);
-        },
-        (err: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(err);
-        },
-      );
-    });
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return this.life.guard(p);
   }
 
   /** The items of a CCV listing; stops (Cancelled) before the next item or page once the node closes. */
@@ -451,7 +417,7 @@ export class OrdersInController {
 
   /** Waits `ms` on the clock; the timer is cleared (Cancelled) when the node closes. */
   private sleep(ms: number): Promise<void> {
-    const signal = this.stop.signal;
+    const { signal } = this.life;
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(new Cancelled());
       const onAbort = () => {
@@ -467,13 +433,74 @@ export class OrdersInController {
   }
 }
 
+/** The node's lifetime: close() ends it; the work checks it between steps and races its CCV requests and waits against it. */
+class Lifetime {
+  private readonly ctl = new AbortController();
+
+  constructor() {
+    // One listener per piece of work waiting on a CCV request or a timer: many webhooks at once are normal.
+    setMaxListeners(0, this.ctl.signal);
+  }
+
+  get signal(): AbortSignal {
+    return this.ctl.signal;
+  }
+
+  get over(): boolean {
+    return this.ctl.signal.aborted;
+  }
+
+  end(): void {
+    this.ctl.abort(new Cancelled());
+  }
+
+  /** Throws Cancelled once the node closed: called before every step that fetches, sends or reports. */
+  check(): void {
+    if (this.over) throw new Cancelled();
+  }
+
+  /** `p`, or Cancelled as soon as the node closes (what `p` does then is dropped). */
+  guard<T>(p: Promise<T>): Promise<T> {
+    const signal = this.ctl.signal;
+    if (signal.aborted) {
+      p.catch(() => undefined);
+      return Promise.reject(new Cancelled());
+    }
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new Cancelled());
+      signal.addEventListener("abort", onAbort, { once: true });
+      p.then(
+        (v) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(v);
+        },
+        (err: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(err);
+        },
+      );
+    });
+  }
+}
+
+/** A document's failure here: one that ends the run (RUN_WIDE) or the close is thrown; any other is returned, to be recorded. */
+function perDocument(err: unknown): KoppelingError {
+  if (err instanceof Cancelled) throw err;
+  const e = asKoppelingError(err);
+  // A run-wide failure (auth, unreachable) ends the run; a problem with one document is reported and the run goes on.
+  if (RUN_WIDE.has(e.code)) throw e;
+  return e;
+}
+
 /** Sends one run's documents as they are found, each when the shop's message window has room. */
 class Outbox {
   index = 0;
   sent = 0;
 
   constructor(
-    private readonly c: OrdersInController,
+    private readonly d: OrdersInDeps,
+    private readonly life: Lifetime,
+    private readonly enter: (id: string, live: boolean) => Promise<void>,
     private readonly client: CcvClient,
     private readonly runId: string,
     private readonly trigger: RunMeta["trigger"],
@@ -481,24 +508,24 @@ class Outbox {
   ) {}
 
   /** Fetches the document's rows and sends it; its message id, or null when it failed here. */
-  async deliver(d: DueDocument): Promise<string | null> {
-    const { c } = this;
-    c.check();
-    const out = this.messageFor(d, ++this.index);
-    c.deps.status(status.busy(this.trigger === "webhook" ? `order ${d.ordernumber ?? d.id}…` : `${this.index} found…`));
+  async deliver(doc: DueDocument): Promise<string | null> {
+    const { d, life } = this;
+    life.check();
+    const out = this.messageFor(doc, ++this.index);
+    d.status(status.busy(this.trigger === "webhook" ? `order ${doc.ordernumber ?? doc.id}…` : `${this.index} found…`));
     try {
-      const doc = d.doc;
-      if ("error" in doc) throw doc.error;
-      out.payload = "invoice" in doc ? { invoice: doc.invoice, rows: await c.guard(this.client.getInvoiceRows(d.id)) } : { order: doc.order, rows: await c.guard(this.client.getOrderRows(d.id)) };
+      const it = doc.doc;
+      if ("error" in it) throw it.error;
+      out.payload = "invoice" in it ? { invoice: it.invoice, rows: await life.guard(this.client.getInvoiceRows(doc.id)) } : { order: it.order, rows: await life.guard(this.client.getOrderRows(doc.id)) };
     } catch (err) {
-      const e = c.perDocument(err);
-      const key = d.key;
-      if (key) await c.deps.ledger.update((l) => recordFailure(l, key, { ordernumber: d.ordernumber, stage: "ccv-orders-in", code: e.code, runId: this.runId }, c.now()));
-      c.check();
-      c.deps.fail(e, out);
+      const e = perDocument(err);
+      const key = doc.key;
+      if (key) await d.ledger.update((l) => recordFailure(l, key, { ordernumber: doc.ordernumber, stage: "ccv-orders-in", code: e.code, runId: this.runId }, d.clock.now()));
+      life.check();
+      d.fail(e, out);
       return null;
     }
-    await c.enter(out._msgid, this.trigger === "webhook");
+    await this.enter(out._msgid, this.trigger === "webhook");
     this.send(out);
     this.sent++;
     return out._msgid;
@@ -506,20 +533,20 @@ class Outbox {
 
   /** The end of a scheduled run: how many documents it had, for the report node. */
   end(): void {
-    this.c.check();
-    const { configId } = this.c.deps.shop;
-    this.send({ _msgid: this.c.deps.newId(), topic: "run", payload: null, run: { id: this.runId, configId, index: 0, total: this.index, trigger: this.trigger, end: true } } as KoppelingMessage);
+    this.life.check();
+    const { configId } = this.d.shop;
+    this.send({ _msgid: this.d.newId(), topic: "run", payload: null, run: { id: this.runId, configId, index: 0, total: this.index, trigger: this.trigger, end: true } } as KoppelingMessage);
   }
 
-  private messageFor(d: DueDocument, index: number): KoppelingMessage {
-    const { configId, shopId } = this.c.deps.shop;
-    const ordernumber = d.ordernumber;
-    const ccv: CcvMeta = { configId, shopId, orderId: d.id, ordernumber, kind: d.kind };
-    if (d.originalFactuurnummer !== undefined) ccv.originalFactuurnummer = d.originalFactuurnummer;
-    if (d.unconfirmed) ccv.originalUnconfirmed = true;
+  private messageFor(doc: DueDocument, index: number): KoppelingMessage {
+    const { configId, shopId } = this.d.shop;
+    const ordernumber = doc.ordernumber;
+    const ccv: CcvMeta = { configId, shopId, orderId: doc.id, ordernumber, kind: doc.kind };
+    if (doc.originalFactuurnummer !== undefined) ccv.originalFactuurnummer = doc.originalFactuurnummer;
+    if (doc.unconfirmed) ccv.originalUnconfirmed = true;
     return {
-      _msgid: this.c.deps.newId(),
-      topic: ordernumber != null ? String(ordernumber) : String(d.id),
+      _msgid: this.d.newId(),
+      topic: ordernumber != null ? String(ordernumber) : String(doc.id),
       payload: null,
       ccv,
       run: { id: this.runId, configId, index, total: this.trigger === "webhook" ? 1 : null, trigger: this.trigger },
