@@ -202,7 +202,7 @@ describe("due: a retry forgets the order's failures", () => {
 });
 
 describe("due: RunSightings (rules across one run's documents)", () => {
-  const due = (kind: DueDocument["kind"], ordernumber: number | null): DueDocument => ({ kind, key: null, id: 1, ordernumber, doc: { error: new KoppelingError("X", "x") } });
+  const due = (kind: DueDocument["kind"], ordernumber: number | null): DueDocument => ({ kind, key: null, id: 1, ordernumber, doc: { error: new KoppelingError("CCV_INVALID_DOCUMENT", "x") } });
 
   it("an order is taken once per run, however many listings show it", () => {
     const seen = new RunSightings();
