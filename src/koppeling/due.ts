@@ -1,6 +1,7 @@
 /**
- * What is due: which CCV Shop documents a run lists, and which of those it books. Pure: the node
- * (ccv-orders-in) does the fetching and feeds each listed document to these rules.
+ * What is due: which CCV Shop documents a run lists, and which of those it books. Pure: the
+ * orders-in controller (../controllers/orders-in.ts) does the fetching and feeds each listed
+ * document to these rules.
  *
  * A routine run costs what is new and what is still pending, not the shop's history:
  * - orders created since the orders high-water mark, less an overlap of a day (the time zone CCV
@@ -19,9 +20,11 @@
  * marks move past it (the marks move when the run's listings completed), so a crash, a failure
  * or a run that ends early never hides a document from the runs after it.
  */
-import type { CcvInvoiceHead, CcvOrderHead } from "../ccv/schemas";
+import type { Checked } from "../ccv/check";
+import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
+import type { KoppelingError } from "../errors";
 import { amsterdamMidnightUtc } from "./dates";
-import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey } from "./sync-ledger";
+import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey, recordFailure } from "./sync-ledger";
 
 export const CANCELLED = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -103,6 +106,27 @@ function later(a: string | undefined, b: string | undefined): string | undefined
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** One listing of orders: CCV's filters, and whether it moves the orders high-water mark. */
+export interface OrderListing {
+  query: { status: number | undefined; is_paid: true | undefined; min_create_date: string | undefined };
+  /** The listing of new orders (not the one back to the oldest pending order): its orders move the marks. */
+  marks: boolean;
+}
+
+/**
+ * The order listings of a run, in order: the new orders, paid or not (an unpaid one is noted as
+ * waiting), one per status query; then, if the plan says so, the orders back to the oldest pending
+ * one (only the paid ones when paid orders are required: the others would only wait again).
+ */
+export function orderListings(plan: RunPlan, s: DueSettings): OrderListing[] {
+  const listings: OrderListing[] = statusQueries(s).map((status) => ({ query: { status, is_paid: undefined, min_create_date: plan.ordersFrom }, marks: true }));
+  if (plan.recheckFrom !== undefined) {
+    const is_paid = s.paidOnly ? (true as const) : undefined;
+    for (const status of statusQueries(s)) listings.push({ query: { status, is_paid, min_create_date: plan.recheckFrom }, marks: false });
+  }
+  return listings;
 }
 
 /** What a run lists and reads. Undefined bounds list everything. */
@@ -283,4 +307,139 @@ export function advanceMarks(ledger: LedgerState, plan: RunPlan, seen: ListingMa
   };
   ledger.runs = { ...ledger.runs, marks };
   return marks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// what a run found: each listed or re-read document, due or not, its pending state noted
+
+/** What a due document is to the flow (`msg.ccv.kind`). */
+export type DueKind = "order" | "cancellation" | "credit-invoice";
+
+const KEY_KIND = { order: "order", cancellation: "cancel", "credit-invoice": "credit" } as const;
+
+/** The ledger key of a document of `kind` with CCV id `id` (an order id; for a credit invoice, the invoice id). */
+export function dueKey(kind: DueKind, id: number): LedgerKey {
+  return ledgerKey(KEY_KIND[kind], id);
+}
+
+/**
+ * A document that is due, before its rows are fetched: the order or invoice, or, when it does
+ * not fit the schema, the error that names it (it fails alone; the run goes on).
+ */
+export interface DueDocument {
+  kind: DueKind;
+  /** null only for a document whose id could not be read (nothing to record it under). */
+  key: LedgerKey | null;
+  /** The CCV id (0 when unreadable). */
+  id: number;
+  ordernumber: number | null;
+  /** The SnelStart invoice number of the original (cancellations and credit invoices). */
+  originalFactuurnummer?: string;
+  /** A cancellation of an order the ledger does not know as booked: credited only if SnelStart holds it. */
+  unconfirmed?: boolean;
+  doc: { order: CcvOrder } | { invoice: CcvInvoice } | { error: KoppelingError };
+}
+
+/** A due document of `kind` from a check: the document itself, or its failure. */
+export function dueDocument(kind: DueKind, c: Checked<CcvOrder | CcvInvoice, unknown>, id: number | null, ordernumber: number | null, originalFactuurnummer?: string): DueDocument {
+  const doc: DueDocument["doc"] = !c.ok ? { error: c.error } : kind === "credit-invoice" ? { invoice: c.value as CcvInvoice } : { order: c.value as CcvOrder };
+  return { kind, key: id == null ? null : dueKey(kind, id), id: id ?? 0, ordernumber, originalFactuurnummer, doc };
+}
+
+/** The fields that decide whether a document is due: of the whole document, or of what could be read of it. */
+export function headOf<H>(c: Checked<H, H>): H | null {
+  return c.ok ? c.value : c.head;
+}
+
+/**
+ * The listed or re-read order `c` (CCV id `id`): due as an order, or (`cancellations`: read by
+ * id, not listed — a listing's cancellations come after its credit invoices, which win) as a
+ * cancellation, or nothing; its pending state noted in `ledger`. An order whose head cannot be
+ * read is due as its failure.
+ */
+export function orderFound(c: Checked<CcvOrder, CcvOrderHead>, id: number, s: DueSettings, ledger: LedgerState, start: string | null, now: Date, cancellations: boolean): DueDocument | null {
+  const head = headOf(c);
+  if (!head) return dueDocument("order", c, id, null);
+  const verdict = orderVerdict(head, ledger, s, start);
+  const doc = { ordernumber: head.ordernumber, created: head.create_date };
+  notePending(ledger, ledgerKey("order", head.id), doc, verdict === "due" ? "due" : verdict === "waiting" ? "waiting" : "settled", now, s);
+  if (verdict === "due") return dueDocument("order", c, head.id, head.ordernumber);
+  return cancellations && s.credits && head.status === CANCELLED ? cancellationFound(c, head, s, ledger, now) : null;
+}
+
+/** The cancelled order `c` (its head `head`): its cancellation when due (see cancellationDue), its pending state noted. */
+export function cancellationFound(c: Checked<CcvOrder, CcvOrderHead>, head: CcvOrderHead, s: DueSettings, ledger: LedgerState, now: Date): DueDocument | null {
+  const d = cancellationDue(head, ledger, s);
+  const key = ledgerKey("cancel", head.id);
+  notePending(ledger, key, { ordernumber: head.ordernumber, created: head.create_date }, d ? "due" : "settled", now, s);
+  return d ? { ...dueDocument("cancellation", c, head.id, head.ordernumber, d.original), ...(d.unconfirmed ? { unconfirmed: true } : {}) } : null;
+}
+
+/** The listed or re-read invoice `c`: due when it is a credit invoice to book now (see creditInvoiceVerdict), its pending state noted. */
+export function creditInvoiceFound(c: Checked<CcvInvoice, CcvInvoiceHead>, s: DueSettings, ledger: LedgerState, now: Date): DueDocument | null {
+  const head = headOf(c);
+  if (!head) return null;
+  const verdict = creditInvoiceVerdict(head, ledger);
+  if (verdict === null) return null;
+  const due = typeof verdict === "object";
+  notePending(ledger, ledgerKey("credit", head.id), { ordernumber: head.ordernumber, created: head.create_date ?? now.toISOString() }, due ? "due" : verdict, now, s);
+  return due ? dueDocument("credit-invoice", c, head.id, head.ordernumber, verdict.due) : null;
+}
+
+/**
+ * A pending document that could not be re-read (`code`; not a failure that ends the run): gone
+ * from the shop (`CCV_NOT_FOUND`, deleted) it is settled, as nothing will ever be due; anything
+ * else fails this document alone (recorded at `now`), and it stays pending.
+ */
+export function recheckFailed(ledger: LedgerState, key: LedgerKey, code: string, runId: string, s: DueSettings, runAt: Date, now: Date): void {
+  if (code === "CCV_NOT_FOUND") notePending(ledger, key, { ordernumber: null, created: runAt.toISOString() }, "settled", runAt, s);
+  else recordFailure(ledger, key, { ordernumber: ledger.pending[key]?.ordernumber ?? null, stage: "ccv-orders-in", code, runId }, now);
+}
+
+/** A `retry` of order `id` after a manual check: its failures (also "outcome unknown") and its cancellation's are forgotten. */
+export function forgetFailures(ledger: LedgerState, id: number): void {
+  for (const key of [ledgerKey("order", id), ledgerKey("cancel", id)]) clearFailure(ledger, key);
+}
+
+/**
+ * What one run has seen so far, for the rules that look across its documents: an order listed
+ * twice (by two listings, or listed and pending) is taken once; a CCV credit invoice of an order
+ * this run found due waits until that order is through the flow (booked), so it is judged against
+ * the booking; a cancellation of an order whose credit invoice this run found due is left alone
+ * (the credit invoice wins); and the high-water marks to be.
+ */
+export class RunSightings {
+  readonly marks = new ListingMarks();
+  private readonly orders = new Set<number>();
+  private readonly dueOrders = new Set<number>();
+  private readonly credited = new Set<number>();
+
+  /** Whether CCV order `id` is seen for the first time in this run (listed or read); notes it. */
+  firstSight(id: number): boolean {
+    if (this.orders.has(id)) return false;
+    this.orders.add(id);
+    return true;
+  }
+
+  /** Whether CCV order `id` was listed in this run. */
+  listed(id: number): boolean {
+    return this.orders.has(id);
+  }
+
+  /** Notes a document this run found due. */
+  due(d: DueDocument): void {
+    if (d.ordernumber == null) return;
+    if (d.kind === "order") this.dueOrders.add(d.ordernumber);
+    if (d.kind === "credit-invoice") this.credited.add(d.ordernumber);
+  }
+
+  /** A credit invoice of an order this run found due: judged only once the run's messages are through the flow. */
+  waitsForOrder(head: CcvInvoiceHead | null): boolean {
+    return head?.type === "credit" && head.ordernumber != null && this.dueOrders.has(head.ordernumber);
+  }
+
+  /** Whether this run found a CCV credit invoice of order number `ordernumber` due (its cancellation is then not). */
+  creditedThisRun(ordernumber: number): boolean {
+    return this.credited.has(ordernumber);
+  }
 }

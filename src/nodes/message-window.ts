@@ -36,16 +36,38 @@ export class MessageWindow {
     return this.open.size;
   }
 
-  /** Waits for room (unless `live`), then counts `id` as on its way. */
-  async enter(id: string, live = false): Promise<void> {
+  /**
+   * Waits for room (unless `live`), then counts `id` as on its way. When `signal` aborts while it
+   * waits (the sending node closed), it stops waiting, takes no room, and rejects with the
+   * signal's reason.
+   */
+  async enter(id: string, live = false, signal?: AbortSignal): Promise<void> {
     if (consumers === 0) return;
     const cleared = this.cleared;
-    while (!live && this.open.size >= this.size && this.cleared === cleared) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (!live && this.open.size >= this.size && this.cleared === cleared) await this.room(signal);
+    signal?.throwIfAborted();
     let done = () => {};
     const left = new Promise<void>((resolve) => (done = resolve));
     const timer = setTimeout(() => this.leave(id), this.timeoutMs);
     timer.unref();
     this.open.set(id, { timer, done, left });
+  }
+
+  /** Resolves at the next leave (or clear); a waiter withdrawn by `signal` is not woken, so the leave wakes the next one. */
+  private room(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const withdraw = () => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        reject(signal?.reason);
+      };
+      const wake = () => {
+        signal?.removeEventListener("abort", withdraw);
+        resolve();
+      };
+      signal?.addEventListener("abort", withdraw, { once: true });
+      this.waiters.push(wake);
+    });
   }
 
   /** Resolves when `id` has left (at once when it is not on its way). */

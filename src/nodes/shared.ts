@@ -5,7 +5,8 @@
 import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
 import { asLive } from "../live";
-import { type LedgerKey, ledgerKey, recordFailure } from "../koppeling/sync-ledger";
+import { type DueKind, dueKey } from "../koppeling/due";
+import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 
 /** `msg.ccv`: set by ccv-orders-in, read by every node after it. */
@@ -18,7 +19,7 @@ export interface CcvMeta {
   orderId: number;
   ordernumber: number | null;
   /** `order`: book the order; `cancellation`: credit the booked order; `credit-invoice`: a CCV credit invoice. */
-  kind: "order" | "cancellation" | "credit-invoice";
+  kind: DueKind;
   /** The SnelStart invoice number the original got (cancellations and credit invoices). */
   originalFactuurnummer?: string;
   /**
@@ -100,7 +101,7 @@ export function clock(d = new Date()): string {
 
 /** The ledger key of the document a message carries. */
 export function ledgerKeyOf(ccv: CcvMeta): LedgerKey {
-  return ledgerKey(ccv.kind === "order" ? "order" : ccv.kind === "cancellation" ? "cancel" : "credit", ccv.orderId);
+  return dueKey(ccv.kind, ccv.orderId);
 }
 
 /** The ccv-config node (shop, ledger) a message belongs to, if it came from ccv-orders-in. */

@@ -14,8 +14,12 @@
  * app does the same with what reaches it.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { NodeAPI } from "node-red";
-import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, tooDeep, wireForms } from "../ccv/webhook";
+import type { Node, NodeAPI } from "node-red";
+import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, tokenProblem, tooDeep, webhookHashCheck, wireForms } from "../ccv/webhook";
+import type { CcvWebhook } from "../ccv/schemas";
+import { KoppelingError } from "../errors";
+import { secureUrl } from "../secure-url";
+import { status } from "./shared";
 
 export interface WebhookReceiver {
   /** The id of the node that receives, to name it when a token is taken twice. */
@@ -198,4 +202,64 @@ export function addWebhookReceiver(RED: NodeAPI, receiver: WebhookReceiver): { r
 /** The address CCV Shop is to call: the public base URL of this Node-RED, its httpNodeRoot, the path and the token. */
 export function webhookAddress(publicUrl: string, httpNodeRoot: unknown, token: string): string {
   return `${publicUrl.replace(/\/+$/, "")}${nodeRoot(httpNodeRoot) ?? ""}${WEBHOOK_PATH}/${token}`;
+}
+
+/**
+ * The address CCV Shop is to call, from the public base address of this Node-RED (https, or
+ * loopback for the simulators): the node adds the path and the token, so the token never has to
+ * be written into a flow.
+ */
+export function webhookTarget(base: unknown, httpNodeRoot: unknown, token: string): string {
+  if (typeof base !== "string" || base.trim() === "") {
+    throw new KoppelingError("CCV_WEBHOOK_ADDRESS", "Set the public address of this Node-RED (e.g. https://node-red.example.nl) in the node, or send it as msg.payload.address");
+  }
+  const u = secureUrl(base, "CCV_WEBHOOK_ADDRESS", "public address");
+  if (u.pathname.includes(WEBHOOK_PATH) || u.search || u.hash) {
+    throw new KoppelingError("CCV_WEBHOOK_ADDRESS", `Give only the public base address of this Node-RED (e.g. https://node-red.example.nl); the node adds ${WEBHOOK_PATH}/<token> itself`);
+  }
+  return webhookAddress(u.href, httpNodeRoot, token);
+}
+
+/** The environment variable that holds the webhook token when the node's credential is empty. */
+export const WEBHOOK_TOKEN_ENV = "CCV_WEBHOOK_TOKEN";
+
+/** A ccv-orders-in node's webhooks at the endpoint: the address CCV is to call, the `x-hash` keys to list again, and the removal (on close). */
+export interface OrderWebhooks {
+  target(base: unknown): string;
+  forgetKeys(): void;
+  remove(): void;
+}
+
+/**
+ * Adds `node` to the package's webhook endpoint under its token (`credential`, else the
+ * environment variable): a checked order id comes in as `{topic: "webhook", payload: {id}}`. The
+ * `x-hash` is checked against the shop's webhooks for this address (`listWebhooks`). Null, with a
+ * status and a warning or an error saying why, when it cannot: no token (the schedule still works),
+ * a token too weak, or one another node receives on.
+ */
+export function openOrderWebhooks(RED: NodeAPI, node: Node, credential: string | undefined, listWebhooks: () => Promise<CcvWebhook[]>): OrderWebhooks | null {
+  receiversOf(RED);
+  const token = (credential || process.env[WEBHOOK_TOKEN_ENV] || "").trim();
+  const fail = (text: string, message: string) => {
+    node.status(status.error(text));
+    node.error(new KoppelingError("CCV_WEBHOOK_TOKEN", message));
+    return null;
+  };
+  if (token === "") {
+    // The example flow has webhooks on: without a token yet, the schedule works and the node says why webhooks do not.
+    node.status({ fill: "yellow", shape: "ring", text: "webhooks off: no token" });
+    node.warn(`Webhooks are off: no webhook token. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV} (at least 32 characters, e.g. openssl rand -hex 24); scheduled runs work without it.`);
+    return null;
+  }
+  const problem = tokenProblem(token);
+  if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
+  const hashCheck = webhookHashCheck(async () => {
+    const mine = `${WEBHOOK_PATH}/${token}`;
+    const ours = (address: string) => URL.canParse(address) && new URL(address).pathname.endsWith(mine);
+    return (await listWebhooks()).filter((w) => w.is_active !== false && w.key && ours(w.address)).map((w) => ({ address: w.address, key: w.key ?? "" }));
+  });
+  const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify: hashCheck.verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
+  if ("takenBy" in added) return fail("webhook token in use", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
+  const httpNodeRoot = (RED.settings as unknown as { httpNodeRoot?: unknown }).httpNodeRoot;
+  return { target: (base) => webhookTarget(base, httpNodeRoot, token), forgetKeys: () => hashCheck.forget(), remove: () => added.remove() };
 }

@@ -4,9 +4,13 @@
  * registering them), cancellations and credit invoices of booked orders, and its failures.
  */
 import assert from "node:assert/strict";
-import { amsterdamDate } from "../../src/koppeling/dates";
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { Node } from "node-red";
+import { amsterdamDate } from "../../src/koppeling/dates";
 import {
   NODES,
   TAB,
@@ -403,6 +407,66 @@ describe("nodes: ccv-orders-in", function () {
     await sleep(50);
     assert.equal(out.length, 1);
     assert.ok(statuses("in").some((s) => s.text === "run already busy"));
+  });
+});
+
+describe("nodes: ccv-orders-in closed (redeploy) during a run", function () {
+  let sims: Sims | null = null;
+  let dir = "";
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-close-"));
+    helper.settings({ userDir: dir } as never);
+  });
+  afterEach(async () => {
+    await teardown(sims);
+    sims = null;
+    helper.settings({});
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("close while a run is paging: the run stops, nothing is fetched or sent after close resolves, the status is cleared, and the ledger on disk loads cleanly for the next run", async () => {
+    const s = (sims = await startSims());
+    const first = Date.parse("2025-05-01T10:00:00Z");
+    for (let n = 0; n < 120; n++) s.ccv.state.addOrder(simpleOrder(2100 + n, { create_date: `${new Date(first + n * 60_000).toISOString().slice(0, 19)}Z` }));
+    // The fourth order's rows are slow: the run waits on CCV, in its first page of two, when the node closes.
+    const slow = s.ccv.state.orders[3];
+    await control(s.ccv.url, "POST", "/__sim/faults", { kind: "delay", ms: 500, method: "GET", path: `orders/${slow.id}/orderrows` });
+    const asked = () => Object.values(s.ccv.state.requests.toJSON()).reduce((a, b) => a + b, 0);
+    const answered = () => [...s.ccv.state.statusCounts.values()].reduce((a, b) => a + b, 0);
+    await helper.load(NODES, ordersFlow(s), credentials(s));
+    const out = collect("orders", { ends: true });
+    trigger();
+    await until("the slow request", () => s.ccv.state.requests.get("GET", "/api/rest/v1/orders/:id/orderrows/") === 4);
+
+    await (helper.getNode("in") as Node & { close(removed: boolean): Promise<void> }).close(false);
+    assert.equal(answered() < asked(), true, "close did not wait for CCV's slow answer");
+    assert.deepEqual(statuses("in").at(-1), {}, "the status is cleared");
+    const sentAtClose = out.length;
+    const askedAtClose = asked();
+    assert.equal(sentAtClose, 3);
+    await until("CCV's slow answer", () => answered() === asked());
+    assert.deepEqual([out.length, asked()], [sentAtClose, askedAtClose], "nothing sent or fetched after close");
+    assert.equal(documents(out).length, out.length, "a stopped run sends no end message");
+    await helper.unload();
+
+    // The next life on the same user directory: the journal loads; what was found is due, the marks did not move.
+    await helper.load(NODES, ordersFlow(s), credentials(s));
+    type Pending = { pending: Record<string, { due: boolean }>; runs: { marks: { orders: string | null; fullSweepAt: string | null } } };
+    const l = await readLedger<Pending>();
+    assert.deepEqual(
+      Object.keys(l.pending).sort(),
+      s.ccv.state.orders
+        .slice(0, 4)
+        .map((o) => `order:${o.id}`)
+        .sort(),
+    );
+    assert.ok(Object.values(l.pending).every((p) => p.due));
+    assert.deepEqual([l.runs.marks.orders, l.runs.marks.fullSweepAt], [null, null]);
+    const again = collect("orders");
+    trigger();
+    await statusMatching("in", /^120\/120 sent/, 15_000);
+    const ids = again.map((m) => m.payload.order.id);
+    assert.deepEqual([ids.length, new Set(ids).size], [120, 120], "every order once: nothing lost, nothing twice");
   });
 });
 

@@ -85,6 +85,27 @@ describe("unit: the message window", () => {
     assert.deepEqual([c.done, w.inFlight], [true, 1]);
   });
 
+  it("a waiter whose signal aborts stops waiting, takes no room, and the next leave wakes the waiter after it", async () => {
+    consumer();
+    const w = new MessageWindow(1, 60_000);
+    await w.enter("a");
+    const stop = new AbortController();
+    const reason = new Error("closed");
+    const withdrawn = w.enter("b", false, stop.signal);
+    const outcome = withdrawn.then(
+      () => "entered",
+      (err: unknown) => err,
+    );
+    const c = watch(w.enter("c"));
+    stop.abort(reason);
+    assert.equal(await outcome, reason, "enter rejects with the signal's reason");
+    w.leave("a");
+    await flush();
+    assert.deepEqual([c.done, w.inFlight], [true, 1], "the leave went to c, not to the withdrawn b");
+    await assert.rejects(w.enter("d", false, stop.signal), (err: unknown) => err === reason, "an aborted signal does not wait at all");
+    assert.equal(w.inFlight, 1);
+  });
+
   it("a live message goes in without waiting, past a full window", async () => {
     consumer();
     const w = new MessageWindow(1, 60_000);
