@@ -334,7 +334,8 @@ export class OrdersInController {
         await asLive(() => this.one(runId, id, send, retry));
       } while (entry.again);
     } finally {
-      this.live.delete(id);
+      // A retry of this order may have taken its place meanwhile: only this entry is ours to drop.
+      if (this.live.get(id) === entry) this.live.delete(id);
     }
   }
 
