@@ -29,7 +29,7 @@ import { performance } from "node:perf_hooks";
 import { integerFlag, readFlags } from "../sim/cli";
 import { type RateLimitMode, seededRandom } from "../sim/http";
 import type { SimOrder } from "../sim/ccv/generate";
-import { GET_BUDGET, RATE_LIMIT_WINDOW_MS, WRITE_BUDGET } from "../src/ccv/transport";
+import { GET_BUDGET, RATE_LIMIT_WINDOW_MS, WRITE_BUDGET } from "../src/ccv/throttle";
 import { THROTTLE_TIERS, Throttle } from "../src/snelstart/throttle";
 import { svgChart } from "./bench-chart";
 import { factuurnummerOf, newOrder } from "./chaos";

@@ -1,7 +1,19 @@
 /**
- * Typed CCV Shop REST API client (docs/reference/ccvshop-api.md): signed requests, lazy paging
- * through absolute `next` links (one page in memory at a time), client-side rate-limit budget,
- * retries, and zod-checked responses. Errors are KoppelingError with CCV_* codes.
+ * Typed CCV Shop REST API client (docs/reference/ccvshop-api.md): the resources, signed requests
+ * and lazy paging through absolute `next` links (one page in memory at a time), over the one HTTP
+ * layer (../http/sender.ts) with CCV's rate-limit budget (./throttle.ts), retry rules and error
+ * dialect (./errors.ts: CCV_* codes).
+ *
+ * - Signing: the request target (path + query) is normalised once with WHATWG URL parsing, which
+ *   is exactly what axios puts on the wire, and that string is hashed; every attempt is signed
+ *   anew with its own time (docs/reference/ccvshop-api.md#request-signing).
+ * - Retries (../http/policy.ts): 429 on any method, after Retry-After or else a whole window
+ *   (CCV sends none, docs/reference/ccvshop-api.md#rate-limits; the documented minute when there
+ *   is no client-side window); 5xx, timeouts and network errors only on GET/DELETE (a POST may
+ *   have been processed; repeating it could create a second webhook), with backoff.
+ * - Every body is checked with the schema the caller gives; a mismatch is CCV_INVALID_RESPONSE
+ *   naming the field. Documents come through as unchecked JSON (`z.unknown()`) and are checked
+ *   one by one (./check: CCV_INVALID_DOCUMENT), so that one bad document fails alone.
  *
  * Query objects use CCV's own parameter names (`is_paid`, `min_create_date`, `orderby`). A Date
  * bound is sent as `YYYY-MM-DD HH:MM:SS` in UTC, the form a production integration uses
@@ -9,8 +21,11 @@
  * callers should overlap windows).
  */
 import { z } from "zod";
-import { secureUrl } from "../secure-url";
-import { KoppelingError } from "../errors";
+import { describeIssues, KoppelingError } from "../errors";
+import { RetryPolicy, type HttpMethod } from "../http/policy";
+import { RequestSender, type HttpResponse } from "../http/sender";
+import type { Throttle } from "../http/throttle";
+import { requestTarget, serviceUrl } from "../http/url";
 import { type Checked, checkDocument, invalidDocument, unwrap } from "./check";
 import {
   ccvCollection,
@@ -38,10 +53,17 @@ import {
   type CcvWebshop,
   type CcvWebshopSettings,
 } from "./schemas";
-import { API_PATH, CcvTransport, RATE_LIMIT_WINDOW_MS, type WaitReason } from "./transport";
+import { ccvError } from "./errors";
+import { signCcvRequest } from "./signing";
+import { ccvThrottle, RATE_LIMIT_WINDOW_MS, rateLimitKey } from "./throttle";
 
 export { signCcvRequest, formatCcvDate, ccvWebhookHash } from "./signing";
 export type { Checked } from "./check";
+
+export const API_PATH = "/api/rest/v1/";
+
+/** rate-limit: a wait for the client's budget or after a 429; retry: before another attempt after a failure. */
+export type WaitReason = "rate-limit" | "retry";
 
 export interface CcvClientOptions {
   /** The shop's address, e.g. `https://myshop.ccvshop.nl`; the client appends `/api/rest/v1/`. */
@@ -118,7 +140,7 @@ function checkId(id: number, what: string): number {
  * and so is plain http:// to another machine (the key would travel in clear text).
  */
 function shopOrigin(shopUrl: string): string {
-  const u = secureUrl(shopUrl, "CCV_CONFIG", "shop URL");
+  const u = serviceUrl(shopUrl, undefined, "CCV_CONFIG", "shop URL");
   const path = u.pathname.replace(/\/+$/, "");
   if ((path !== "" && path !== API_PATH.slice(0, -1)) || u.search) {
     throw new KoppelingError("CCV_CONFIG", `The shop URL "${shopUrl}" must be just the shop's address, e.g. https://myshop.ccvshop.nl`, { shopUrl });
@@ -127,20 +149,35 @@ function shopOrigin(shopUrl: string): string {
 }
 
 export class CcvClient {
-  private readonly transport: CcvTransport;
+  private readonly origin: string;
+  private readonly publicKey: string;
+  private readonly secret: string;
+  private readonly now: () => Date;
+  private readonly throttle: Throttle | null;
+  private readonly sender: RequestSender;
 
   constructor(opts: CcvClientOptions) {
     if (!opts.publicKey || !opts.secret) throw new KoppelingError("CCV_CONFIG", "The CCV Shop API public key and secret are both needed");
-    this.transport = new CcvTransport({
-      origin: shopOrigin(opts.shopUrl),
-      publicKey: opts.publicKey,
-      secret: opts.secret,
+    const origin = shopOrigin(opts.shopUrl);
+    const windowMs = opts.rateLimitWindowMs === undefined ? RATE_LIMIT_WINDOW_MS : opts.rateLimitWindowMs;
+    const onWait = opts.onWait;
+    this.origin = origin;
+    this.publicKey = opts.publicKey;
+    this.secret = opts.secret;
+    this.now = opts.now ?? (() => new Date());
+    this.throttle = windowMs === null ? null : ccvThrottle(windowMs);
+    this.sender = new RequestSender({
+      policy: new RetryPolicy({
+        maxRetries: opts.maxRetries ?? 4,
+        baseMs: opts.retryBaseMs ?? 500,
+        // CCV sends no Retry-After: a whole window.
+        rateLimitWaitMs: () => windowMs ?? RATE_LIMIT_WINDOW_MS,
+      }),
       timeoutMs: opts.timeoutMs ?? 30_000,
-      maxRetries: opts.maxRetries ?? 4,
-      retryBaseMs: opts.retryBaseMs ?? 500,
-      rateLimitWindowMs: opts.rateLimitWindowMs === undefined ? RATE_LIMIT_WINDOW_MS : opts.rateLimitWindowMs,
-      now: opts.now ?? (() => new Date()),
-      onWait: opts.onWait,
+      throttle: this.throttle,
+      error: (f) => ccvError(f, origin),
+      // The budget is CCV's rate limit: a wait for it is a rate-limit wait.
+      onWait: onWait && ((w) => onWait({ reason: w.reason === "retry" ? "retry" : "rate-limit", ms: w.ms })),
     });
   }
 
@@ -210,23 +247,49 @@ export class CcvClient {
   /** Registers a webhook; keep the returned `key`, it signs the deliveries. Not retried on 5xx. */
   createWebhook(input: { event: CcvWebhookEventName; address: string; isActive?: boolean }): Promise<CcvWebhook> {
     const body = { event: input.event, address: input.address, is_active: input.isActive ?? true };
-    return this.transport.request("POST", `${API_PATH}webhooks/`, ccvWebhook, body);
+    return this.request("POST", `${API_PATH}webhooks/`, ccvWebhook, body);
   }
 
   async deleteWebhook(id: number): Promise<void> {
-    await this.transport.request("DELETE", `${API_PATH}webhooks/${checkId(id, "webhook id")}/`, null);
+    await this.request("DELETE", `${API_PATH}webhooks/${checkId(id, "webhook id")}/`, null);
   }
 
   /** One signed request that proves URL, keys and clock; answers the (first) webshop's name. */
   async testConnection(): Promise<{ webshopName: string }> {
-    const page = await this.transport.request("GET", target("webshops/", { size: 1 }), ccvCollection);
+    const page = await this.request("GET", target("webshops/", { size: 1 }), ccvCollection);
     if (page.items.length === 0) throw new KoppelingError("CCV_NOT_FOUND", "The CCV Shop API key sees no webshop");
     return { webshopName: unwrap(checkDocument(page.items[0], ccvWebshop, null, "webshop")).name };
   }
 
+  /**
+   * Sends a signed request and returns the body checked by `schema` (undefined when `schema`
+   * is null, e.g. a 204 of DELETE). `target` is a path+query or an absolute CCV link; an absolute
+   * link is always sent to the configured shop, never to another host.
+   */
+  private async request<S extends z.ZodType>(method: HttpMethod, target: string, schema: S | null, body?: unknown): Promise<z.output<S>> {
+    const uri = requestTarget(target, this.origin);
+    if (!uri.startsWith(API_PATH)) {
+      throw new KoppelingError("CCV_INVALID_RESPONSE", `CCV Shop sent a link outside the API: ${target}`, { target });
+    }
+    const text = body === undefined ? "" : JSON.stringify(body);
+    const res = await this.sender.send({
+      method,
+      url: `${this.origin}${uri}`,
+      path: uri,
+      headers: () => {
+        const headers: Record<string, string> = { ...signCcvRequest({ publicKey: this.publicKey, secret: this.secret, method, uri, body: text, date: this.now() }), Accept: "application/json" };
+        if (body !== undefined) headers["Content-Type"] = "application/json";
+        return headers;
+      },
+      body: body === undefined ? undefined : text,
+      throttleKey: this.throttle ? rateLimitKey(method, uri) : null,
+    });
+    return schema === null ? (undefined as z.output<S>) : parse(method, uri, res, schema);
+  }
+
   /** A document's JSON, unchecked: the caller checks it with `checkDocument`. */
   private get(path: string): Promise<unknown> {
-    return this.transport.request("GET", `${API_PATH}${path}`, z.unknown());
+    return this.request("GET", `${API_PATH}${path}`, z.unknown());
   }
 
   /** Every item of a small collection (webshops, webhooks, products); an item that does not fit fails the call. */
@@ -255,11 +318,32 @@ export class CcvClient {
   private async *pages<T>(path: string, query: Record<string, QueryValue>, check: (raw: unknown) => T): AsyncGenerator<T, void, undefined> {
     let next: string | null = target(path, { ...query, size: pageSize(query.size) });
     while (next) {
-      const page: z.output<typeof ccvCollection> = await this.transport.request("GET", next, ccvCollection);
+      const page: z.output<typeof ccvCollection> = await this.request("GET", next, ccvCollection);
       for (const x of page.items) yield check(x);
       next = page.items.length > 0 && page.next ? page.next : null;
     }
   }
+}
+
+/** The JSON body of a 2xx checked by `schema`; CCV_INVALID_RESPONSE naming the field when it does not fit. */
+function parse<S extends z.ZodType>(method: string, uri: string, res: HttpResponse, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(res.text);
+  } catch {
+    throw new KoppelingError("CCV_INVALID_RESPONSE", `CCV Shop answered ${method} ${uri} with a body that is not JSON`, { status: res.status, method, path: uri });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.map(String).join(".") ?? "";
+    throw new KoppelingError("CCV_INVALID_RESPONSE", `CCV Shop sent an unexpected response for ${method} ${uri}: ${describeIssues(parsed.error.issues)}`, {
+      status: res.status,
+      method,
+      path: uri,
+      field,
+    });
+  }
+  return parsed.data;
 }
 
 function pageSize(size: QueryValue): number {

@@ -1,59 +1,26 @@
 /**
- * Client-side budget for CCV's rate limits (docs/reference/ccvshop-api.md#rate-limits: 150 GET and
- * 100 writes per minute per resource and method). A sliding window per key; a slot counts from the
- * moment its request FINISHED, so a request sent after a full window can never arrive inside the
- * server's window of an older one, whatever the network delay. Requests in flight hold their slot.
+ * CCV Shop's rate limits (docs/reference/ccvshop-api.md#rate-limits: 150 GET and 100 writes per
+ * minute per resource and method) as the client-side budget of ../http/throttle.ts: one lane per
+ * `METHOD template`, one window each, a call counting from the moment it FINISHED (a request sent
+ * after a full window can never arrive inside the server's window of an older one, whatever the
+ * network delay); calls in flight hold their place. Live work goes first within its lane.
  */
+import type { Clock } from "../http/clock";
+import { Throttle } from "../http/throttle";
 
-import { isLive } from "../live";
+/** Documented limits per resource and method per window of a minute. */
+export const GET_BUDGET = 150;
+export const WRITE_BUDGET = 100;
+export const RATE_LIMIT_WINDOW_MS = 60_000;
 
-const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
+/** The budget of a lane (`GET /api/rest/v1/orders/:id/`). */
+export function budgetOf(key: string): number {
+  return key.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET;
+}
 
-export class RequestWindow {
-  private readonly slots = new Map<string, Array<{ end: number }>>();
-  /** Live requests (../live.ts) waiting per key: while there are any, other requests of that key wait behind them. */
-  private readonly liveWaiting = new Map<string, number>();
-
-  constructor(
-    private readonly windowMs: number,
-    private readonly clock: () => number = () => performance.now(),
-  ) {}
-
-  /**
-   * Waits until `key` has fewer than `limit` slots in the window, takes one and returns the
-   * function that marks the request finished. `onWait` hears every wait before it starts.
-   */
-  async take(key: string, limit: number, onWait?: (ms: number) => void): Promise<() => void> {
-    const mine = isLive();
-    if (mine) this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 0) + 1);
-    try {
-      return await this.takeSlot(key, limit, mine, onWait);
-    } finally {
-      if (mine) this.liveWaiting.set(key, (this.liveWaiting.get(key) ?? 1) - 1);
-    }
-  }
-
-  private async takeSlot(key: string, limit: number, mine: boolean, onWait: ((ms: number) => void) | undefined): Promise<() => void> {
-    for (;;) {
-      const now = this.clock();
-      const live = (this.slots.get(key) ?? []).filter((s) => s.end > now - this.windowMs);
-      this.slots.set(key, live);
-      const yieldToLive = !mine && (this.liveWaiting.get(key) ?? 0) > 0;
-      if (live.length < limit && !yieldToLive) {
-        const slot = { end: Number.POSITIVE_INFINITY };
-        live.push(slot);
-        return () => {
-          slot.end = this.clock();
-        };
-      }
-      const earliest = Math.min(...live.map((s) => s.end));
-      // All slots in flight (or a live request goes first): look again shortly.
-      const wait = !yieldToLive && Number.isFinite(earliest) ? earliest + this.windowMs - now : Math.min(50, this.windowMs / 10);
-      const ms = Math.max(1, Math.ceil(wait));
-      onWait?.(ms);
-      await sleep(ms);
-    }
-  }
+/** The throttle of one CCV client: windows of `windowMs` (a minute; shorter against a scaled simulator). */
+export function ccvThrottle(windowMs: number, clock?: Clock): Throttle {
+  return new Throttle({ countFrom: "end", clock, limits: (key) => ({ windows: [{ calls: budgetOf(key), ms: windowMs }], concurrent: Infinity }) });
 }
 
 /** The rate-limit key of a request: method and path template (numeric segments as `:id`). */

@@ -16,7 +16,7 @@
  * The simulators parse the same words themselves (sim/http.ts): they may not import the koppeling.
  */
 import type { NodeAPI } from "node-red";
-import { RATE_LIMIT_WINDOW_MS } from "../ccv/transport";
+import { RATE_LIMIT_WINDOW_MS } from "../ccv/throttle";
 import type { ThrottleOptions, ThrottleTier } from "../snelstart/throttle";
 
 export type RateLimitSetting = "real" | "off" | { scale: number };

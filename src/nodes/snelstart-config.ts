@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
-import { SnelStartClient } from "../snelstart/client";
+import { DEFAULT_API_URL, DEFAULT_TOKEN_URL, SnelStartClient } from "../snelstart/client";
 import { throttleFor } from "../snelstart/throttle";
 import type { BtwTarief, CompanyInfo, Grootboek, Land, VatRates } from "../snelstart/schemas";
 import { type AdminRoute, type Target, type TargetSpec, adminRoute } from "./admin";
@@ -42,8 +42,7 @@ export interface SnelStartConfigNode extends Node<SnelStartCredentials> {
   ossRates(iso2: string): Promise<VatRates["vatRates"]>;
 }
 
-export const DEFAULT_API_URL = "https://b2bapi.snelstart.nl/v2";
-export const DEFAULT_TOKEN_URL = "https://auth.snelstart.nl/b2b/token";
+export { DEFAULT_API_URL, DEFAULT_TOKEN_URL };
 const REFERENCE_TTL_MS = 60 * 60 * 1000;
 
 /**

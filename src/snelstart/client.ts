@@ -1,29 +1,35 @@
 /**
- * Typed client of the SnelStart B2B API v2 (docs/reference/snelstart-api.md).
+ * Typed client of the SnelStart B2B API v2 (docs/reference/snelstart-api.md): the resources and the
+ * token, over the one HTTP layer (../http/sender.ts) with the administration's throttle
+ * (./throttle.ts), SnelStart's retry rules and its error dialect (./errors.ts).
  *
  * - Auth (docs/reference/snelstart-api.md#authentication): the koppelsleutel is exchanged at the
  *   token URL (form body, credentials in the body only) for a bearer token, cached per token URL +
  *   koppelsleutel and shared by every client in the process; renewed 60 s before it expires (or at
- *   half its lifetime when that is shorter) and once on a 401, after which the call is made once
- *   more.
+ *   half its lifetime when that is shorter), and once on a 401 to a token issued before the call
+ *   (expired early or revoked), after which the call is made once more. A 401 to a token issued
+ *   for this very call is not the token's fault (a wrong subscription key): no second exchange.
  * - Throttle (docs/reference/snelstart-api.md#rate-limits): every API call takes a slot of the
  *   administration's `Throttle` (default: `throttleFor(koppelsleutel)`, the stricter "test" tier
  *   unless configured).
- * - Retries: GET, PUT and DELETE are retried on 429, 5xx, timeouts and connection errors, with
- *   exponential backoff, honouring `Retry-After`. A POST answered 429 was not processed and is
- *   retried after `Retry-After`. A POST whose outcome is unknown (timeout, connection reset,
- *   any 5xx — 500 included, the stricter reading) is NEVER repeated: it throws
- *   `SNELSTART_UNKNOWN_OUTCOME` with `details.unknownOutcome = true`; look it up first
- *   (docs/reference/snelstart-api.md#idempotency).
- *   A POST that never reached the server (connection refused, DNS) is retried.
+ * - Retries (../http/policy.ts): GET, PUT and DELETE are retried on 429, 5xx, timeouts and
+ *   connection errors, with exponential backoff, honouring `Retry-After`. A POST answered 429 was
+ *   not processed and is retried after `Retry-After`. A POST whose outcome is unknown (timeout,
+ *   connection reset, any 5xx — 500 included, the stricter reading) is NEVER repeated: it throws
+ *   `SNELSTART_UNKNOWN_OUTCOME` with `details.unknownOutcome = true` (and the HttpError's
+ *   `unknownOutcome`); look it up first (docs/reference/snelstart-api.md#idempotency).
+ *   A POST that never reached the server (connection refused, DNS) is retried. A DELETE answered
+ *   404 after an attempt of it was lost is done.
  * - Every response goes through the zod schemas; a mismatch is `SNELSTART_INVALID_RESPONSE`
  *   naming the field. Errors: see errors.ts.
  */
-import axios, { type AxiosError } from "axios";
 import { z } from "zod";
-import { describeIssues, isKoppelingError, KoppelingError } from "../errors";
-import { secureUrl } from "../secure-url";
-import { snelStartError } from "./errors";
+import { describeIssues, KoppelingError } from "../errors";
+import { HttpError, isHttpError } from "../http/errors";
+import { RetryPolicy, type HttpMethod } from "../http/policy";
+import { RequestSender, type HttpResponse, type WaitInfo } from "../http/sender";
+import { baseOf, serviceUrl } from "../http/url";
+import { parseJson, requestLabel, snelStartFailure } from "./errors";
 import { odataEq, queryString } from "./odata";
 import * as S from "./schemas";
 import { throttleFor, type Throttle } from "./throttle";
@@ -32,13 +38,7 @@ export const DEFAULT_API_URL = "https://b2bapi.snelstart.nl/v2";
 export const DEFAULT_TOKEN_URL = "https://auth.snelstart.nl/b2b/token";
 export const MAX_PAGE_SIZE = 500;
 
-export interface WaitInfo {
-  /** throttle: the call queued for a slot (reported once admitted, `ms` = time queued);
-   *  rate-limit: SnelStart answered 429 (reported before waiting `ms`);
-   *  retry: a transient failure (reported before waiting `ms`). */
-  reason: "throttle" | "rate-limit" | "retry";
-  ms: number;
-}
+export type { WaitInfo };
 
 export interface SnelStartClientOptions {
   subscriptionKey: string;
@@ -64,28 +64,6 @@ export interface SnelStartClientOptions {
   pageSize?: number;
 }
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
-
-interface HttpCall {
-  method: Method;
-  url: string;
-  /** `METHOD path` for messages; never contains credentials. */
-  label: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** Whether repeating the call is harmless when its outcome is unknown. */
-  idempotent: boolean;
-  throttled: boolean;
-}
-
-type Outcome =
-  | { kind: "response"; status: number; body: unknown; headers: Record<string, unknown> }
-  | { kind: "timeout" }
-  | { kind: "network"; code: string; reachedServer: boolean };
-
-/** Connection errors that mean the request never reached the server. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
-
 interface CachedToken {
   token: string;
   renewAt: number;
@@ -103,41 +81,18 @@ const RENEW_BEFORE_MS = 60_000;
  * OAuth 2 body `{"error": "invalid_grant", "error_description": "…"}`, a bare `{"error": "…"}`
  * text, or whatever else it answered. `details.oauthError` / `details.reason` hold them.
  */
-function tokenRefused(err: KoppelingError): KoppelingError {
-  const status = err.details.status as number;
+function tokenRefused(err: HttpError): HttpError {
+  const status = err.status as number;
   const items = (err.details.errors as Array<{ message: string }> | undefined) ?? [];
   const reason = items.map((i) => i.message).join("; ") || `HTTP ${status}`;
   const oauthError = /^([a-z_]+)(:|$)/.exec(items[0]?.message ?? "")?.[1];
-  return new KoppelingError(
+  return new HttpError(
     "SNELSTART_AUTH",
     `SnelStart refused the koppelsleutel (token endpoint, HTTP ${status}): ${reason}`,
     { ...err.details, reason, ...(oauthError ? { oauthError } : {}) },
+    err,
     { cause: err },
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A body as JSON when it parses, else the text itself (proxies answer HTML or plain text). */
-function parseJson(text: unknown): unknown {
-  if (typeof text !== "string") return text;
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** `Retry-After` in ms (seconds or an HTTP date), or null when absent/unreadable. */
-function retryAfterMs(headers: Record<string, unknown>, now: number): number | null {
-  const raw = headers["retry-after"];
-  if (typeof raw !== "string" || raw.trim() === "") return null;
-  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 export class SnelStartClient {
@@ -145,29 +100,38 @@ export class SnelStartClient {
   private readonly koppelsleutel: string;
   readonly apiUrl: string;
   readonly tokenUrl: string;
-  private readonly timeoutMs: number;
   readonly throttle: Throttle;
-  private readonly maxRetries: number;
   private readonly now: () => number;
-  private readonly onWait?: (info: WaitInfo) => void;
-  private readonly retryBaseMs: number;
-  private readonly maxRetryAfterMs: number;
   private readonly pageSize: number;
+  /** The token cache's key: token URL + koppelsleutel. */
+  private readonly tokenKey: string;
+  private readonly sender: RequestSender;
 
   constructor(o: SnelStartClientOptions) {
     this.subscriptionKey = o.subscriptionKey;
     this.koppelsleutel = o.koppelsleutel;
     // A key only ever travels over HTTPS (or to this machine): checked before any request.
-    this.apiUrl = secureUrl(o.apiUrl || DEFAULT_API_URL, "SNELSTART_CONFIG", "API URL").href.replace(/\/+$/, "");
-    this.tokenUrl = secureUrl(o.tokenUrl || DEFAULT_TOKEN_URL, "SNELSTART_CONFIG", "token URL").href;
-    this.timeoutMs = o.timeoutMs ?? 30_000;
+    this.apiUrl = baseOf(serviceUrl(o.apiUrl, DEFAULT_API_URL, "SNELSTART_CONFIG", "API URL"));
+    this.tokenUrl = serviceUrl(o.tokenUrl, DEFAULT_TOKEN_URL, "SNELSTART_CONFIG", "token URL").href;
     this.throttle = o.throttle ?? throttleFor(o.koppelsleutel);
-    this.maxRetries = o.maxRetries ?? 4;
     this.now = o.now ?? Date.now;
-    this.onWait = o.onWait;
-    this.retryBaseMs = o.retryBaseMs ?? 500;
-    this.maxRetryAfterMs = o.maxRetryAfterMs ?? 120_000;
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(o.pageSize ?? MAX_PAGE_SIZE)));
+    this.tokenKey = `${this.tokenUrl}\u0000${this.koppelsleutel}`;
+    this.sender = new RequestSender({
+      policy: new RetryPolicy({
+        maxRetries: o.maxRetries ?? 4,
+        baseMs: o.retryBaseMs ?? 500,
+        maxRetryAfterMs: o.maxRetryAfterMs ?? 120_000,
+        // A POST that never reached SnelStart cannot have been stored.
+        repeatUnsent: true,
+        goneAfterLostDelete: true,
+      }),
+      timeoutMs: o.timeoutMs ?? 30_000,
+      throttle: this.throttle,
+      error: snelStartFailure,
+      onWait: o.onWait,
+      wallNow: this.now,
+    });
   }
 
   // ---- resources ----
@@ -280,19 +244,19 @@ export class SnelStartClient {
    * percent-encoded as given, unvalidated. Build any `$filter` with odata.ts.
    */
   async rawGet(path: string, params: Readonly<Record<string, string | number | undefined>> = {}): Promise<unknown> {
-    return (await this.api("GET", `${path.startsWith("/") ? path : `/${path}`}${queryString(params)}`)).body;
+    return parseJson((await this.api("GET", `${path.startsWith("/") ? path : `/${path}`}${queryString(params)}`)).text);
   }
 
   // ---- plumbing ----
 
   private async get<T extends z.ZodType>(pathAndQuery: string, schema: T): Promise<z.infer<T>> {
     const res = await this.api("GET", pathAndQuery);
-    return this.validate(schema, res.body, `GET ${pathAndQuery.split("?")[0]}`);
+    return this.validate(schema, parseJson(res.text), "GET", pathAndQuery);
   }
 
   private async post<T extends z.ZodType>(path: string, body: unknown, schema: T): Promise<z.infer<T>> {
     const res = await this.api("POST", path, body);
-    return this.validate(schema, res.body, `POST ${path}`);
+    return this.validate(schema, parseJson(res.text), "POST", path);
   }
 
   /**
@@ -311,40 +275,39 @@ export class SnelStartClient {
     return [...out.values()];
   }
 
-  private validate<T extends z.ZodType>(schema: T, body: unknown, label: string): z.infer<T> {
+  /** `body` checked by `schema`; SNELSTART_INVALID_RESPONSE naming the request (`method path`) and the fields when it does not fit. */
+  private validate<T extends z.ZodType>(schema: T, body: unknown, method: string, path: string): z.infer<T> {
     const r = schema.safeParse(body);
     if (r.success) return r.data;
+    const label = requestLabel(method, path);
     throw new KoppelingError("SNELSTART_INVALID_RESPONSE", `SnelStart ${label} returned an unexpected response: ${describeIssues(r.error.issues)}`, {
       request: label,
       issues: r.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
     });
   }
 
-  /** One API call: token, throttle, retries; renews the token once on a 401 and tries again. */
-  private async api(method: Method, pathAndQuery: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const label = `${method} ${pathAndQuery.split("?")[0]}`;
+  /** One API call: token, throttle, retries; renews the token once on a 401 to a token from before this call, and tries again. */
+  private async api(method: HttpMethod, pathAndQuery: string, body?: unknown): Promise<HttpResponse> {
     const call = (token: string) =>
-      this.send({
+      this.sender.send({
         method,
         url: `${this.apiUrl}${pathAndQuery}`,
-        label,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          "Ocp-Apim-Subscription-Key": this.subscriptionKey,
-          Accept: "application/json",
-          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-        },
+        path: pathAndQuery,
+        headers:
+          body === undefined
+            ? { Authorization: `Bearer ${token}`, "Ocp-Apim-Subscription-Key": this.subscriptionKey, Accept: "application/json" }
+            : { Authorization: `Bearer ${token}`, "Ocp-Apim-Subscription-Key": this.subscriptionKey, Accept: "application/json", "Content-Type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
-        idempotent: method !== "POST",
-        throttled: true,
       });
+    const before = tokenCache.get(this.tokenKey)?.value?.token;
     const token = await this.token();
     try {
       return await call(token);
     } catch (err) {
-      // A 401 for the token (not for the subscription key) means it expired or was revoked:
-      // a 401 was not processed, so even a POST may be sent again, once.
-      if (!isKoppelingError(err) || err.details.status !== 401 || /subscription key/i.test(err.message)) throw err;
+      // A 401 to a token from before this call means it expired early or was revoked: a 401 was
+      // not processed, so even a POST may be sent again, once. A 401 to a token issued for this
+      // very call cannot be cured by another token (the subscription key was refused).
+      if (!isHttpError(err) || err.status !== 401 || token !== before) throw err;
       return call(await this.token(token));
     }
   }
@@ -354,11 +317,10 @@ export class SnelStartClient {
    * call already did. Concurrent callers share one exchange.
    */
   private async token(stale?: string): Promise<string> {
-    const key = `${this.tokenUrl}\u0000${this.koppelsleutel}`;
-    let entry = tokenCache.get(key);
+    let entry = tokenCache.get(this.tokenKey);
     if (!entry) {
       entry = {};
-      tokenCache.set(key, entry);
+      tokenCache.set(this.tokenKey, entry);
     }
     const current = entry.value;
     if (current && current.token !== stale && this.now() < current.renewAt) return current.token;
@@ -378,124 +340,26 @@ export class SnelStartClient {
   }
 
   private async exchangeToken(): Promise<CachedToken> {
-    const label = "POST /b2b/token";
+    const path = "/b2b/token";
     const form = new URLSearchParams({ grant_type: "clientkey", clientkey: this.koppelsleutel }).toString();
-    let res: { status: number; body: unknown };
+    let res: HttpResponse;
     try {
-      res = await this.send({
+      res = await this.sender.send({
         method: "POST",
         url: this.tokenUrl,
-        label,
+        path,
         headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
         body: form,
         // Asking for a token twice is harmless.
         idempotent: true,
-        throttled: false,
+        throttleKey: null,
       });
     } catch (err) {
-      if (isKoppelingError(err) && typeof err.details.status === "number" && err.details.status >= 400 && err.details.status < 500 && err.details.status !== 429) {
-        throw tokenRefused(err);
-      }
+      if (isHttpError(err) && err.status !== null && err.status >= 400 && err.status < 500 && err.status !== 429) throw tokenRefused(err);
       throw err;
     }
-    const t = this.validate(S.token, res.body, label);
+    const t = this.validate(S.token, parseJson(res.text), "POST", path);
     const lifetime = t.expires_in * 1000;
     return { token: t.access_token, renewAt: this.now() + lifetime - Math.min(RENEW_BEFORE_MS, lifetime / 2) };
-  }
-
-  /** Sends one logical request with throttling and retries; returns a 2xx, throws otherwise. */
-  private async send(call: HttpCall): Promise<{ status: number; body: unknown }> {
-    let retries = 0;
-    let lostAttempt = false;
-    for (;;) {
-      const outcome = await this.attempt(call);
-      let wait: { reason: WaitInfo["reason"]; ms: number };
-      if (outcome.kind === "response") {
-        const { status, body, headers } = outcome;
-        if (status >= 200 && status < 300) return { status, body };
-        // A DELETE repeated after a lost attempt that did delete: done.
-        if (status === 404 && call.method === "DELETE" && lostAttempt) return { status, body };
-        if (status === 429) {
-          const after = retryAfterMs(headers, this.now());
-          if (retries >= this.maxRetries || (after ?? 0) > this.maxRetryAfterMs) throw snelStartError(status, body, call.label, { retryAfterMs: after });
-          wait = { reason: "rate-limit", ms: after ?? this.backoff(retries + 1) };
-        } else if (status >= 500) {
-          if (!call.idempotent) throw this.unknownOutcome(call, `HTTP ${status}`, status);
-          if (retries >= this.maxRetries) throw snelStartError(status, body, call.label, { retries });
-          lostAttempt = true;
-          wait = { reason: "retry", ms: this.backoff(retries + 1) };
-        } else {
-          throw snelStartError(status, body, call.label);
-        }
-      } else {
-        const reached = outcome.kind === "timeout" || outcome.reachedServer;
-        const what = outcome.kind === "timeout" ? `no answer within ${this.timeoutMs} ms` : `connection error ${outcome.code}`;
-        if (reached && !call.idempotent) throw this.unknownOutcome(call, what);
-        if (retries >= this.maxRetries) {
-          const code = outcome.kind === "timeout" ? "SNELSTART_TIMEOUT" : "SNELSTART_NETWORK";
-          throw new KoppelingError(code, `SnelStart ${call.label} failed after ${retries + 1} attempts: ${what}`, { retries, reason: what });
-        }
-        lostAttempt ||= reached;
-        wait = { reason: "retry", ms: this.backoff(retries + 1) };
-      }
-      retries += 1;
-      this.onWait?.(wait);
-      await sleep(wait.ms);
-    }
-  }
-
-  private backoff(retry: number): number {
-    const ms = Math.min(30_000, this.retryBaseMs * 2 ** (retry - 1));
-    return Math.round(ms * (0.5 + Math.random() / 2));
-  }
-
-  private unknownOutcome(call: HttpCall, why: string, status?: number): KoppelingError {
-    return new KoppelingError(
-      "SNELSTART_UNKNOWN_OUTCOME",
-      `SnelStart ${call.label}: outcome unknown (${why}); it may have been stored. Look it up (for a booking: by factuurnummer) before sending it again.`,
-      { unknownOutcome: true, request: call.label, reason: why, ...(status === undefined ? {} : { status }) },
-    );
-  }
-
-  /** One HTTP attempt inside a throttle slot (for API calls); never throws for HTTP or network failures. */
-  private async attempt(call: HttpCall): Promise<Outcome> {
-    if (!call.throttled) return this.exchange(call);
-    const permit = await this.throttle.acquire();
-    if (permit.waitedMs > 0) this.onWait?.({ reason: "throttle", ms: permit.waitedMs });
-    try {
-      return await this.exchange(call);
-    } finally {
-      permit.release();
-    }
-  }
-
-  private async exchange(call: HttpCall): Promise<Outcome> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    try {
-      const res = await axios.request<string>({
-        method: call.method,
-        url: call.url,
-        headers: call.headers,
-        data: call.body,
-        signal: controller.signal,
-        responseType: "text",
-        transformResponse: [(d: unknown) => d],
-        validateStatus: () => true,
-        maxRedirects: 0,
-      });
-      return { kind: "response", status: res.status, body: parseJson(res.data), headers: { ...res.headers } };
-    } catch (err) {
-      if (timedOut) return { kind: "timeout" };
-      const code = (err as AxiosError).code ?? "UNKNOWN";
-      if (code === "ECONNABORTED" || code === "ETIMEDOUT") return { kind: "timeout" };
-      return { kind: "network", code, reachedServer: !NOT_SENT.has(code) };
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

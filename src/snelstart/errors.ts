@@ -8,9 +8,16 @@
  *      `{"error", "error_description"}`), or plain text.
  * The code is `SNELSTART_<RES>_<NNNN>` for the first SnelStart error code found (in `errorCode`
  * or in a message, /\b[A-Z]{3}-\d{4}\b/), else one by HTTP status (../error-codes.ts).
+ *
+ * `snelStartFailure` is this API's dialect of ../http/sender.ts: a request that failed for good
+ * becomes an HttpError with one of these codes, or SNELSTART_UNKNOWN_OUTCOME (a POST that may have
+ * been stored, `details.unknownOutcome`), SNELSTART_TIMEOUT or SNELSTART_NETWORK.
  */
 import { type ErrorCode, snelStartMessageCode } from "../error-codes";
 import { KoppelingError } from "../errors";
+import { HttpError, type HttpErrorFacts } from "../http/errors";
+import type { Failure } from "../http/sender";
+import { displayUrl } from "../http/url";
 
 export interface SnelStartErrorItem {
   /** `BOE-0021`, or null when the item has none. */
@@ -73,8 +80,11 @@ function statusCode(status: number): ErrorCode {
   return "SNELSTART_VALIDATION";
 }
 
-/** The KoppelingError for an HTTP error answer. `request` is `METHOD path` for the message. */
-export function snelStartError(status: number, body: unknown, request: string, extra: Record<string, unknown> = {}): KoppelingError {
+/**
+ * The KoppelingError for an HTTP error answer. `request` is `METHOD path` for the message. With
+ * the request's `facts` (status, method, URL, …) it is an HttpError carrying the body's codes.
+ */
+export function snelStartError(status: number, body: unknown, request: string, extra: Record<string, unknown> = {}, facts?: Omit<HttpErrorFacts, "apiCodes">): KoppelingError {
   const errors = parseErrorBody(body);
   const code = errors.map((e) => (e.errorCode === null ? null : snelStartMessageCode(e.errorCode))).find((c) => c !== null) ?? statusCode(status);
   const text = errors.length
@@ -82,5 +92,48 @@ export function snelStartError(status: number, body: unknown, request: string, e
         .map((e) => (e.field ? `${e.field}: ` : "") + (e.errorCode && !e.message.includes(e.errorCode) ? `${e.errorCode} ${e.message}` : e.message) + (e.details ? ` (${e.details})` : ""))
         .join("; ")
     : `HTTP ${status}`;
-  return new KoppelingError(code, `SnelStart ${request} failed (${status}): ${text}`, { status, errors, ...extra });
+  const message = `SnelStart ${request} failed (${status}): ${text}`;
+  const details = { status, errors, ...extra };
+  if (!facts) return new KoppelingError(code, message, details);
+  return new HttpError(code, message, details, { ...facts, apiCodes: errors.flatMap((e) => (e.errorCode ? [e.errorCode] : [])) });
+}
+
+/** A body as JSON when it parses, else the text itself (proxies answer HTML or plain text); undefined when empty. */
+export function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `METHOD path` (without the query: an OData filter can hold an e-mail address) for messages. */
+export function requestLabel(method: string, path: string): string {
+  const q = path.indexOf("?");
+  return `${method} ${q < 0 ? path : path.slice(0, q)}`;
+}
+
+/** The error a request to SnelStart that failed for good ends in. */
+export function snelStartFailure(f: Failure): HttpError {
+  const request = requestLabel(f.request.method, f.request.path);
+  const status = f.kind === "status" ? f.status : null;
+  const facts = { status, method: f.request.method, url: displayUrl(f.request.url), unknownOutcome: f.unknownOutcome };
+  const why = f.kind === "status" ? `HTTP ${f.status}` : f.kind === "timeout" ? `no answer within ${f.timeoutMs} ms` : `connection error ${f.code || "UNKNOWN"}`;
+  if (f.unknownOutcome) {
+    return new HttpError(
+      "SNELSTART_UNKNOWN_OUTCOME",
+      `SnelStart ${request}: outcome unknown (${why}); it may have been stored. Look it up (for a booking: by factuurnummer) before sending it again.`,
+      { unknownOutcome: true, request, reason: why, ...(status === null ? {} : { status }) },
+      { ...facts, apiCodes: [] },
+    );
+  }
+  const retries = f.attempts - 1;
+  if (f.kind === "status") {
+    const extra = f.status === 429 ? { retryAfterMs: f.retryAfterMs } : f.status >= 500 ? { retries } : {};
+    return snelStartError(f.status, parseJson(f.text), request, extra, facts) as HttpError;
+  }
+  const code = f.kind === "timeout" ? "SNELSTART_TIMEOUT" : "SNELSTART_NETWORK";
+  return new HttpError(code, `SnelStart ${request} failed after ${f.attempts} attempts: ${why}`, { retries, reason: why }, { ...facts, apiCodes: [] });
 }

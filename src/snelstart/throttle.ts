@@ -1,7 +1,8 @@
 /**
- * Client-side throttle per SnelStart administration (docs/reference/snelstart-api.md#rate-limits):
- * sliding windows for calls per minute and per hour, plus a cap on concurrent calls. Requests queue
- * FIFO (live calls, ../live.ts, ahead of the rest) and are admitted when all three allow it.
+ * SnelStart's rate limits per administration (docs/reference/snelstart-api.md#rate-limits) as the
+ * client-side throttle of ../http/throttle.ts: sliding windows for calls per minute and per hour,
+ * plus a cap on concurrent calls. Requests queue FIFO (live calls, ../live.ts, ahead of the rest)
+ * and are admitted when all three allow it.
  *
  * Documented limits per administration:
  *   tier "production" (Maatwerk/Productie): 500/min, 5,000/h, 50 concurrent
@@ -19,7 +20,10 @@
  * running with its limits off).
  */
 
-import { isLive } from "../live";
+import { type Clock, clockWith } from "../http/clock";
+import { type LaneLimits, type Permit, Throttle as HttpThrottle } from "../http/throttle";
+
+export type { Permit };
 
 export type ThrottleTier = "production" | "test";
 
@@ -47,8 +51,10 @@ export interface ThrottleOptions {
   scale?: number;
   /** No windows and no concurrency cap: every call is admitted at once (default false). */
   unlimited?: boolean;
-  /** Clock (default Date.now). Waiting uses real timers. */
+  /** Clock for the windows (default the monotonic system clock); waiting uses real timers. */
   now?: () => number;
+  /** Clock and timers both (tests); wins over `now`. */
+  clock?: Clock;
 }
 
 /** The limits in force after the margin, and the window lengths in ms. */
@@ -78,130 +84,38 @@ function effective(o: ThrottleOptions): EffectiveLimits {
   };
 }
 
-/** A granted slot: call `release` exactly once when the HTTP call is over. */
-export interface Permit {
-  /** How long the call waited in the queue, ms. */
-  waitedMs: number;
-  release(): void;
+/** The lane of an administration: a minute and an hour window (none when unlimited) and the cap at once. */
+function laneOf(l: EffectiveLimits): LaneLimits {
+  return {
+    windows: [
+      { calls: l.perMinute, ms: l.minuteMs },
+      { calls: l.perHour, ms: l.hourMs },
+    ],
+    concurrent: l.concurrent,
+  };
 }
 
-export class Throttle {
-  private limitsInForce: EffectiveLimits;
-  private readonly now: () => number;
-  /** Admission times within the hour window, ascending. */
-  private stamps: number[] = [];
-  private running = 0;
-  private readonly queue: Array<() => void> = [];
-  /** Live calls (../live.ts: a webhook's order) are admitted before the queue. */
-  private readonly liveQueue: Array<() => void> = [];
-  private timer: NodeJS.Timeout | null = null;
-  /** The most calls that were ever running at once. */
-  maxActive = 0;
-  /** Calls admitted so far. */
-  admitted = 0;
+/** The throttle of one administration: the one throttle of ../http/throttle.ts with one lane, counting calls from their admission. */
+export class Throttle extends HttpThrottle {
+  private inForce: EffectiveLimits;
 
   constructor(options: ThrottleOptions = {}) {
-    this.limitsInForce = effective(options);
-    this.now = options.now ?? Date.now;
+    const limits = effective(options);
+    const lane = laneOf(limits);
+    super({ countFrom: "start", clock: options.clock ?? (options.now ? clockWith(options.now) : undefined), limits: () => lane });
+    this.inForce = limits;
   }
 
   get limits(): EffectiveLimits {
-    return { ...this.limitsInForce };
-  }
-
-  get active(): number {
-    return this.running;
-  }
-
-  get queued(): number {
-    return this.queue.length + this.liveQueue.length;
+    return { ...this.inForce };
   }
 
   /** Changes the limits; the calls already counted stay counted. */
   configure(options: ThrottleOptions): void {
-    this.limitsInForce = effective(options);
-    this.pump();
+    this.inForce = effective(options);
+    const lane = laneOf(this.inForce);
+    this.reconfigure(() => lane);
   }
-
-  /** Waits for a slot. */
-  acquire(): Promise<Permit> {
-    const asked = this.now();
-    // Admitted inside this call (no queueing) counts as no wait, even if the clock ticked.
-    let immediate = true;
-    const granted = new Promise<Permit>((resolve) => {
-      (isLive() ? this.liveQueue : this.queue).push(() => {
-        let released = false;
-        resolve({
-          waitedMs: immediate ? 0 : Math.max(0, this.now() - asked),
-          release: () => {
-            if (released) return;
-            released = true;
-            this.running -= 1;
-            this.pump();
-          },
-        });
-      });
-      this.pump();
-    });
-    immediate = false;
-    return granted;
-  }
-
-  /** Runs `fn` inside a slot. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    const permit = await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      permit.release();
-    }
-  }
-
-  /** Ms until the windows allow one more call (0 = now). */
-  private windowWait(t: number): number {
-    const { perMinute, perHour, minuteMs, hourMs } = this.limitsInForce;
-    while (this.stamps.length && this.stamps[0] <= t - hourMs) this.stamps.shift();
-    let wait = 0;
-    if (this.stamps.length >= perHour) wait = Math.max(wait, this.stamps[this.stamps.length - perHour] + hourMs - t);
-    const inMinute = this.stamps.length - firstAfter(this.stamps, t - minuteMs);
-    if (inMinute >= perMinute) wait = Math.max(wait, this.stamps[this.stamps.length - perMinute] + minuteMs - t);
-    return wait;
-  }
-
-  private pump(): void {
-    while (this.queue.length || this.liveQueue.length) {
-      if (this.running >= this.limitsInForce.concurrent) return; // a release pumps again
-      const t = this.now();
-      const wait = this.windowWait(t);
-      if (wait > 0) {
-        if (!this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            this.pump();
-          }, Math.ceil(wait));
-        }
-        return;
-      }
-      // Unlimited: no window counts, so no stamps are kept.
-      if (Number.isFinite(this.limitsInForce.perHour)) this.stamps.push(t);
-      this.running += 1;
-      this.admitted += 1;
-      this.maxActive = Math.max(this.maxActive, this.running);
-      ((this.liveQueue.length ? this.liveQueue : this.queue).shift() as () => void)();
-    }
-  }
-}
-
-/** Index of the first element > x in an ascending array. */
-function firstAfter(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const shared = new Map<string, Throttle>();

@@ -1,13 +1,15 @@
 /**
- * Live work (src/live.ts) goes ahead of the rest in both API throttles: CCV's RequestWindow
- * (src/ccv/throttle.ts) gives a live request the next free slot of its key before a normal one
- * that was waiting longer, and leaves other keys alone; SnelStart's Throttle
- * (src/snelstart/throttle.ts) admits a live call before the queued normal ones. Time is a sinon
- * fake clock, so "before" is the order of admission, not a race against a sleep.
+ * Live work (src/live.ts) goes ahead of the rest in the one throttle (src/http/throttle.ts) as both
+ * APIs use it: CCV's lanes (src/ccv/throttle.ts: per key, a call counting from when it finished)
+ * give a live request the next free slot of its key before a normal one that was waiting longer,
+ * and leave other keys alone; SnelStart's Throttle (src/snelstart/throttle.ts) admits a live call
+ * before the queued normal ones. Time is a sinon fake clock, so "before" is the order of
+ * admission, not a race against a sleep.
  */
 import assert from "node:assert/strict";
 import sinon from "sinon";
-import { RequestWindow } from "../../src/ccv/throttle";
+import { clockWith } from "../../src/http/clock";
+import { Throttle as HttpThrottle } from "../../src/http/throttle";
 import { asLive, isLive } from "../../src/live";
 import { type Permit, Throttle } from "../../src/snelstart/throttle";
 
@@ -34,19 +36,22 @@ describe("unit: live requests in the CCV request window", () => {
   });
   afterEach(() => clock.restore());
 
-  /** Takes a slot of `key` (live or not) and records when it was granted. */
-  function taker(w: RequestWindow, order: string[]) {
-    return (name: string, key: string, live: boolean) => {
-      const take = () => w.take(key, 1);
-      return (live ? asLive(take) : take()).then((release) => {
+  /** CCV's kind of lanes: a call counts from when it finished; here one call per second per key. */
+  const requestWindow = () => new HttpThrottle({ countFrom: "end", limits: () => ({ windows: [{ calls: 1, ms: 1_000 }], concurrent: Infinity }), clock: clockWith(() => clock.now) });
+
+  /** Takes a slot of `key` (live or not), records when it was granted, and answers its release. */
+  function taker(w: HttpThrottle, order: string[]) {
+    return (name: string, key: string, live: boolean): Promise<() => void> => {
+      const take = () => w.acquire(key);
+      return (live ? asLive(take) : take()).then((permit) => {
         order.push(`${name}@${clock.now}`);
-        return release;
+        return () => permit.release();
       });
     };
   }
 
   it("with the budget full, a live take gets the next free slot before a normal take of the same key that waited longer", async () => {
-    const w = new RequestWindow(1_000, () => clock.now);
+    const w = requestWindow();
     const order: string[] = [];
     const take = taker(w, order);
     (await take("first", ORDERS, false))(); // finished at 0: the key is full until 1,000
@@ -66,7 +71,7 @@ describe("unit: live requests in the CCV request window", () => {
   });
 
   it("a live take waits behind nothing but the budget; a normal take of another key is not held back by it", async () => {
-    const w = new RequestWindow(1_000, () => clock.now);
+    const w = requestWindow();
     const order: string[] = [];
     const take = taker(w, order);
     (await take("first", ORDERS, false))();
@@ -86,7 +91,7 @@ describe("unit: live requests in the CCV request window", () => {
   });
 
   it("two live takes keep their order; a normal take goes after both", async () => {
-    const w = new RequestWindow(1_000, () => clock.now);
+    const w = requestWindow();
     const order: string[] = [];
     const take = taker(w, order);
     (await take("first", ORDERS, false))();
