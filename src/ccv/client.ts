@@ -7,10 +7,9 @@
  * - Signing: the request target (path + query) is normalised once with WHATWG URL parsing, which
  *   is exactly what axios puts on the wire, and that string is hashed; every attempt is signed
  *   anew with its own time (docs/reference/ccvshop-api.md#request-signing).
- * - Retries (../http/policy.ts): 429 on any method, after Retry-After or else a whole window
- *   (CCV sends none, docs/reference/ccvshop-api.md#rate-limits; the documented minute when there
- *   is no client-side window); 5xx, timeouts and network errors only on GET/DELETE (a POST may
- *   have been processed; repeating it could create a second webhook), with backoff.
+ * - Retries (./errors.ts `ccvRetryPolicy`): 429 on any method, after a whole window; 5xx,
+ *   timeouts and network errors only on GET/DELETE (a POST may have been processed; repeating it
+ *   could create a second webhook), with backoff.
  * - Every body is checked with the schema the caller gives; a mismatch is CCV_INVALID_RESPONSE
  *   naming the field. Documents come through as unchecked JSON (`z.unknown()`) and are checked
  *   one by one (./check: CCV_INVALID_DOCUMENT), so that one bad document fails alone.
@@ -22,7 +21,7 @@
  */
 import { z } from "zod";
 import { describeIssues, KoppelingError } from "../errors";
-import { RetryPolicy, type HttpMethod } from "../http/policy";
+import type { HttpMethod } from "../http/policy";
 import { RequestSender, type HttpResponse } from "../http/sender";
 import type { Throttle } from "../http/throttle";
 import { requestTarget, serviceUrl } from "../http/url";
@@ -53,7 +52,7 @@ import {
   type CcvWebshop,
   type CcvWebshopSettings,
 } from "./schemas";
-import { ccvError } from "./errors";
+import { ccvError, ccvRetryPolicy } from "./errors";
 import { signCcvRequest } from "./signing";
 import { ccvThrottle, RATE_LIMIT_WINDOW_MS, rateLimitKey } from "./throttle";
 
@@ -167,12 +166,7 @@ export class CcvClient {
     this.now = opts.now ?? (() => new Date());
     this.throttle = windowMs === null ? null : ccvThrottle(windowMs);
     this.sender = new RequestSender({
-      policy: new RetryPolicy({
-        maxRetries: opts.maxRetries ?? 4,
-        baseMs: opts.retryBaseMs ?? 500,
-        // CCV sends no Retry-After: a whole window.
-        rateLimitWaitMs: () => windowMs ?? RATE_LIMIT_WINDOW_MS,
-      }),
+      policy: ccvRetryPolicy({ maxRetries: opts.maxRetries ?? 4, retryBaseMs: opts.retryBaseMs ?? 500, windowMs }),
       timeoutMs: opts.timeoutMs ?? 30_000,
       throttle: this.throttle,
       error: (f) => ccvError(f, origin),

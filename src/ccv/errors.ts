@@ -1,5 +1,6 @@
 /**
- * CCV Shop's answers → the CCV_* codes (the dialect of ../http/sender.ts for this API). CCV's
+ * CCV Shop's answers → its retry rules and the CCV_* codes (the dialect of ../http/sender.ts for
+ * this API). CCV's
  * error body is `{code, status, developermessage}` (docs/reference/ccvshop-api.md#error-body);
  * `details` carry its `code` and `developermessage`, the status, method and path.
  *
@@ -9,10 +10,22 @@
  */
 import type { ErrorCode } from "../errors";
 import { HttpError, type HttpErrorFacts } from "../http/errors";
+import { RetryPolicy } from "../http/policy";
 import type { Failure } from "../http/sender";
 import { displayUrl } from "../http/url";
 import { ccvErrorBody } from "./schemas";
-import { rateLimitKey } from "./throttle";
+import { RATE_LIMIT_WINDOW_MS, rateLimitKey } from "./throttle";
+
+/**
+ * CCV's retry rules (../http/policy.ts): a 429 waits Retry-After or else a whole window (CCV sends
+ * none, docs/reference/ccvshop-api.md#rate-limits; the documented minute when the client keeps no
+ * window); 5xx, timeouts and connection errors are repeated only for GET and DELETE, also when the
+ * connection never reached the shop (a POST is never repeated: it could register a webhook twice).
+ */
+export function ccvRetryPolicy(o: { maxRetries: number; retryBaseMs: number; windowMs: number | null; random?: () => number }): RetryPolicy {
+  const window = o.windowMs ?? RATE_LIMIT_WINDOW_MS;
+  return new RetryPolicy({ maxRetries: o.maxRetries, baseMs: o.retryBaseMs, rateLimitWaitMs: () => window, random: o.random });
+}
 
 /** `{code, developermessage}` of a CCV error body, or empties when the body is something else. */
 export function errorBody(text: string): { code: string; developermessage: string } {

@@ -83,6 +83,8 @@ export function retryAfterMs(value: unknown, wallNow: number): number | null {
   const text = String(raw).trim();
   if (text === "") return null;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date names its day and month (`Fri, 14 Mar 2025 10:00:07 GMT`); Date.parse would read "-1" as a year.
+  if (!/[A-Za-z]{3}/.test(text)) return null;
   const at = Date.parse(text);
   return Number.isNaN(at) ? null : Math.max(0, at - wallNow);
 }

@@ -12,7 +12,7 @@
  * - Throttle (docs/reference/snelstart-api.md#rate-limits): every API call takes a slot of the
  *   administration's `Throttle` (default: `throttleFor(koppelsleutel)`, the stricter "test" tier
  *   unless configured).
- * - Retries (../http/policy.ts): GET, PUT and DELETE are retried on 429, 5xx, timeouts and
+ * - Retries (./errors.ts `snelStartRetryPolicy`): GET, PUT and DELETE are retried on 429, 5xx, timeouts and
  *   connection errors, with exponential backoff, honouring `Retry-After`. A POST answered 429 was
  *   not processed and is retried after `Retry-After`. A POST whose outcome is unknown (timeout,
  *   connection reset, any 5xx — 500 included, the stricter reading) is NEVER repeated: it throws
@@ -26,10 +26,10 @@
 import { z } from "zod";
 import { describeIssues, KoppelingError } from "../errors";
 import { HttpError, isHttpError } from "../http/errors";
-import { RetryPolicy, type HttpMethod } from "../http/policy";
+import type { HttpMethod } from "../http/policy";
 import { RequestSender, type HttpResponse, type WaitInfo } from "../http/sender";
 import { baseOf, serviceUrl } from "../http/url";
-import { parseJson, requestLabel, snelStartFailure } from "./errors";
+import { parseJson, requestLabel, snelStartFailure, snelStartRetryPolicy } from "./errors";
 import { odataEq, queryString } from "./odata";
 import * as S from "./schemas";
 import { throttleFor, type Throttle } from "./throttle";
@@ -118,14 +118,7 @@ export class SnelStartClient {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(o.pageSize ?? MAX_PAGE_SIZE)));
     this.tokenKey = `${this.tokenUrl}\u0000${this.koppelsleutel}`;
     this.sender = new RequestSender({
-      policy: new RetryPolicy({
-        maxRetries: o.maxRetries ?? 4,
-        baseMs: o.retryBaseMs ?? 500,
-        maxRetryAfterMs: o.maxRetryAfterMs ?? 120_000,
-        // A POST that never reached SnelStart cannot have been stored.
-        repeatUnsent: true,
-        goneAfterLostDelete: true,
-      }),
+      policy: snelStartRetryPolicy({ maxRetries: o.maxRetries ?? 4, retryBaseMs: o.retryBaseMs ?? 500, maxRetryAfterMs: o.maxRetryAfterMs ?? 120_000 }),
       timeoutMs: o.timeoutMs ?? 30_000,
       throttle: this.throttle,
       error: snelStartFailure,

@@ -16,6 +16,7 @@
 import { type ErrorCode, snelStartMessageCode } from "../error-codes";
 import { KoppelingError } from "../errors";
 import { HttpError, type HttpErrorFacts } from "../http/errors";
+import { RetryPolicy } from "../http/policy";
 import type { Failure } from "../http/sender";
 import { displayUrl } from "../http/url";
 
@@ -96,6 +97,17 @@ export function snelStartError(status: number, body: unknown, request: string, e
   const details = { status, errors, ...extra };
   if (!facts) return new KoppelingError(code, message, details);
   return new HttpError(code, message, details, { ...facts, apiCodes: errors.flatMap((e) => (e.errorCode ? [e.errorCode] : [])) });
+}
+
+/**
+ * SnelStart's retry rules (../http/policy.ts): 429 waits Retry-After (at most `maxRetryAfterMs`,
+ * else it fails at once) or the backoff; a 5xx, timeout or lost connection repeats GET, PUT and
+ * DELETE, never a POST (SNELSTART_UNKNOWN_OUTCOME, docs/reference/snelstart-api.md#idempotency);
+ * a request that never reached SnelStart is repeated whatever its method (nothing can have been
+ * stored); a DELETE answered 404 after a lost attempt of it is done.
+ */
+export function snelStartRetryPolicy(o: { maxRetries: number; retryBaseMs: number; maxRetryAfterMs: number; random?: () => number }): RetryPolicy {
+  return new RetryPolicy({ maxRetries: o.maxRetries, baseMs: o.retryBaseMs, maxRetryAfterMs: o.maxRetryAfterMs, repeatUnsent: true, goneAfterLostDelete: true, random: o.random });
 }
 
 /** A body as JSON when it parses, else the text itself (proxies answer HTML or plain text); undefined when empty. */
