@@ -7,6 +7,8 @@
  * - Signing: the request target (path + query) is normalised once with WHATWG URL parsing, which
  *   is exactly what axios puts on the wire, and that string is hashed; every attempt is signed
  *   anew with its own time (docs/reference/ccvshop-api.md#request-signing).
+ * - Budget (./throttle.ts): a lane per `METHOD template` keeps under 150 GET and 100 writes per
+ *   window; none when the window is null (a simulator with its limits off).
  * - Retries (./errors.ts `ccvRetryPolicy`): 429 on any method, after a whole window; 5xx,
  *   timeouts and network errors only on GET/DELETE (a POST may have been processed; repeating it
  *   could create a second webhook), with backoff.

@@ -2,9 +2,9 @@
  * The error of a request that failed at the HTTP level (after the retries the policy allowed),
  * in the manner of Octokit's `RequestError`: typed facts to decide on (`status`, `unknownOutcome`,
  * the service's own codes) instead of a message text. It IS a KoppelingError (also by `name`, so
- * `msg.error.message` reads as before): its `code` is the
- * stable code of the API's dialect (`CCV_AUTH`, `SNELSTART_BOE_0021`, `SNELSTART_UNKNOWN_OUTCOME`,
- * …) that flows route on, and its `details` stay what they were for the ledger and the alerts.
+ * `msg.error.message` reads as before): its `code` is the stable code of the API's dialect
+ * (`CCV_AUTH`, `SNELSTART_BOE_0021`, `SNELSTART_UNKNOWN_OUTCOME`, …) that flows route on, and its
+ * `details` stay what they were for the ledger and the alerts.
  */
 import { type ErrorCode, KoppelingError } from "../errors";
 

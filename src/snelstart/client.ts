@@ -1,6 +1,6 @@
 /**
- * Typed client of the SnelStart B2B API v2 (docs/reference/snelstart-api.md): the resources and the
- * token, over the one HTTP layer (../http/sender.ts) with the administration's throttle
+ * Typed client of the SnelStart B2B API v2 (docs/reference/snelstart-api.md): the resources and
+ * the token, over the one HTTP layer (../http/sender.ts) with the administration's throttle
  * (./throttle.ts), SnelStart's retry rules and its error dialect (./errors.ts).
  *
  * - Auth (docs/reference/snelstart-api.md#authentication): the koppelsleutel is exchanged at the
@@ -12,12 +12,12 @@
  * - Throttle (docs/reference/snelstart-api.md#rate-limits): every API call takes a slot of the
  *   administration's `Throttle` (default: `throttleFor(koppelsleutel)`, the stricter "test" tier
  *   unless configured).
- * - Retries (./errors.ts `snelStartRetryPolicy`): GET, PUT and DELETE are retried on 429, 5xx, timeouts and
- *   connection errors, with exponential backoff, honouring `Retry-After`. A POST answered 429 was
- *   not processed and is retried after `Retry-After`. A POST whose outcome is unknown (timeout,
- *   connection reset, any 5xx — 500 included, the stricter reading) is NEVER repeated: it throws
- *   `SNELSTART_UNKNOWN_OUTCOME` with `details.unknownOutcome = true` (and the HttpError's
- *   `unknownOutcome`); look it up first (docs/reference/snelstart-api.md#idempotency).
+ * - Retries (./errors.ts `snelStartRetryPolicy`): GET, PUT and DELETE are retried on 429, 5xx,
+ *   timeouts and connection errors, with exponential backoff, honouring `Retry-After`. A POST
+ *   answered 429 was not processed and is retried after `Retry-After`. A POST whose outcome is
+ *   unknown (timeout, connection reset, any 5xx — 500 included, the stricter reading) is NEVER
+ *   repeated: it throws `SNELSTART_UNKNOWN_OUTCOME` with `details.unknownOutcome = true` (and the
+ *   HttpError's `unknownOutcome`); look it up first (docs/reference/snelstart-api.md#idempotency).
  *   A POST that never reached the server (connection refused, DNS) is retried. A DELETE answered
  *   404 after an attempt of it was lost is done.
  * - Every response goes through the zod schemas; a mismatch is `SNELSTART_INVALID_RESPONSE`
