@@ -1,5 +1,6 @@
 /** Library entry: the domain and the two API clients, for use outside Node-RED. */
 export * from "./errors";
+export { HttpError, isHttpError, type HttpErrorFacts } from "./http/errors";
 export * from "./koppeling";
 export * as ledger from "./koppeling/sync-ledger";
 export { CcvClient } from "./ccv/client";
