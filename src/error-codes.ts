@@ -480,6 +480,13 @@ const CATALOGUE = {
     meaning: "The shop's sync ledger cannot be read or written (its journal or context store), or its file was changed by something else.",
     action: "Check the disk and the user directory's ccv-snelstart folder (or the context store); restore it from a backup if it was edited.",
   },
+  CONFIG_TOO_NEW: {
+    layer: "node",
+    endsRun: false,
+    retryable: false,
+    meaning: "The node's settings were saved by a newer version of this package than the one installed; the node does nothing rather than misread them.",
+    action: "Update the package (Manage palette) to the version the flow was made with, or open the node, check its settings and deploy again.",
+  },
   UNEXPECTED: {
     layer: "node",
     endsRun: false,

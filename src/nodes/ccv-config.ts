@@ -10,6 +10,7 @@ import { type TargetSpec, adminRoute } from "./admin";
 import { LedgerStore, ledgerContextKey } from "./ledger-store";
 import { MessageWindow } from "./message-window";
 import { type RateLimitSetting, ccvWindowMs, rateLimitSetting } from "./rate-limits";
+import { registerVersioned } from "./shared";
 
 export interface CcvConfigDef extends NodeDef {
   shopUrl: string;
@@ -72,7 +73,7 @@ export default function (RED: NodeAPI): void {
     this.client = () => (client ??= makeCcvClient(this.shopUrl, this.credentials ?? {}, rateLimits));
   }
 
-  RED.nodes.registerType<CcvConfigNode, CcvConfigDef, Record<string, never>, CcvCredentials>("ccv-config", CcvConfig, {
+  registerVersioned(RED, "ccv-config", CcvConfig, {
     credentials: { publicKey: { type: "text" }, secret: { type: "password" } },
   });
 

@@ -16,7 +16,7 @@ import { OrdersInController, systemClock } from "../controllers/orders-in";
 import { KoppelingError } from "../errors";
 import { dueSettings } from "../koppeling/due";
 import type { CcvConfigNode } from "./ccv-config";
-import { type KoppelingMessage, status } from "./shared";
+import { type KoppelingMessage, registerVersioned, status } from "./shared";
 import { openOrderWebhooks } from "./webhook-endpoint";
 
 export interface OrdersInDef extends NodeDef {
@@ -89,7 +89,7 @@ export default function (RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType<Node<OrdersInCredentials>, OrdersInDef, Record<string, never>, OrdersInCredentials>("ccv-orders-in", OrdersIn, {
+  registerVersioned(RED, "ccv-orders-in", OrdersIn, {
     credentials: { webhookToken: { type: "password" } },
   });
 }

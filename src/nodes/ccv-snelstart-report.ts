@@ -11,7 +11,7 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { type DueAlerts, dueAlerts, markAlerted } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
-import { type KoppelingMessage, clock, status } from "./shared";
+import { type KoppelingMessage, clock, registerVersioned, status } from "./shared";
 
 export interface ReportDef extends NodeDef {
   threshold: number | string;
@@ -172,5 +172,5 @@ export default function (RED: NodeAPI): void {
     }
   }
 
-  RED.nodes.registerType("ccv-snelstart-report", Report);
+  registerVersioned(RED, "ccv-snelstart-report", Report);
 }

@@ -2,12 +2,13 @@
  * What the node files share: the message shapes between the nodes, error normalisation and
  * the status vocabulary. No business rules here.
  */
-import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
 import { asLive } from "../live";
 import { type DueKind, dueKey } from "../koppeling/due";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
+import { type Config, migrateConfig } from "./config-version";
 
 /** `msg.ccv`: set by ccv-orders-in, read by every node after it. */
 export interface CcvMeta {
@@ -157,4 +158,24 @@ export function onOrderMessage(RED: NodeAPI, node: Node, work: (msg: KoppelingMe
       (err: unknown) => failMessage(RED, node, msg, err, done),
     );
   });
+}
+
+/**
+ * Registers a node type whose configuration is versioned (config-version.ts): the constructor
+ * gets the configuration migrated to the current version. One saved by a newer package version
+ * is not read: the node reports CONFIG_TOO_NEW and does nothing.
+ */
+export function registerVersioned<T extends Node, D extends NodeDef>(RED: NodeAPI, type: string, ctor: (this: T, def: D) => void, opts?: Parameters<NodeAPI["nodes"]["registerType"]>[2]): void {
+  function Versioned(this: T, def: D): void {
+    const m = migrateConfig(type, def as unknown as Config);
+    if (!m.tooNew) {
+      ctor.call(this, m.def as unknown as D);
+      return;
+    }
+    RED.nodes.createNode(this, def);
+    const err = new KoppelingError("CONFIG_TOO_NEW", `${type}: its settings are of version ${m.from}, saved by a newer version of this package; this one reads up to version ${m.to}. Update the package, or check the node's settings and deploy again.`, { from: m.from, to: m.to });
+    this.error(`${err.code}: ${err.message}`);
+    this.status(status.error(err.code));
+  }
+  RED.nodes.registerType(type, Versioned as unknown as Parameters<NodeAPI["nodes"]["registerType"]>[1], opts);
 }

@@ -11,6 +11,7 @@ import { throttleFor } from "../snelstart/throttle";
 import type { BtwTarief, CompanyInfo, Grootboek, Land, VatRates } from "../snelstart/schemas";
 import { type AdminRoute, type Target, type TargetSpec, adminRoute } from "./admin";
 import { type RateLimitSetting, rateLimitSetting, snelstartThrottleOptions } from "./rate-limits";
+import { registerVersioned } from "./shared";
 
 export interface SnelStartConfigDef extends NodeDef {
   apiUrl: string;
@@ -128,7 +129,7 @@ export default function (RED: NodeAPI): void {
     };
   }
 
-  RED.nodes.registerType<SnelStartConfigNode, SnelStartConfigDef, Record<string, never>, SnelStartCredentials>("snelstart-config", SnelStartConfig, {
+  registerVersioned(RED, "snelstart-config", SnelStartConfig, {
     credentials: { subscriptionKey: { type: "password" }, koppelsleutel: { type: "password" } },
   });
 

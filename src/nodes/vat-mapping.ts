@@ -10,6 +10,7 @@ import { type LedgerRef, type Mapping, type MappingContext, type MappingInput, E
 import type { Grootboek } from "../snelstart/schemas";
 import { adminRoute } from "./admin";
 import { rateLimitSetting } from "./rate-limits";
+import { registerVersioned } from "./shared";
 import { SNELSTART_TARGET, type SnelStartConfigNode, targetSnelStartClient } from "./snelstart-config";
 
 /** The form's fields: ledger ids, choices, article codes and article revenue groups. */
@@ -171,7 +172,7 @@ export default function (RED: NodeAPI): void {
     };
   }
 
-  RED.nodes.registerType("vat-mapping", VatMapping);
+  registerVersioned(RED, "vat-mapping", VatMapping);
 
   /** The problems of the mapping in the form, against the live chart of accounts of the administration posted along. */
   adminRoute(RED, {

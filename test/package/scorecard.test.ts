@@ -128,8 +128,8 @@ describe("Flow Library scorecard (offline)", () => {
     assert.ok(!deps.includes("node-red"));
   });
 
-  it("publishes the built nodes, the examples, README and LICENSE and nothing of the simulators or tests", () => {
-    assert.deepEqual([...(pkg.files ?? [])].sort(), ["LICENSE", "README.md", "dist/src/", "examples/"]);
+  it("publishes the built nodes, their editor resources, the examples, README and LICENSE and nothing of the simulators or tests", () => {
+    assert.deepEqual([...(pkg.files ?? [])].sort(), ["LICENSE", "README.md", "dist/src/", "examples/", "resources/"]);
     assert.ok(fs.existsSync(path.join(root, "README.md")));
   });
 
