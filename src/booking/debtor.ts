@@ -79,9 +79,6 @@ export async function findOrCreate(port: RelatiePort, landen: readonly Land[], c
   }
 }
 
-/** A debtor as one message gets it: `created` only for the first of the messages that shared the lookup that created it. */
-export type DebtorForMessage = Debtor;
-
 /** How many runs' lookups are kept (the current run and the few before it that may still be finishing). */
 const RUNS_KEPT = 4;
 
@@ -104,7 +101,8 @@ export class DebtorFinder {
     private readonly matchOnEmail: boolean,
   ) {}
 
-  async find(c: BookingCustomer, oss: boolean, ids: { runId: string; msgId: string }): Promise<DebtorForMessage> {
+  /** The debtor for one message: `created` only for the first of the messages that shared the lookup that created it. */
+  async find(c: BookingCustomer, oss: boolean, ids: { runId: string; msgId: string }): Promise<Debtor> {
     if (this.closing) throw new KoppelingError("FLOW_STOPPED", "The flow is being stopped (redeploy or shutdown): the debtor is looked up by the next run");
     const key = debtorKey(c, oss, this.matchOnEmail, ids.msgId);
     if (!this.runs.has(ids.runId)) {

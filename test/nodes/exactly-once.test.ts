@@ -291,7 +291,7 @@ describe("nodes: exactly once", function () {
 
       // A message of the first run arriving again (e.g. replayed): the ledger says booked, nothing is posted.
       const old = orders.find((m) => m.ccv.orderId === a.id) as Msg;
-      inject("mapper", structuredClone({ payload: old.payload, ccv: old.ccv, run: { ...old.run, id: "replay" }, topic: old.topic }));
+      inject("debtor", structuredClone({ payload: old.payload, ccv: old.ccv, run: { ...old.run, id: "replay" }, topic: old.topic }));
       const m = await until("the replayed order", () => documents(out2)[0]);
       assert.equal(m.snelstart.alreadyBooked, true);
       assert.equal(m.snelstart.boekingId, firstIds[a.id]);
