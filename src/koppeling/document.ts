@@ -68,7 +68,7 @@ export function documentOf(payload: unknown, meta: { kind?: DocumentKind; origin
     throw new KoppelingError(
       "ORDER_INVALID",
       booking
-        ? "msg.payload is a booking model, not a CCV document: since version 0.2 snelstart-debtor comes before vat-mapper (ccv-orders-in → snelstart-debtor → vat-mapper → snelstart-invoice); rewire the flow as the README says."
+        ? "msg.payload is a booking model, not a CCV document: snelstart-debtor now comes before vat-mapper (ccv-orders-in → snelstart-debtor → vat-mapper → snelstart-invoice; in version 0.1 it came after); rewire the flow as the README says (Upgrading from 0.1)."
         : "msg.payload must be {order, rows} or {invoice, rows} as ccv-orders-in sends it",
     );
   }

@@ -25,7 +25,7 @@ describe("a document on the linear path", () => {
     assert.deepEqual([c.kind, c.originalFactuurnummer, c.originalUnconfirmed], ["cancellation", "202310330", undefined]);
     assert.throws(() => documentOf("not an order"), (e: KoppelingError) => e.code === "ORDER_INVALID" && /as ccv-orders-in sends it/.test(e.message));
     const booking = mapOrder(n, fullMapping());
-    assert.throws(() => documentOf(booking), (e: KoppelingError) => e.code === "ORDER_INVALID" && /since version 0\.2 snelstart-debtor comes before vat-mapper/.test(e.message));
+    assert.throws(() => documentOf(booking), (e: KoppelingError) => e.code === "ORDER_INVALID" && /snelstart-debtor now comes before vat-mapper/.test(e.message));
   });
 
   it("the customer decided first is the booking's: the delivery address for an OSS sale delivered abroad, else the billing address", () => {
