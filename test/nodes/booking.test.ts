@@ -423,6 +423,28 @@ describe("nodes: booking an order (snelstart-debtor, vat-mapper, snelstart-invoi
     assert.deepEqual(vo.regels.map((r) => [r.artikelId, r.omschrijving, r.stuksprijs]), [[divers.id, "Cadeaubon", 25]]);
   });
 
+  it("a snelstart-invoice node of version 0.1 set to sales orders refuses a sales booking of an order (the mode is vat-mapper's now), and posts sales orders once vat-mapper makes them", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(5301));
+    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" } }), credentials(sims));
+    const caught = collect("caught");
+    trigger();
+    const [c] = await atLeast(caught, 1, "caught errors");
+    assertCode(c, "MAPPING_INVALID");
+    assert.equal(c.error?.source?.id, "invoice");
+    assert.match(c.error?.message ?? "", /chosen in vat-mapper now/);
+    assert.equal(postsOf(sims, "/v2/verkoopboekingen") + postsOf(sims, "/v2/verkooporders"), 0);
+    await helper.unload();
+
+    // With the mode chosen in vat-mapper, the same 0.1 node posts the sales order.
+    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapper: { mode: "verkooporder" } }), credentials(sims));
+    const out = collect("out");
+    trigger();
+    const [m] = await atLeast(out, 1);
+    assert.ok(m.snelstart.verkooporderId);
+    assert.equal(sims.ss.state.verkooporders.size, 1);
+  });
+
   it("VAT_UNMAPPED_RATE: an order with a 7 % row reaches the Catch node, is recorded as failed, and the run goes on", async () => {
     sims = await startSims();
     const bad = await addOrder(sims, knownOrder({ ordernumber: 6001, orderrows: [row({ name: "Boek", number: "BOEK-1", price: 10.7, tax: 7 })], total_shipping: 0 }));
