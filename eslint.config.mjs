@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", ".build-*/**", "node_modules/**", "test-artifacts/**", ".demo/**", ".tmp/**"] },
+  { ignores: ["dist/**", "resources/**", ".build-*/**", "node_modules/**", "test-artifacts/**", ".demo/**", ".tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

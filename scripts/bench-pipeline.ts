@@ -12,7 +12,7 @@ import { CcvClient } from "../src/ccv/client";
 import type { CcvOrder } from "../src/ccv/schemas";
 import { KoppelingError } from "../src/errors";
 import { ccvWindowMs, snelstartThrottleOptions } from "../src/nodes/rate-limits";
-import { relatieFor } from "../src/nodes/snelstart-debtor";
+import { relatieFor } from "../src/koppeling/debtor";
 import { createMapping, mapOrder, toVerkoopboeking, type MappingContext } from "../src/koppeling";
 import { SnelStartClient } from "../src/snelstart/client";
 import { Throttle } from "../src/snelstart/throttle";

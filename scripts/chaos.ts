@@ -546,8 +546,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     editFlow: (flow: FlowNode[]) => {
       // Runs only when this script presses the button: not at each start, not every 2 hours.
       scheduleByHand(flow);
-      const invoice = flow.find((n) => n.type === "snelstart-invoice");
-      if (invoice) invoice.mode = o.mode;
+      // The mode is vat-mapper's (it maps the sales order; snelstart-invoice only posts).
+      const mapper = flow.find((n) => n.id === EXAMPLE_IDS.mapper);
+      if (!mapper) throw new Error("the example flow has no vat-mapper");
+      mapper.mode = o.mode;
       // Sales orders need an article for every row: rows without a product number get this one.
       const mapping = flow.find((n) => n.id === EXAMPLE_IDS.mapping);
       if (mapping && o.mode === "verkooporder") mapping.articleFallback = "ARTIKEL";

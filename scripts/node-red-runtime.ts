@@ -36,6 +36,10 @@ export const EXAMPLE_IDS = {
   registerWebhooks: "r3g1ster00000001",
   fullSync: "fu11sync00000001",
   ordersIn: "0rders1n00000001",
+  /** The booking path, in this order since 0.2: ordersIn → debtor → mapper → invoice. */
+  debtor: "debt0r0000000001",
+  mapper: "vatmapper0000001",
+  invoice: "1nv01ce000000001",
   report: "rep0rt0000000001",
   email: "ema1l00000000001",
   ccvConfig: "ccvc0nf000000001",

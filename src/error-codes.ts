@@ -480,6 +480,13 @@ const CATALOGUE = {
     meaning: "The shop's sync ledger cannot be read or written (its journal or context store), or its file was changed by something else.",
     action: "Check the disk and the user directory's ccv-snelstart folder (or the context store); restore it from a backup if it was edited.",
   },
+  FLOW_STOPPED: {
+    layer: "node",
+    endsRun: false,
+    retryable: true,
+    meaning: "The flow was being stopped (a redeploy or shutdown) while this document was on its way; it was not booked and is not recorded as failed.",
+    action: "Nothing: the next run books it.",
+  },
   CONFIG_TOO_NEW: {
     layer: "node",
     endsRun: false,

@@ -3,6 +3,7 @@
 // migrations the runtime runs (src/nodes/config-version.ts, wrapped by the build above this
 // code as window.ccvSnelstartConfig). What the user then edits and deploys is the current shape.
 // Loaded by every node's HTML of this package; it starts listening once.
+/* global RED, window */
 (function () {
   "use strict";
   var api = window.ccvSnelstartConfig;

@@ -98,9 +98,11 @@ function ratesOf(src: Source, mapping: Mapping): number[] {
   return [...rates];
 }
 
-/** docs/design.md "VAT classification of an order". */
-function classify(src: Source, destination: string, business: boolean, mapping: Mapping, ctx: MappingContext): Treatment {
-  const rates = ratesOf(src, mapping);
+/**
+ * The VAT scheme of a document (docs/design.md "VAT classification of an order"), with its
+ * warnings; `rates` are the document's rates with an amount (ratesOf).
+ */
+function schemeOf(src: Source, rates: readonly number[], destination: string, business: boolean, mapping: Mapping, ctx: MappingContext): { scheme: Scheme; warnings: string[] } {
   const taxed = rates.some((bp) => bp > 0);
   const foreignEu = isEu(destination) && destination !== "NL";
   const warnings: string[] = [];
@@ -117,7 +119,7 @@ function classify(src: Source, destination: string, business: boolean, mapping: 
         );
       }
       if (ctx.icpAllowed === false) {
-        warnings.push(`${src.label}: SnelStart refused the customer's VAT number, so this intra-community supply is booked as a domestic 0 % sale (check the VAT number).`);
+        warnings.push(`${src.label}: the customer's relatie in SnelStart has no VAT number (SnelStart refused the customer's VAT number, or the order gives none), so this intra-community supply is booked as a domestic 0 % sale (check the VAT number).`);
       } else scheme = "icp";
     } else if (!isEu(destination)) scheme = "export";
   } else if (foreignEu && !business && !src.intraCommunity && mapping.euConsumers === "oss" && src.day >= OSS_START_DATE) {
@@ -134,7 +136,13 @@ function classify(src: Source, destination: string, business: boolean, mapping: 
   } else if (!isEu(destination)) {
     warnings.push(`${src.label}: the shop charged VAT on an order shipped outside the EU (${destination}); booked as the domestic sale it was.`);
   }
+  return { scheme, warnings };
+}
 
+/** docs/design.md "VAT classification of an order": the scheme, then the treatment of each rate. */
+function classify(src: Source, destination: string, business: boolean, mapping: Mapping, ctx: MappingContext): Treatment {
+  const rates = ratesOf(src, mapping);
+  const { scheme, warnings } = schemeOf(src, rates, destination, business, mapping, ctx);
   const byRate = new Map<number, RateTreatment>();
   const overigBp = (mapping.overigRates ?? []).map(rateToBasisPoints);
   for (const bp of rates) {
@@ -286,7 +294,7 @@ function buildBooking(src: Source, mapping: Mapping, ctx: MappingContext, doc: D
   const normalised = normaliseCustomer(src.customer, src.userId, src.label);
   const { destination } = normalised;
   const treatment = classify(src, destination, normalised.customer.isBusiness, mapping, ctx);
-  const customer = treatment.scheme === "oss" && normalised.customer.country !== destination ? normaliseCustomer(src.customer, src.userId, src.label, destination).customer : normalised.customer;
+  const customer = customerUnder(src, normalised, treatment.scheme);
   const chargesVat = [...treatment.byRate.values()].some((t) => t.soort !== "Geen");
   if (ctx.ossEnabled === true && treatment.scheme === "domestic" && chargesVat && !customer.isBusiness && isEu(customer.country) && customer.country !== "NL" && src.day >= OSS_START_DATE) {
     // SnelStart (oss-btw): with foreign VAT on, it accepts no Dutch VAT for a private customer elsewhere in the EU.
@@ -352,6 +360,27 @@ function buildBooking(src: Source, mapping: Mapping, ctx: MappingContext, doc: D
     ...(doc.originalFactuurnummer === undefined ? {} : { originalFactuurnummer: doc.originalFactuurnummer }),
     warnings: [...doc.warnings, ...treatment.warnings, ...totals.warnings],
   };
+}
+
+/**
+ * The debtor of a booking: the billing address, except in an OSS sale delivered to another
+ * country than the billing address (SnelStart books foreign VAT only for a klant whose address is
+ * in the destination country).
+ */
+function customerUnder(src: Source, normalised: { customer: BookingCustomer; destination: string }, scheme: Scheme): BookingCustomer {
+  const { customer, destination } = normalised;
+  return scheme === "oss" && customer.country !== destination ? normaliseCustomer(src.customer, src.userId, src.label, destination).customer : customer;
+}
+
+/**
+ * The customer a document's booking will name, decided before it is mapped (snelstart-debtor
+ * finds or creates this relatie, then vat-mapper maps once): the same customer buildBooking puts
+ * in the booking, and whether the sale is under OSS (a relatie without address does not do then).
+ */
+export function bookingCustomer(src: Source, mapping: Mapping): { customer: BookingCustomer; oss: boolean } {
+  const normalised = normaliseCustomer(src.customer, src.userId, src.label);
+  const { scheme } = schemeOf(src, ratesOf(src, mapping), normalised.destination, normalised.customer.isBusiness, mapping, {});
+  return { customer: customerUnder(src, normalised, scheme), oss: scheme === "oss" };
 }
 
 /** The factuurnummer an order gets (mapping rule); also the `original` its credit notes name. */

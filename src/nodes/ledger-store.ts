@@ -38,6 +38,8 @@ export class LedgerStore {
   private loading: Promise<LedgerState> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly journal: LedgerJournal | null;
+  /** Closed (redeploy, shutdown): a change still arriving (a booking finishing its step) is written, and the file closed again. */
+  private closed = false;
 
   constructor(
     private readonly node: Node,
@@ -124,6 +126,7 @@ export class LedgerStore {
       await this.journal.append(out, state).catch((err: unknown) => {
         throw this.fail("write", err);
       });
+      if (this.closed) await this.journal.close();
       return result;
     });
   }
@@ -135,9 +138,14 @@ export class LedgerStore {
     });
   }
 
-  /** Closes the journal's file (on redeploy or shutdown), after the changes already queued. */
+  /**
+   * Closes the journal's file (on redeploy or shutdown), after the changes already queued. The
+   * flow nodes stop at the same time and may still record the outcome of a step they finish: such
+   * a change is written as any other, and the file closed again after it.
+   */
   close(): Promise<void> {
     return this.enqueue(async () => {
+      this.closed = true;
       await this.journal?.close();
     });
   }

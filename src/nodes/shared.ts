@@ -28,7 +28,7 @@ export interface CcvMeta {
    * recorded, a lost ledger): snelstart-invoice credits it only if SnelStart holds the original.
    */
   originalUnconfirmed?: boolean;
-  /** The order as CCV sent it, kept by vat-mapper when it replaces msg.payload. */
+  /** The document as CCV sent it (`{order, rows}` or `{invoice, rows}`), kept by vat-mapper when it replaces msg.payload. */
   order?: unknown;
 }
 
@@ -53,6 +53,8 @@ export interface RunMeta {
 export interface SnelStartMeta {
   relatieId?: string;
   relatieCreated?: boolean;
+  /** Whether the relatie carries a VAT number (snelstart-debtor); false: vat-mapper books an intra-community supply without ICP. */
+  relatieHasVatNumber?: boolean;
   boekingId?: string;
   verkooporderId?: string;
   factuurnummer?: string;
@@ -137,27 +139,65 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
 
 /**
  * The input handler every flow node after ccv-orders-in has: the end-of-run marker passes on
- * untouched; otherwise `work` handles the message (changing it in place), which is then sent, or
- * its failure is recorded (failMessage) and reaches a Catch node. A webhook's message is live
- * work (../live.ts: the API clients let it ahead of an import). The `last` node of the chain
- * (snelstart-invoice) lets the message out of the shop's message window when it is done.
+ * untouched; otherwise `work` handles the message (changing it in place) and returns the node's
+ * status, and the message is sent, or its failure is recorded (failMessage) and reaches a Catch
+ * node. A webhook's message is live work (../live.ts: the API clients let it ahead of an import).
+ * The `last` node of the chain (snelstart-invoice) lets the message out of the shop's message
+ * window when it is done.
+ *
+ * On close (redeploy, shutdown) `close` lets the work in progress finish its step; then the
+ * status is cleared and Node-RED is told the node is done. A message that arrives meanwhile, or
+ * whose work ends meanwhile in an error, is dropped without a failure in the ledger: Node-RED drops
+ * the messages in a stopping flow, and the next run books the document.
  */
-export function onOrderMessage(RED: NodeAPI, node: Node, work: (msg: KoppelingMessage) => Promise<void>, opts: { last?: boolean } = {}): void {
+export function onOrderMessage(
+  RED: NodeAPI,
+  node: Node,
+  work: (msg: KoppelingMessage) => Promise<NodeStatus | void>,
+  opts: { last?: boolean; close?: () => Promise<void> } = {},
+): void {
+  let closing = false;
+  node.on("close", (_removed: boolean, done: () => void) => {
+    closing = true;
+    (opts.close ? opts.close() : Promise.resolve())
+      .catch((err: Error) => node.warn(err.message))
+      .finally(() => {
+        node.status(status.clear());
+        done();
+      });
+  });
   node.on("input", (msg: KoppelingMessage, send, done) => {
     if (isRunEnd(msg)) {
       send(msg);
       done();
       return;
     }
+    if (closing) {
+      done();
+      return;
+    }
     (msg.run?.trigger === "webhook" ? asLive(() => work(msg)) : work(msg)).then(
-      () => {
+      (shown) => {
         if (opts.last) shopOf(RED, msg)?.window.leave(msg._msgid);
+        if (shown && !closing) node.status(shown);
         send(msg);
         done();
       },
-      (err: unknown) => failMessage(RED, node, msg, err, done),
+      (err: unknown) => {
+        if (!closing) failMessage(RED, node, msg, err, done);
+        else done();
+      },
     );
   });
+}
+
+/** `migrated` with the properties Node-RED hides on a node's configuration (its flow, not enumerable), which a copy loses. */
+function withHiddenOf(def: object, migrated: Config): Config {
+  for (const k of Object.getOwnPropertyNames(def)) {
+    const d = Object.getOwnPropertyDescriptor(def, k);
+    if (d && !d.enumerable) Object.defineProperty(migrated, k, d);
+  }
+  return migrated;
 }
 
 /**
@@ -169,7 +209,7 @@ export function registerVersioned<T extends Node, D extends NodeDef>(RED: NodeAP
   function Versioned(this: T, def: D): void {
     const m = migrateConfig(type, def as unknown as Config);
     if (!m.tooNew) {
-      ctor.call(this, m.def as unknown as D);
+      ctor.call(this, withHiddenOf(def, m.def) as unknown as D);
       return;
     }
     RED.nodes.createNode(this, def);

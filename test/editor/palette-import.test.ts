@@ -13,7 +13,7 @@ import { EXAMPLE_FILE, PACKAGE_NAME, ROOT, startKoppeling, type FlowNode, type K
 import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
 const CATEGORY = "CCV Shop SnelStart";
-const FLOW_TYPES = ["ccv-orders-in", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report"];
+const FLOW_TYPES = ["ccv-orders-in", "snelstart-debtor", "vat-mapper", "snelstart-invoice", "ccv-snelstart-report"];
 const CONFIG_TYPES = ["ccv-config", "snelstart-config", "vat-mapping"];
 const ICON_FILES = fs.readdirSync(path.join(ROOT, "icons")).filter((f) => f.endsWith(".svg") || f.endsWith(".png"));
 const EXAMPLE = JSON.parse(fs.readFileSync(EXAMPLE_FILE, "utf8")) as FlowNode[];

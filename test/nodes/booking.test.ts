@@ -1,8 +1,8 @@
 /**
- * vat-mapper, snelstart-debtor and snelstart-invoice in the koppeling flow, against both
- * simulators: a known order's booking to the cent, debtors found or created (VAT number
- * refused → ICP fallback), the verkoopboeking and verkooporder modes, and the error codes a
- * Catch node sees.
+ * snelstart-debtor, vat-mapper and snelstart-invoice in the koppeling flow (in that order), against
+ * both simulators: a known order's booking to the cent, debtors found or created (VAT number
+ * refused → the order mapped without ICP), the verkoopboeking and verkooporder modes, and the
+ * error codes a Catch node sees.
  */
 import assert from "node:assert/strict";
 import { simLandId } from "../../sim/snelstart/server";
@@ -57,7 +57,7 @@ function handBooking(factuurnummer: string, totalCents: number): Record<string, 
   };
 }
 
-describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoice)", function () {
+describe("nodes: booking an order (snelstart-debtor, vat-mapper, snelstart-invoice)", function () {
   let sims: Sims | null = null;
   afterEach(async () => {
     await teardown(sims);
@@ -68,10 +68,16 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     sims = await startSims();
     const order = await addOrder(sims, knownOrder());
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
+    const debtors = collect("debtors");
     const mapped = collect("mapped");
     const out = collect("out");
     trigger();
     const [m] = await atLeast(out, 1, "booked messages");
+
+    // snelstart-debtor first: the CCV document passes on unchanged, with the customer decided
+    const [d] = await atLeast(debtors, 1);
+    assert.equal(d.payload.order.id, order.id, "the debtor node passes the CCV document on");
+    assert.deepEqual([typeof d.snelstart.relatieId, d.snelstart.relatieCreated, d.snelstart.relatieHasVatNumber], ["string", true, false]);
 
     // vat-mapper's booking model
     const booking = (await atLeast(mapped, 1))[0].payload;
@@ -199,6 +205,8 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     const relatie = sims.ss.state.relaties.get(m.snelstart.relatieId);
     assert.equal(relatie?.btwNummer, "DE123456789");
     assert.equal(relatie?.vestigingsAdres?.landId, simLandId("DE"));
+    assert.equal(m.snelstart.relatieHasVatNumber, true);
+    assert.equal(m.payload.scheme, "icp");
     const [b] = boekingen(sims);
     assert.deepEqual(b.boekingsregels.map((r) => [r.grootboekId, r.btwSoort, r.bedrag]), [[L(8100), "Geen", 212.5]]);
     assert.deepEqual(b.btw, []);
@@ -223,8 +231,10 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.equal(m.snelstart.warnings.length, 1);
     assert.match(m.snelstart.warnings[0], /refused VAT number DE123456000.*REL_0088/);
     assert.ok(warnings("debtor").some((w) => /DE123456000/.test(w)), "node.warn names the refused number");
-    assert.equal(m.payload.scheme, "domestic");
-    assert.equal(m.payload.icpFallback, undefined);
+    assert.equal(m.snelstart.relatieHasVatNumber, false);
+    assert.equal(m.payload.scheme, "domestic", "mapped once, knowing the relatie has no VAT number");
+    assert.match(m.payload.warnings.join(" "), /no VAT number .*booked as a domestic 0 % sale/);
+    assert.ok(warnings("mapper").some((w) => /domestic 0 % sale/.test(w)), "vat-mapper says so too");
     const [b] = boekingen(sims);
     assert.deepEqual(
       b.boekingsregels.map((r) => [r.grootboekId, r.btwSoort, r.bedrag]),
@@ -326,7 +336,7 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     sims = await startSims();
     const thee = await snelstartClient(sims).createArtikel({ artikelcode: "THEE-1", omschrijving: "Thee", artikelOmzetgroep: { id: GROUP(2) } });
     const order = await addOrder(sims, knownOrder());
-    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { mapper: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
     const out = collect("out");
     trigger();
     const [m] = await atLeast(out, 1);
@@ -366,7 +376,7 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     const net = { order_row_taxes_included: false, shipping_taxes_included: false };
     await addOrder(sims, knownOrder({ ordernumber: 5897, ...net, shipping_tax_percentage: 0, total_shipping: 24.95, customer: customer({ country: "US", email: "buyer@example.com" }), orderrows: [row({ name: "Koffiemolen", number: "KM-1", price: 40.91, tax: 0 })] }));
     await addOrder(sims, knownOrder({ ordernumber: 5898, ...net, total_shipping: 0, customer: customer({ company: "Boekhandel B.V.", btw: "NL303513623B01", email: "inkoop@example.nl" }), orderrows: [row({ name: "Kookboek", number: "BOEK-1", count: 12, price: 27.51, tax: 9 })] }));
-    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { mapper: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
     const out = collect("out");
     const caught = collect("caught");
     trigger();
@@ -390,19 +400,19 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     sims = await startSims();
     const noNumber = knownOrder({ ordernumber: 5001, total_shipping: 0, orderrows: [row({ name: "Cadeaubon", number: "", price: 25, tax: 21 })] });
     await addOrder(sims, noNumber);
-    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { mapper: { mode: "verkooporder" } }), credentials(sims));
     const caught = collect("caught");
     trigger();
     const [c] = await atLeast(caught, 1, "caught errors");
     assertCode(c, "ARTICLE_NUMBER_MISSING");
-    assert.equal(c.error?.source?.id, "invoice");
+    assert.equal(c.error?.source?.id, "mapper", "the sales order is mapped by vat-mapper");
     assert.match(c.error?.message ?? "", /row 1 \(Cadeaubon\)/);
     assert.equal(sims.ss.state.verkooporders.size, 0);
-    await statusMatching("invoice", /ARTICLE_NUMBER_MISSING/);
-    assert.ok(statuses("invoice").some((s) => s.fill === "red" && s.shape === "ring" && s.text === "ARTICLE_NUMBER_MISSING"));
+    await statusMatching("mapper", /ARTICLE_NUMBER_MISSING/);
+    assert.ok(statuses("mapper").some((s) => s.fill === "red" && s.shape === "ring" && s.text === "ARTICLE_NUMBER_MISSING"));
     await helper.unload();
 
-    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapping: { articleFallback: "DIVERS" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { mapper: { mode: "verkooporder" }, mapping: { articleFallback: "DIVERS" } }), credentials(sims));
     const out = collect("out");
     trigger();
     await atLeast(out, 1);
@@ -411,6 +421,28 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.equal(divers.omzetgroepId, GROUP(1));
     const [vo] = [...sims.ss.state.verkooporders.values()];
     assert.deepEqual(vo.regels.map((r) => [r.artikelId, r.omschrijving, r.stuksprijs]), [[divers.id, "Cadeaubon", 25]]);
+  });
+
+  it("a snelstart-invoice node of version 0.1 set to sales orders refuses a sales booking of an order (the mode is vat-mapper's now), and posts sales orders once vat-mapper makes them", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(5301));
+    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" } }), credentials(sims));
+    const caught = collect("caught");
+    trigger();
+    const [c] = await atLeast(caught, 1, "caught errors");
+    assertCode(c, "MAPPING_INVALID");
+    assert.equal(c.error?.source?.id, "invoice");
+    assert.match(c.error?.message ?? "", /chosen in vat-mapper now/);
+    assert.equal(postsOf(sims, "/v2/verkoopboekingen") + postsOf(sims, "/v2/verkooporders"), 0);
+    await helper.unload();
+
+    // With the mode chosen in vat-mapper, the same 0.1 node posts the sales order.
+    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapper: { mode: "verkooporder" } }), credentials(sims));
+    const out = collect("out");
+    trigger();
+    const [m] = await atLeast(out, 1);
+    assert.ok(m.snelstart.verkooporderId);
+    assert.equal(sims.ss.state.verkooporders.size, 1);
   });
 
   it("VAT_UNMAPPED_RATE: an order with a 7 % row reaches the Catch node, is recorded as failed, and the run goes on", async () => {
@@ -435,7 +467,7 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     assert.deepEqual([failed?.code, failed?.stage, failed?.attempts, failed?.ordernumber], ["VAT_UNMAPPED_RATE", "vat-mapper", 1, 6001]);
   });
 
-  it("LEDGER_VAT_NOT_ALLOWED: a revenue ledger that does not allow the VAT code is refused before anything is posted", async () => {
+  it("LEDGER_VAT_NOT_ALLOWED: a revenue ledger that does not allow the VAT code is refused before anything is posted; its debtor is made once", async () => {
     sims = await startSims();
     await addOrder(sims, simpleOrder(7001));
     await helper.load(NODES, koppelingFlow(sims, { mapping: { ledgerHoog: L(8010) } }), credentials(sims));
@@ -443,9 +475,15 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     trigger();
     const [c] = await atLeast(caught, 1, "caught errors");
     assertCode(c, "LEDGER_VAT_NOT_ALLOWED");
+    assert.equal(c.error?.source?.id, "mapper");
     assert.match(c.error?.message ?? "", /8010/);
     assert.equal(postsOf(sims, "/v2/verkoopboekingen"), 0);
-    assert.equal(postsOf(sims, "/v2/relaties"), 0, "the debtor is not even looked up");
+    // The customer is decided before the order is mapped: its relatie exists, and the next run finds it.
+    assert.equal(postsOf(sims, "/v2/relaties"), 1);
+    trigger();
+    await atLeast(caught, 2, "caught errors of the second run");
+    assert.equal(postsOf(sims, "/v2/relaties"), 1, "found by e-mail, not created again");
+    assert.equal(postsOf(sims, "/v2/verkoopboekingen"), 0);
   });
 
   it("SNELSTART_BOE_0039: a booking out of balance is refused by SnelStart and reaches the Catch node", async () => {
@@ -477,7 +515,8 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
       { id: "mapper", type: "vat-mapper", z: TAB, x: 1, y: 2, mapping: "", wires: [] },
       { id: "debtor", type: "snelstart-debtor", z: TAB, x: 1, y: 3, snelstart: "", wires: [] },
       { id: "invoice", type: "snelstart-invoice", z: TAB, x: 1, y: 4, snelstart: "", wires: [] },
-      { id: "debtor2", type: "snelstart-debtor", z: TAB, x: 1, y: 5, snelstart: "ss", wires: [] },
+      { id: "map2", type: "vat-mapping", name: "mapping", snelstart: "ss" },
+      { id: "debtor2", type: "snelstart-debtor", z: TAB, x: 1, y: 5, snelstart: "ss", mapping: "map2", wires: [] },
       { id: "catchAll", type: "catch", z: TAB, x: 1, y: 6, scope: null, uncaught: false, wires: [["caught"]] },
       { id: "caught", type: "helper", z: TAB, x: 1, y: 7 },
     ];
@@ -494,9 +533,9 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     const booking = handBooking("T-1", 1210);
     trigger();
     inject("mapper", { payload: { order: {}, rows: [] } });
-    inject("debtor", { payload: booking });
+    inject("debtor", { payload: { order: {}, rows: [] } });
     inject("invoice", { payload: booking, snelstart: { relatieId: "x" } });
-    inject("debtor2", { payload: booking });
+    inject("debtor2", { payload: { order: knownOrder({ id: 1 }), rows: [] } });
     await atLeast(caught, 5, "caught errors");
     const bySource = Object.fromEntries(caught.map((c: Msg) => [c.error?.source?.id, c.error?.code]));
     assert.deepEqual(bySource, { in: "CCV_CONFIG", mapper: "MAPPING_INVALID", debtor: "SNELSTART_CONFIG", invoice: "SNELSTART_CONFIG", debtor2: "SNELSTART_CONFIG" });
@@ -508,10 +547,14 @@ describe("nodes: booking an order (vat-mapper, snelstart-debtor, snelstart-invoi
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
     const caught = collect("caught");
     inject("mapper", { payload: "not an order" });
-    inject("debtor", { payload: { lines: [] } });
+    inject("debtor", { payload: handBooking("T-3", 1210) });
     inject("invoice", { payload: handBooking("T-2", 1210) });
     await atLeast(caught, 3, "caught errors");
-    const bySource = Object.fromEntries(caught.map((c: Msg) => [c.error?.source?.id, c.error?.code]));
-    assert.deepEqual(bySource, { mapper: "ORDER_INVALID", debtor: "BOOKING_INVALID", invoice: "RELATIE_MISSING" });
+    inject("invoice", { payload: { lines: [] }, snelstart: { relatieId: "x" } });
+    await atLeast(caught, 4, "caught errors");
+    const bySource = caught.map((c: Msg) => `${c.error?.source?.id} ${c.error?.code}`).sort();
+    assert.deepEqual(bySource, ["debtor ORDER_INVALID", "invoice BOOKING_INVALID", "invoice RELATIE_MISSING", "mapper ORDER_INVALID"]);
+    // A flow still wired as in 0.1 (vat-mapper before snelstart-debtor) is told so.
+    assert.match(caught.find((c) => c.error?.source?.id === "debtor")?.error?.message ?? "", /snelstart-debtor now comes before vat-mapper/);
   });
 });

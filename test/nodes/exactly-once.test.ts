@@ -203,7 +203,7 @@ describe("nodes: exactly once", function () {
     sims = await startSims();
     const order = await addOrder(sims, knownOrder());
     await control(sims.ss.url, "POST", "/__sim/faults", { kind: "drop-response", method: "POST", path: "/v2/verkooporders" });
-    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { mapper: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
     const out = collect("out");
     trigger();
     await atLeast(out, 1, "booked orders");
@@ -220,7 +220,7 @@ describe("nodes: exactly once", function () {
     await addOrder(sims, knownOrder());
     await control(sims.ss.url, "POST", "/__sim/faults", { kind: "drop-response", method: "POST", path: "/v2/verkooporders" });
     await control(sims.ss.url, "POST", "/__sim/faults", { kind: "status", status: 403, method: "GET", path: "/v2/verkooporders", count: 1000 });
-    await helper.load(NODES, koppelingFlow(sims, { invoice: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { mapper: { mode: "verkooporder" }, mapping: { articleShipping: "VERZEND" } }), credentials(sims));
     const out = collect("out");
     const caught = collect("caught");
     const run = async (n: number, code: string) => {
@@ -291,7 +291,7 @@ describe("nodes: exactly once", function () {
 
       // A message of the first run arriving again (e.g. replayed): the ledger says booked, nothing is posted.
       const old = orders.find((m) => m.ccv.orderId === a.id) as Msg;
-      inject("mapper", structuredClone({ payload: old.payload, ccv: old.ccv, run: { ...old.run, id: "replay" }, topic: old.topic }));
+      inject("debtor", structuredClone({ payload: old.payload, ccv: old.ccv, run: { ...old.run, id: "replay" }, topic: old.topic }));
       const m = await until("the replayed order", () => documents(out2)[0]);
       assert.equal(m.snelstart.alreadyBooked, true);
       assert.equal(m.snelstart.boekingId, firstIds[a.id]);

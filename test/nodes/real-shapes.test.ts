@@ -122,7 +122,7 @@ describe("nodes: a shop shaped like the real CCV Shop, with broken documents amo
     assert.match(s.payload.errors[0].message, /status.*found "verzonden"/);
   });
 
-  it("a row the booking cannot do without (tax null) fails its order in vat-mapper, naming the row and the field; null where nothing is booked from it books", async () => {
+  it("a row the booking cannot do without (tax null) fails its order in snelstart-debtor (the first to read it, before a debtor is made), naming the row and the field; null where nothing is booked from it books", async () => {
     sims = await startSims();
     const broken = await addOrder(sims, simpleOrder(5201));
     const fine = await addOrder(sims, simpleOrder(5202));
@@ -136,7 +136,8 @@ describe("nodes: a shop shaped like the real CCV Shop, with broken documents amo
     assert.deepEqual(boekingen(sims).map((b) => [b.factuurnummer, b.factuurbedrag]), [["20255202", 24.2]]);
     const failure = (await ledger()).failed[`order:${broken.id}`];
     assert.equal(failure.code, "ORDER_INVALID");
-    assert.equal(failure.stage, "vat-mapper");
+    assert.equal(failure.stage, "snelstart-debtor");
+    assert.equal(sims.ss.state.requests.get("POST", "/v2/relaties"), 1, "a relatie for the order that books only");
     assert.deepEqual(s.payload.errors.map((e) => [e.ordernumber, e.code]), [[5201, "ORDER_INVALID"]]);
     assert.match(s.payload.errors[0].message, /row 1 \(Artikel 5201\) has no tax in CCV Shop \(found null\)/);
   });

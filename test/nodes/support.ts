@@ -271,9 +271,9 @@ export interface FlowOptions {
 }
 
 /**
- * The example's flow: ccv-orders-in → vat-mapper → snelstart-debtor → snelstart-invoice → report,
+ * The example's flow: ccv-orders-in → snelstart-debtor → vat-mapper → snelstart-invoice → report,
  * a Catch node `catchAll` (whole tab) → report, and helper nodes tapping every stage:
- * `orders` (ccv-orders-in), `mapped` (vat-mapper), `debtors` (snelstart-debtor), `out`
+ * `orders` (ccv-orders-in), `debtors` (snelstart-debtor), `mapped` (vat-mapper), `out`
  * (snelstart-invoice), `caught` (catch), `summary` and `alert` (report). The test orders are
  * dated 2025: a horizon of ten years keeps them within reach of routine runs (its own tests set it).
  */
@@ -286,10 +286,10 @@ export function koppelingFlow(sims: Sims, o: FlowOptions = {}): Def[] {
     { id: "ccv", type: "ccv-config", name: "shop", shopUrl: sims.ccv.url, contextStore: "", ...o.ccv },
     { id: "ss", type: "snelstart-config", name: "admin", apiUrl: sims.ss.apiBase, tokenUrl: sims.ss.tokenUrl, tier: "production", ...o.snelstart },
     { id: "map", type: "vat-mapping", name: "mapping", snelstart: "ss", ...MAPPING, ...o.mapping },
-    { id: "in", type: "ccv-orders-in", z, ...at(), ccv: "ccv", statuses: [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14], paidOnly: true, since: "", importExisting: true, credits: true, horizonDays: 3650, ...o.ordersIn, wires: [["mapper", "orders"]] },
-    { id: "mapper", type: "vat-mapper", z, ...at(), mapping: "map", ...o.mapper, wires: [["debtor", "mapped"]] },
-    { id: "debtor", type: "snelstart-debtor", z, ...at(), snelstart: "ss", matchOnEmail: true, ...o.debtor, wires: [["invoice", "debtors"]] },
-    { id: "invoice", type: "snelstart-invoice", z, ...at(), snelstart: "ss", mode: "verkoopboeking", mapping: "map", ...o.invoice, wires: [["report", "out"]] },
+    { id: "in", type: "ccv-orders-in", z, ...at(), ccv: "ccv", statuses: [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14], paidOnly: true, since: "", importExisting: true, credits: true, horizonDays: 3650, ...o.ordersIn, wires: [["debtor", "orders"]] },
+    { id: "debtor", type: "snelstart-debtor", z, ...at(), snelstart: "ss", mapping: "map", matchOnEmail: true, ...o.debtor, wires: [["mapper", "debtors"]] },
+    { id: "mapper", type: "vat-mapper", z, ...at(), mapping: "map", mode: "verkoopboeking", ...o.mapper, wires: [["invoice", "mapped"]] },
+    { id: "invoice", type: "snelstart-invoice", z, ...at(), snelstart: "ss", ...o.invoice, wires: [["report", "out"]] },
     { id: "catchAll", type: "catch", z, ...at(), scope: null, uncaught: false, wires: [["report", "caught"]] },
     { id: "report", type: "ccv-snelstart-report", z, ...at(), threshold: 3, to: "owner@example.nl", ...o.report, wires: [["summary"], ["alert"]] },
     ...["orders", "mapped", "debtors", "out", "caught", "summary", "alert"].map((id) => ({ id, type: "helper", z, ...at() })),

@@ -186,4 +186,16 @@ describe("unit: the ledger journal", function () {
     assert.deepEqual([Object.keys(again.pending).sort(), again.runs.marks, again.runs.consecutiveFailures], [["credit:9", "order:7"], marks, 0]);
     await c.close();
   });
+  it("a change that arrives after close (a booking finishing its step at a redeploy) is written, and the file closed again", async () => {
+    const a = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    await a.update((l) => recordIntent(l, "order:1", { factuurnummer: "20261", type: "verkoopboeking" }, NOW));
+    const closing = a.close();
+    const late = a.update((l) => markBooked(l, "order:1", booked(1), NOW));
+    await Promise.all([closing, late]);
+    const handle = () => (a as unknown as { journal: { handle: unknown } }).journal.handle;
+    assert.equal(handle(), null, "no file left open");
+    const b = new LedgerStore(fakeNode(), "ledger_shop", "", dir);
+    assert.deepEqual(await b.read((l) => [l.booked["order:1"]?.snelstartId, l.intents["order:1"]]), ["id-1", undefined]);
+    await b.close();
+  });
 });
