@@ -238,7 +238,7 @@ async function main(): Promise<void> {
   }
   if (nodeRedOptions && nodeRed) {
     const o = nodeRedOptions;
-    console.log(`\nnode-red: the example flow in a real Node-RED against the simulators; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
+    console.log(`\nnode-red: the example flow in a real Node-RED against the simulators; shops of ${o.sizes.join(", ")} orders at ${o.ordersPerDay.toFixed(1)} a day, ${o.rounds} round(s) …`);
     const f = await nodeRedFigures(o, (line) => console.log(line));
     console.log(`\n${nodeRedMarkdown(f, null)}`);
     if (o.write) console.log(`\nwritten into ${writeDocs(f)} (and the chart next to it)`);
@@ -246,8 +246,8 @@ async function main(): Promise<void> {
   if (nodeRedOptions && heap) {
     const o = nodeRedOptions;
     const heapMb = 100;
-    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${heapMb} MB; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
-    const section = heapMarkdown(await heapFigures(o.sizes, o.rounds, heapMb, (line) => console.log(line)), heapMb, o.rounds);
+    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${heapMb} MB; shops of ${o.sizes.join(", ")} orders at ${o.ordersPerDay.toFixed(1)} a day, ${o.rounds} round(s) …`);
+    const section = heapMarkdown(await heapFigures(o, heapMb, (line) => console.log(line)), heapMb, o.rounds);
     console.log(`\n${section}`);
     if (o.write) console.log(`\nwritten into ${writeHeapDocs(section)}`);
   }
