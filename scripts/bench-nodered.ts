@@ -34,6 +34,7 @@ import { performance } from "node:perf_hooks";
 import { integerFlag, readFlags } from "../sim/cli";
 import { type RateLimitMode, seededRandom } from "../sim/http";
 import { referenceDate, type SimOrder } from "../sim/ccv/generate";
+import { liveReserve } from "../src/ccv/throttle";
 import { GET_BUDGET, RATE_LIMIT_WINDOW_MS, WRITE_BUDGET } from "../src/ccv/transport";
 import { THROTTLE_TIERS, Throttle } from "../src/snelstart/throttle";
 import { svgChart } from "./bench-chart";
@@ -470,8 +471,9 @@ export interface Projection {
 /**
  * The time an import of a shop of `orders` takes on the real services, from the calls the
  * measured import of `imp.orders` made, scaled by `orders / imp.orders`, and the client-side
- * budgets (`windowedMinutes`): for CCV Shop each resource's calls at its budget (150 GETs, 100
- * writes a minute; the CCV client keeps exactly those), the slowest resource bounding; for
+ * budgets (`windowedMinutes`): for CCV Shop each resource's calls at what the CCV client lets an
+ * import use of its budget (150 GETs, 100 writes a minute, less the reserve for webhooks:
+ * 140 and 94), the slowest resource bounding; for
  * SnelStart all API calls at what the throttle keeps of the production tier (450 a minute and
  * 4,500 an hour, in windows 2 % longer). The koppeling reads from CCV Shop while it posts to
  * SnelStart, so the slower of the two is the import's time: a lower bound, as it leaves out the
@@ -482,7 +484,8 @@ export function projectImport(imp: Pick<ImportRun, "orders" | "ccvByResource" | 
   let ccvMinutes = 0;
   let ccvBound = "";
   for (const [resource, n] of Object.entries(imp.ccvByResource)) {
-    const m = windowedMinutes(Math.round(n * f), budgetOf(resource), Infinity, RATE_LIMIT_WINDOW_MS);
+    const budget = budgetOf(resource);
+    const m = windowedMinutes(Math.round(n * f), budget - liveReserve(budget), Infinity, RATE_LIMIT_WINDOW_MS);
     if (m > ccvMinutes) [ccvMinutes, ccvBound] = [m, resource];
   }
   const keep = new Throttle({ tier: "production" }).limits;
@@ -694,7 +697,7 @@ export function nodeRedMarkdown(f: NodeRedFigures, chartFile: string | null): st
     `| SnelStart, all API calls, an hour | ${fmt(q.snelstart.calls)} | ${fmt(q.snelstart.busiestHour)} | ${fmt(q.snelstart.allowedHour)} | ${fmt((100 * q.snelstart.busiestHour) / q.snelstart.allowedHour)} % |`,
     "",
     `**A 10,000-order import on the real services, projected: ${duration(p.minutes)}** (CCV Shop ${duration(p.ccvMinutes)}, bound by \`${p.ccvBound}\`; SnelStart ${duration(p.snelstartMinutes)}). ` +
-      `Computed from the calls of the ${fmt(p.from)}-order import above, scaled to 10,000 orders, at the clients' budgets, each window's calls at once and the next ones a window later: each CCV resource's calls at its budget (150 GETs, 100 writes a minute), the slowest resource; SnelStart's API calls at what the client's throttle keeps of the production tier (${keep.perMinute} a minute, ${fmt(keep.perHour)} an hour); the slower of the two, as the koppeling reads and posts at the same time (a lower bound: the calls' own time is left out). ` +
+      `Computed from the calls of the ${fmt(p.from)}-order import above, scaled to 10,000 orders, at the clients' budgets, each window's calls at once and the next ones a window later: each CCV resource's calls at what the client lets an import use of its budget (${GET_BUDGET - liveReserve(GET_BUDGET)} of the 150 GETs, ${WRITE_BUDGET - liveReserve(WRITE_BUDGET)} of the 100 writes a minute: the rest is kept for webhooks), the slowest resource; SnelStart's API calls at what the client's throttle keeps of the production tier (${keep.perMinute} a minute, ${fmt(keep.perHour)} an hour); the slower of the two, as the koppeling reads and posts at the same time (a lower bound: the calls' own time is left out). ` +
       `The same computation from the real-limits import's own calls gives ${duration(f.quotaProjection.minutes)}; it took ${duration(q.seconds / 60)}.`,
   ];
   if (chartFile) lines.push("", `![Import throughput and peak RSS by shop size; routine-run CCV calls and time by history](${chartFile})`);

@@ -3,6 +3,9 @@
  * 100 writes per minute per resource and method). A sliding window per key; a slot counts from the
  * moment its request FINISHED, so a request sent after a full window can never arrive inside the
  * server's window of an older one, whatever the network delay. Requests in flight hold their slot.
+ * Live work (../live.ts, a webhook's order) goes first, and a few slots of each key are kept for it
+ * (`liveReserve`): an import that spends its budget in a minute's first seconds would otherwise leave
+ * a webhook's order waiting for the rest of that minute.
  */
 
 import { isLive } from "../live";
@@ -39,7 +42,7 @@ export class RequestWindow {
       const live = (this.slots.get(key) ?? []).filter((s) => s.end > now - this.windowMs);
       this.slots.set(key, live);
       const yieldToLive = !mine && (this.liveWaiting.get(key) ?? 0) > 0;
-      if (live.length < limit && !yieldToLive) {
+      if (live.length < (mine ? limit : limit - liveReserve(limit)) && !yieldToLive) {
         const slot = { end: Number.POSITIVE_INFINITY };
         live.push(slot);
         return () => {
@@ -54,6 +57,11 @@ export class RequestWindow {
       await sleep(ms);
     }
   }
+}
+
+/** Slots of a key's budget that only live work may take: 10 of CCV's 150 GETs, 6 of its 100 writes. */
+export function liveReserve(limit: number): number {
+  return Math.floor(limit / 15);
 }
 
 /** The rate-limit key of a request: method and path template (numeric segments as `:id`). */

@@ -1,13 +1,13 @@
 /**
  * Live work (src/live.ts) goes ahead of the rest in both API throttles: CCV's RequestWindow
  * (src/ccv/throttle.ts) gives a live request the next free slot of its key before a normal one
- * that was waiting longer, and leaves other keys alone; SnelStart's Throttle
+ * that was waiting longer, keeps a reserve of each key's budget for it, and leaves other keys alone; SnelStart's Throttle
  * (src/snelstart/throttle.ts) admits a live call before the queued normal ones. Time is a sinon
  * fake clock, so "before" is the order of admission, not a race against a sleep.
  */
 import assert from "node:assert/strict";
 import sinon from "sinon";
-import { RequestWindow } from "../../src/ccv/throttle";
+import { RequestWindow, liveReserve } from "../../src/ccv/throttle";
 import { asLive, isLive } from "../../src/live";
 import { type Permit, Throttle } from "../../src/snelstart/throttle";
 
@@ -34,10 +34,10 @@ describe("unit: live requests in the CCV request window", () => {
   });
   afterEach(() => clock.restore());
 
-  /** Takes a slot of `key` (live or not) and records when it was granted. */
-  function taker(w: RequestWindow, order: string[]) {
+  /** Takes a slot of `key` (live or not) from a budget of `limit` and records when it was granted. */
+  function taker(w: RequestWindow, order: string[], limit = 1) {
     return (name: string, key: string, live: boolean) => {
-      const take = () => w.take(key, 1);
+      const take = () => w.take(key, limit);
       return (live ? asLive(take) : take()).then((release) => {
         order.push(`${name}@${clock.now}`);
         return release;
@@ -83,6 +83,24 @@ describe("unit: live requests in the CCV request window", () => {
     assert.deepEqual(order, ["first@0", "invoices@10", "live@1000", "invoices2@1010"]);
     (await live)();
     (await invoices2)();
+  });
+
+  it("keeps a reserve of a key's budget for live work: a normal take waits at the budget less the reserve, a live take goes at once", async () => {
+    assert.deepEqual([150, 100, 15, 14, 1].map(liveReserve), [10, 6, 1, 0, 0]);
+    const w = new RequestWindow(1_000, () => clock.now);
+    const order: string[] = [];
+    const take = taker(w, order, 15);
+    for (let i = 0; i < 14; i++) (await take(`n${i}`, ORDERS, false))(); // 14 of 15: the budget less the reserve of 1
+    const normal = take("normal", ORDERS, false);
+    await clock.tickAsync(10);
+    assert.equal(order.length, 14, "the normal take waits although the key has one slot free");
+    (await take("live", ORDERS, true))();
+    assert.deepEqual(order.slice(14), ["live@10"], "the live take gets the reserved slot at once");
+    await clock.tickAsync(989);
+    assert.equal(order.length, 15);
+    await clock.tickAsync(1);
+    assert.deepEqual(order.slice(14), ["live@10", "normal@1000"], "the normal take goes when the window has room below the reserve");
+    (await normal)();
   });
 
   it("two live takes keep their order; a normal take goes after both", async () => {
