@@ -45,12 +45,13 @@ export async function heapFigures(shops: Pick<NodeRedBenchOptions, "sizes" | "ro
   return out;
 }
 
-export function heapMarkdown(runs: readonly HeapRun[], heapMb: number, rounds: number): string {
+/** `flags`: the bench's flags of a reduced run (bench-nodered.ts `benchFlags`), for the command shown. */
+export function heapMarkdown(runs: readonly HeapRun[], heapMb: number, rounds: number, flags = ""): string {
   const first = runs[0]?.peakRssMb ?? NaN;
   return [
     `### Import with the heap capped at ${heapMb} MB (${new Date().toISOString().slice(0, 10)}, median of ${rounds})`,
     "",
-    `\`node --max-old-space-size=${heapMb}\` for Node-RED, otherwise as the import above (rate limits off). Command: \`node dist/scripts/bench.js heap\`.`,
+    `\`node --max-old-space-size=${heapMb}\` for Node-RED, otherwise as the import above (rate limits off). Command: \`node dist/scripts/bench.js heap${flags ? ` ${flags}` : ""}\`.`,
     "",
     "| shop orders | booked | booked /s | peak RSS MB | × the smallest shop's |",
     "|---:|---:|---:|---:|---:|",

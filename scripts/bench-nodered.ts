@@ -332,7 +332,7 @@ async function sizeRun(orders: number, o: NodeRedBenchOptions, round: number, lo
  * added before the run ended.
  */
 async function webhooksDuring(rt: KoppelingRuntime, watch: BookingWatch, rng: () => number, count: number, expectedSeconds: number, running: () => boolean, firstNumber: number): Promise<number[]> {
-  const gapMs = Math.max(20, (expectedSeconds * 1000) / (count + 2));
+  const gapMs = webhookGapMs(count, expectedSeconds);
   const added: Array<Promise<number>> = [];
   for (let i = 0; i < count; i++) {
     await sleep(gapMs);
@@ -344,6 +344,9 @@ async function webhooksDuring(rt: KoppelingRuntime, watch: BookingWatch, rng: ()
   return Promise.all(added);
 }
 
+/** The time between two orders added during an import expected to take `expectedSeconds`. */
+const webhookGapMs = (count: number, expectedSeconds: number) => Math.max(20, (expectedSeconds * 1000) / (count + 2));
+
 const quantiles = (samples: readonly number[]) => (samples.length ? `p50 ${percentile(samples, 50).toFixed(0)} ms, p95 ${percentile(samples, 95).toFixed(0)} ms` : "no samples");
 
 /**
@@ -351,7 +354,7 @@ const quantiles = (samples: readonly number[]) => (samples.length ? `p50 ${perce
  * run is started and orders are added at even intervals over the import's expected time; those
  * added before the import ended count.
  */
-async function duringImportRun(orders: number, o: NodeRedBenchOptions, round: number, expectedSeconds: number | null, log: (s: string) => void): Promise<number[]> {
+async function duringImportRun(orders: number, o: NodeRedBenchOptions, round: number, expectedSeconds: number, log: (s: string) => void): Promise<number[]> {
   const rng = seededRandom(o.seed * 104729 + round);
   const rt = await start(orders, o, "off");
   try {
@@ -359,7 +362,7 @@ async function duringImportRun(orders: number, o: NodeRedBenchOptions, round: nu
     const watch = new BookingWatch(rt);
     let finished = false;
     const run = rt.run(runTimeout(orders)).finally(() => (finished = true));
-    const samples = await webhooksDuring(rt, watch, rng, o.webhookOrders, expectedSeconds ?? 5, () => !finished, 2000);
+    const samples = await webhooksDuring(rt, watch, rng, o.webhookOrders, expectedSeconds, () => !finished, 2000);
     const s = await run;
     log(`  webhook → booking during an import of ${orders} (${s.booked} booked): ${samples.length} samples, ${quantiles(samples)}`);
     return samples;
@@ -375,6 +378,8 @@ export interface QuotaRun {
   perSecond: number;
   /** Webhook → booking of the orders added during the import, ms. */
   latencyMs: number[];
+  /** The time between two of those orders, s. */
+  webhookGapS: number;
   /** Per CCV `METHOD template`: calls, the busiest 60 s and what a minute allows. */
   ccv: Array<{ resource: string; calls: number; busiestMinute: number; allowed: number }>;
   snelstart: { calls: number; busiestMinute: number; allowed: number; busiestHour: number; allowedHour: number };
@@ -436,7 +441,7 @@ async function quotaRun(orders: number, o: NodeRedBenchOptions, round: number, e
       busiestHour: busiestWindow(api, 3_600_000),
       allowedHour: THROTTLE_TIERS.production.perHour,
     };
-    const quota: QuotaRun = { orders, booked: s.booked, seconds, perSecond: s.booked / seconds, latencyMs, ccv, snelstart };
+    const quota: QuotaRun = { orders, booked: s.booked, seconds, perSecond: s.booked / seconds, latencyMs, webhookGapS: webhookGapMs(o.webhookOrders, expectedSeconds) / 1000, ccv, snelstart };
     log(`  import of ${orders} with real limits: ${s.booked} booked in ${seconds.toFixed(0)} s (${quota.perSecond.toFixed(2)}/s); webhook → booking during it: ${latencyMs.length} samples, ${quantiles(latencyMs)}`);
     return quota;
   } finally {
@@ -522,9 +527,10 @@ export interface NodeRedFigures {
   routines: RoutineRun[];
   latency: {
     idle: { p50: number; p95: number; samples: number };
-    during: { p50: number; p95: number; samples: number; size: number };
+    /** `gapS`: the time between two orders added. */
+    during: { p50: number; p95: number; samples: number; size: number; gapS: number };
     /** During the import with real limits (`quota`). */
-    duringReal: { p50: number; p95: number; samples: number; size: number };
+    duringReal: { p50: number; p95: number; samples: number; size: number; gapS: number };
   };
   quota: QuotaRun;
   projection: Projection;
@@ -542,6 +548,7 @@ export async function nodeRedFigures(o: NodeRedBenchOptions, log: (s: string) =>
   const info = machine();
   const bySize = new Map<number, SizeRun[]>(o.sizes.map((n) => [n, []]));
   const during: number[][] = [];
+  const duringGapS: number[] = [];
   const quotas: QuotaRun[] = [];
   for (let round = 1; round <= o.rounds; round++) {
     for (const size of o.sizes) {
@@ -549,7 +556,9 @@ export async function nodeRedFigures(o: NodeRedBenchOptions, log: (s: string) =>
       bySize.get(size)?.push(await sizeRun(size, o, round, log));
     }
     const known = bySize.get(o.duringSize)?.map((r) => r.import.seconds);
-    during.push(await duringImportRun(o.duringSize, o, round, known?.length ? median(known) : null, log));
+    const expectedDuring = (known?.length ? median(known) : null) ?? 5;
+    duringGapS.push(webhookGapMs(o.webhookOrders, expectedDuring) / 1000);
+    during.push(await duringImportRun(o.duringSize, o, round, expectedDuring, log));
     // Its expected time: the earlier rounds' real-limits imports, else the projection from this round's smallest import.
     const expected = quotas.length ? (median(quotas.map((q) => q.seconds)) as number) : projectImport((bySize.get(o.sizes[0]) ?? [])[round - 1].import, o.quotaOrders).minutes * 60;
     quotas.push(await quotaRun(o.quotaOrders, o, round, Math.max(5, expected), log));
@@ -589,7 +598,11 @@ export async function nodeRedFigures(o: NodeRedBenchOptions, log: (s: string) =>
     minutes: (Date.now() - started) / 60_000,
     imports,
     routines,
-    latency: { idle, during: { ...perRun(during), size: o.duringSize }, duringReal: { ...perRun(quotas.map((q) => q.latencyMs)), size: o.quotaOrders } },
+    latency: {
+      idle,
+      during: { ...perRun(during), size: o.duringSize, gapS: median(duringGapS) ?? NaN },
+      duringReal: { ...perRun(quotas.map((q) => q.latencyMs)), size: o.quotaOrders, gapS: median(quotas.map((q) => q.webhookGapS)) ?? NaN },
+    },
     quota,
     projection: projectImport(nearest, 10_000),
     // The real-limits import from its own calls: how close the projection comes to what it took.
@@ -685,8 +698,8 @@ export function nodeRedMarkdown(f: NodeRedFigures, chartFile: string | null): st
     "| when | p50 ms | p95 ms | samples |",
     "|---|---:|---:|---:|",
     `| idle (after the import and the routine run, every size) | ${fmt(l.idle.p50)} | ${fmt(l.idle.p95)} | ${l.idle.samples} |`,
-    `| during an import of ${fmt(l.during.size)} orders, rate limits off | ${fmt(l.during.p50)} | ${fmt(l.during.p95)} | ${l.during.samples} |`,
-    `| during the import of ${fmt(l.duringReal.size)} orders with real rate limits (below) | ${fmt(l.duringReal.p50)} | ${fmt(l.duringReal.p95)} | ${l.duringReal.samples} |`,
+    `| during an import of ${fmt(l.during.size)} orders, rate limits off (an order every ${fmt(l.during.gapS, 1)} s) | ${fmt(l.during.p50)} | ${fmt(l.during.p95)} | ${l.during.samples} |`,
+    `| during the import of ${fmt(l.duringReal.size)} orders with real rate limits, below (an order every ${fmt(l.duringReal.gapS, 1)} s) | ${fmt(l.duringReal.p50)} | ${fmt(l.duringReal.p95)} | ${l.duringReal.samples} |`,
     "",
     `**Real rate limits** (the documented limits in the simulators and the clients): an import of ${fmt(q.orders)} orders booked ${fmt(q.booked)} in ${fmt(q.seconds)} s, ${fmt(q.perSecond, 2)} orders/s, with the webhooks registered and ${o.webhookOrders} orders added during it (their latency is above; their calls count here too). The share of the quota used = the most calls in any window (a minute; for SnelStart also an hour) ÷ the calls the window allows:`,
     "",

@@ -15,7 +15,7 @@ import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
 import { ledgerFigures } from "./bench-ledger";
 import { heapFigures, heapMarkdown, writeHeapDocs } from "./bench-heap";
-import { nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
+import { benchFlags, nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
 import { pipelineCases } from "./bench-pipeline";
 
 export type Case = {
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     const o = nodeRedOptions;
     const heapMb = 100;
     console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${heapMb} MB; shops of ${o.sizes.join(", ")} orders at ${o.ordersPerDay.toFixed(1)} a day, ${o.rounds} round(s) …`);
-    const section = heapMarkdown(await heapFigures(o, heapMb, (line) => console.log(line)), heapMb, o.rounds);
+    const section = heapMarkdown(await heapFigures(o, heapMb, (line) => console.log(line)), heapMb, o.rounds, benchFlags(o));
     console.log(`\n${section}`);
     if (o.write) console.log(`\nwritten into ${writeHeapDocs(section)}`);
   }
