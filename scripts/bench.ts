@@ -15,7 +15,7 @@ import type { CcvOrder, CcvOrderRow } from "../src/ccv/schemas";
 import { createMapping, mapOrder, toVerkoopboeking, type LedgerRef, type Mapping, type MappingContext, type OrderInput } from "../src/koppeling";
 import { ledgerFigures } from "./bench-ledger";
 import { HEAP_CAPS_MB, heapFigures, heapMarkdown, writeHeapDocs } from "./bench-heap";
-import { nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
+import { benchFlags, nodeRedFigures, nodeRedMarkdown, parseNodeRedFlags, writeDocs } from "./bench-nodered";
 import { pipelineCases } from "./bench-pipeline";
 
 export type Case = {
@@ -238,15 +238,15 @@ async function main(): Promise<void> {
   }
   if (nodeRedOptions && nodeRed) {
     const o = nodeRedOptions;
-    console.log(`\nnode-red: the example flow in a real Node-RED against the simulators; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
+    console.log(`\nnode-red: the example flow in a real Node-RED against the simulators; shops of ${o.sizes.join(", ")} orders at ${o.ordersPerDay.toFixed(1)} a day, ${o.rounds} round(s) …`);
     const f = await nodeRedFigures(o, (line) => console.log(line));
     console.log(`\n${nodeRedMarkdown(f, null)}`);
     if (o.write) console.log(`\nwritten into ${writeDocs(f)} (and the chart next to it)`);
   }
   if (nodeRedOptions && heap) {
     const o = nodeRedOptions;
-    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${HEAP_CAPS_MB.join(" and ")} MB; shops of ${o.sizes.join(", ")} orders, ${o.rounds} round(s) …`);
-    const section = heapMarkdown(await heapFigures(o.sizes, o.rounds, HEAP_CAPS_MB, (line) => console.log(line)), o.rounds);
+    console.log(`\nheap: the import again with Node-RED's V8 heap capped at ${HEAP_CAPS_MB.join(" and ")} MB; shops of ${o.sizes.join(", ")} orders at ${o.ordersPerDay.toFixed(1)} a day, ${o.rounds} round(s) …`);
+    const section = heapMarkdown(await heapFigures(o, HEAP_CAPS_MB, (line) => console.log(line)), o.rounds, benchFlags(o));
     console.log(`\n${section}`);
     if (o.write) console.log(`\nwritten into ${writeHeapDocs(section)}`);
   }

@@ -69,6 +69,10 @@ export interface KoppelingOptions {
   snelstartPort?: number;
   orders?: number;
   seed?: number;
+  /** The CCV shop's daily volume: its `orders` span `orders / ordersPerDay` days (default: 90 days; sim/ccv/server.ts). */
+  ordersPerDay?: number;
+  /** The CCV shop's present (ms): its seeded orders and invoices end there (default: the seed's reference date; sim/ccv/server.ts). */
+  historyEnd?: number;
   /** The simulators' rate limits and, through settings.js (`ccvSnelstart.rateLimits`), the koppeling's clients' (default real). */
   rateLimits?: RateLimitMode;
   /** Node.js binary and Node-RED package directory to run (default: this Node and the root's node-red). */
@@ -299,7 +303,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
   try {
     const seed = opts.seed ?? 1;
     const rateLimits = opts.rateLimits ?? "real";
-    const ccv = await startCcvSim({ port: opts.ccvPort ?? 0, orders: opts.orders ?? 50, seed, rateLimits });
+    const ccv = await startCcvSim({ port: opts.ccvPort ?? 0, orders: opts.orders ?? 50, seed, rateLimits, ordersPerDay: opts.ordersPerDay, historyEnd: opts.historyEnd });
     cleanups.push(() => ccv.close());
     const snelstart = await startSnelStartSim({ port: opts.snelstartPort ?? 0, seed, rateLimits });
     cleanups.push(() => snelstart.close());

@@ -22,10 +22,15 @@ export { generateInvoices } from "./invoices";
 export interface GenerateOptions {
   count: number;
   seed: number;
-  /** Earliest `create_date` (default: 90 days before `end`). */
+  /** Earliest `create_date` (default: 90 days before `end`, or see `ordersPerDay`). */
   start?: Date;
   /** Latest `create_date` (exclusive; default: the seed's reference date, see `referenceDate`). */
   end?: Date;
+  /**
+   * The shop's daily volume instead of a start: the orders span `count / ordersPerDay` days
+   * before `end` (a shop of 30,000 orders at 11 a day has 7.5 years of history). Not with `start`.
+   */
+  ordersPerDay?: number;
   /** Origin used in every `href` (default `https://demo.ccvshop.nl`); the simulator passes its own URL. */
   baseUrl?: string;
 }
@@ -337,10 +342,18 @@ function rowJson(d: RowDraft, id: number, orderId: number, orderHref: string, ap
   };
 }
 
+/** How far back a history of `count` orders reaches: 90 days, or `count / ordersPerDay` days (at least 1 ms). */
+export function historySpanMs(count: number, ordersPerDay?: number): number {
+  if (ordersPerDay === undefined) return 90 * DAY_MS;
+  if (!(Number.isFinite(ordersPerDay) && ordersPerDay > 0)) throw new RangeError(`ordersPerDay must be a positive number, not ${ordersPerDay}`);
+  return Math.max(1, Math.round((count / ordersPerDay) * DAY_MS));
+}
+
 export function generateOrders(opts: GenerateOptions): SimOrder[] {
   if (!Number.isInteger(opts.count) || opts.count < 0) throw new RangeError("count must be a non-negative integer");
+  if (opts.start && opts.ordersPerDay !== undefined) throw new RangeError("give start or ordersPerDay, not both");
   const end = (opts.end ?? referenceDate(opts.seed)).getTime();
-  const start = (opts.start ?? new Date(end - 90 * DAY_MS)).getTime();
+  const start = opts.start?.getTime() ?? end - historySpanMs(opts.count, opts.ordersPerDay);
   if (!(start < end)) throw new RangeError("start must be before end");
   const baseUrl = (opts.baseUrl ?? "https://demo.ccvshop.nl").replace(/\/+$/, "");
   const api = `${baseUrl}/api/rest/v1/`;

@@ -123,12 +123,16 @@ function drafts(orders: readonly SimOrder[], rng: Rng): Draft[] {
 /**
  * Debit and credit invoices for `orders`, sorted by creation time. Credit invoices take the
  * invoice numbers after the highest debit number, in date order (CCV's own numbering of
- * credits is UNCERTAIN).
+ * credits is UNCERTAIN). With `until` (ms, the shop's present), an invoice that would be created
+ * at or after it does not exist yet (a debit follows its order by up to an hour, a credit its debit
+ * by up to 14 days); the invoices before `until` are the same as without it.
  */
-export function generateInvoices(orders: readonly SimOrder[], seed: number): SimInvoice[] {
+export function generateInvoices(orders: readonly SimOrder[], seed: number, until?: number): SimInvoice[] {
   const rng = new Rng((seed ^ 0x5eed1) >>> 0);
-  const all = drafts(orders, rng).sort((a, b) => a.createMs - b.createMs);
-  let nextNumber = Math.max(0, ...all.map((d) => d.invoicenumber ?? 0));
+  const every = drafts(orders, rng).sort((a, b) => a.createMs - b.createMs);
+  // Credit numbers follow every debit number an order carries, its invoice created yet or not.
+  let nextNumber = Math.max(0, ...every.map((d) => d.invoicenumber ?? 0));
+  const all = until === undefined ? every : every.filter((d) => d.createMs < until);
   let invoiceId = 120_000_000 + rng.int(0, 999_999);
   let rowId = 910_000_000 + rng.int(0, 999_999);
 

@@ -44,6 +44,17 @@ export interface CcvSimOptions {
   linkOrigin?: string;
   /** The shapes documents are served in: `strict`, `real` or `mixed` (default; see ./shapes). */
   shapes?: ShapeMode;
+  /**
+   * The seeded shop's daily volume: its `orders` span `orders / ordersPerDay` days before the
+   * seed's reference date (default: 90 days, whatever the number of orders).
+   */
+  ordersPerDay?: number;
+  /**
+   * The seeded shop's present (ms since the epoch), e.g. the time the simulator starts: its orders
+   * end there and no invoice is dated after it. Default: the orders end at the seed's reference
+   * date (never the clock), and a credit invoice may be dated up to two weeks after them.
+   */
+  historyEnd?: number;
 }
 
 export interface CcvSim {
@@ -304,7 +315,7 @@ export async function startCcvSim(opts: CcvSimOptions = {}): Promise<CcvSim> {
   const host = opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1";
   const url = `http://${host}:${listening.port}`;
   const origin = (opts.linkOrigin ?? url).replace(/\/+$/, "");
-  state = new CcvSimState({ seed: opts.seed ?? 1, orders: opts.orders ?? 50, origin, rateLimits: opts.rateLimits ?? "real", now, shapes: opts.shapes ?? "mixed" });
+  state = new CcvSimState({ seed: opts.seed ?? 1, orders: opts.orders ?? 50, origin, rateLimits: opts.rateLimits ?? "real", now, shapes: opts.shapes ?? "mixed", ordersPerDay: opts.ordersPerDay, historyEnd: opts.historyEnd });
   api = apiRoutes(state);
   control = controlRoutes(state);
   const ready = state;

@@ -25,6 +25,13 @@ export interface StateConfig {
   now: () => number;
   /** The shapes documents are served in (./shapes); default `mixed`. */
   shapes?: ShapeMode;
+  /** The seeded shop's daily volume: its history spans `orders / ordersPerDay` days (default: 90 days, ./generate). */
+  ordersPerDay?: number;
+  /**
+   * The seeded shop's present (ms): its orders end there and no invoice is dated after it (default:
+   * the orders end at the seed's reference date, and a credit invoice may be dated up to two weeks after them).
+   */
+  historyEnd?: number;
 }
 
 export class NotFound extends Error {}
@@ -66,8 +73,9 @@ export class CcvSimState {
   }
 
   private seed(): void {
-    this.orders = generateOrders({ count: this.cfg.orders, seed: this.cfg.seed, baseUrl: this.cfg.origin });
-    this.invoices = generateInvoices(this.orders, this.cfg.seed);
+    const { orders: count, seed, origin: baseUrl, ordersPerDay, historyEnd } = this.cfg;
+    this.orders = generateOrders({ count, seed, baseUrl, ordersPerDay, end: historyEnd === undefined ? undefined : new Date(historyEnd) });
+    this.invoices = generateInvoices(this.orders, seed, historyEnd);
   }
 
   /** Back to the seeded data; clears faults, counts, webhooks, deliveries and rate-limit windows. */

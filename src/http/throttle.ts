@@ -21,6 +21,11 @@ export interface WindowLimit {
   calls: number;
   /** … in any stretch of this many ms. */
   ms: number;
+  /**
+   * Of those, this many only live work may take (default 0): an import that spends a window's
+   * budget in its first seconds would otherwise leave a webhook's order waiting for the rest of it.
+   */
+  reserve?: number;
 }
 
 export interface LaneLimits {
@@ -162,15 +167,15 @@ export class Throttle {
     this.pump(lane);
   }
 
-  /** Ms until every window of `lane` has room for one more call at `t`; Infinity: not before a running call finishes. */
-  private windowWait(lane: Lane, t: number): number {
+  /** Ms until every window of `lane` has room for one more (`live`: reserve included) call at `t`; Infinity: not before a running call finishes. */
+  private windowWait(lane: Lane, t: number, live: boolean): number {
     const stamps = lane.stamps;
     while (stamps.length && stamps[0] <= t - lane.longest) stamps.shift();
     const held = this.countFromEnd ? lane.running : 0;
     let wait = 0;
     for (const w of lane.windows) {
       const inWindow = stamps.length - firstAfter(stamps, t - w.ms);
-      const over = held + inWindow - w.calls + 1;
+      const over = held + inWindow - (live ? w.calls : w.calls - (w.reserve ?? 0)) + 1;
       if (over <= 0) continue;
       // `over` of the counted calls must leave the window; running calls only leave by finishing.
       if (over > inWindow) return Infinity;
@@ -184,7 +189,7 @@ export class Throttle {
       if (lane.running >= lane.concurrent) return; // a release pumps again
       const t = this.clock.now();
       if (lane.windows.length) {
-        const wait = this.windowWait(lane, t);
+        const wait = this.windowWait(lane, t, lane.liveQueue.length > 0);
         if (wait === Infinity) return;
         if (wait > 0) {
           if (!lane.timer) {

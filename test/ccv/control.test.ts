@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { CcvSim } from "../../sim/ccv/server";
 import { startCcvSim } from "../../sim/ccv/server";
 import { ccvOrder } from "../../src/ccv/schemas";
-import { clientFor, control, raw } from "./helpers";
+import { referenceDate } from "../../sim/ccv/generate";
+import { clientFor, control, isoNoMs, raw, withSim } from "./helpers";
 
 describe("ccv simulator control API", () => {
   let sim: CcvSim;
@@ -133,5 +134,37 @@ describe("ccv simulator control API", () => {
     assert.deepEqual(sim.state.webhooks, []);
     assert.equal(sim.state.faults.pending, 0);
     assert.deepEqual((await control(sim, "GET", "/__sim/requests")).json, {});
+  });
+});
+
+describe("ccv simulator: a seeded shop's daily volume and present", () => {
+  const DAY = 86_400_000;
+
+  it("spreads its orders at ordersPerDay before historyEnd, dates no invoice after it, and keeps both over a reset", async () => {
+    const present = Date.parse("2026-03-10T12:00:00Z");
+    await withSim({ orders: 400, seed: 5, rateLimits: "off", ordersPerDay: 20, historyEnd: present }, async (sim) => {
+      const check = () => {
+        const times = sim.state.orders.map((o) => Date.parse(o.create_date));
+        assert.ok(times.every((t) => t >= present - 20 * DAY && t < present), "400 orders at 20 a day: the 20 days before the present");
+        assert.ok(Math.min(...times) < present - 18 * DAY && Math.max(...times) > present - DAY, "the 20 days covered");
+        assert.ok(sim.state.invoices.length > 0 && sim.state.invoices.every((i) => Date.parse(i.create_date) < present), "no invoice after the present");
+      };
+      check();
+      // Listed through the API: the last 5 days hold about 5 x 20 orders.
+      const lastDays: number[] = [];
+      for await (const c of clientFor(sim).orders({ min_create_date: isoNoMs(present - 5 * DAY) })) if (c.ok) lastDays.push(c.value.id);
+      assert.ok(lastDays.length >= 70 && lastDays.length <= 130, `${lastDays.length} orders in the last 5 days`);
+      await control(sim, "POST", "/__sim/reset");
+      check();
+    });
+  });
+
+  it("without them: 90 days before the seed's reference date, whatever the number of orders", async () => {
+    await withSim({ orders: 300, seed: 5, rateLimits: "off" }, async (sim) => {
+      const end = referenceDate(5).getTime();
+      const times = sim.state.orders.map((o) => Date.parse(o.create_date));
+      assert.ok(times.every((t) => t >= end - 90 * DAY && t < end));
+      assert.ok(Math.max(...times) - Math.min(...times) > 80 * DAY);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateInvoices, generateOrders, referenceDate, type SimInvoice, type SimOrder } from "../../sim/ccv/generate";
+import { generateInvoices, generateOrders, historySpanMs, referenceDate, type SimInvoice, type SimOrder } from "../../sim/ccv/generate";
 import { apiInvoice, apiOrder } from "../../sim/ccv/resources";
 import { ccvInvoice, ccvInvoiceRow, ccvOrder, ccvOrderRow } from "../../src/ccv/schemas";
 
@@ -102,6 +102,48 @@ describe("ccv generator", () => {
     assert.deepEqual(invoiceNumbers, [...invoiceNumbers].sort((a, b) => a - b));
     const custom = generateOrders({ count: 30, seed: 3, start: new Date("2023-05-01T00:00:00Z"), end: new Date("2023-05-02T00:00:00Z") });
     assert.ok(custom.every((o) => o.create_date.startsWith("2023-05-01T")));
+  });
+
+  it("with ordersPerDay spans count / ordersPerDay days before the end: the same orders, only their dates differ", () => {
+    const DAY = 86_400_000;
+    const end = referenceDate(7).getTime();
+    const spread = generateOrders({ count: 600, seed: 7, ordersPerDay: 2 });
+    const times = spread.map((o) => Date.parse(o.create_date));
+    assert.ok(times.every((t) => t >= end - 300 * DAY && t < end), "300 days before the reference date");
+    assert.ok(times[times.length - 1] - times[0] > 290 * DAY, "dates cover the 300 days");
+    // About 2 a day in every stretch of 30 days (60 expected; a seeded draw, so with room).
+    for (let from = end - 300 * DAY; from < end; from += 30 * DAY) {
+      const n = times.filter((t) => t >= from && t < from + 30 * DAY).length;
+      assert.ok(n >= 35 && n <= 85, `${n} orders in the 30 days from ${new Date(from).toISOString()}`);
+    }
+    const undated = (os: SimOrder[]) => os.map(({ create_date: _date, ...rest }) => rest);
+    assert.deepEqual(undated(spread), undated(generateOrders({ count: 600, seed: 7 })));
+    const until = new Date("2024-06-01T00:00:00Z");
+    const ending = generateOrders({ count: 50, seed: 7, ordersPerDay: 10, end: until }).map((o) => Date.parse(o.create_date));
+    assert.ok(ending.every((t) => t >= until.getTime() - 5 * DAY && t < until.getTime()), "5 days before the given end");
+    assert.deepEqual(generateOrders({ count: 0, seed: 7, ordersPerDay: 3 }), []);
+  });
+
+  it("historySpanMs: 90 days by default, else orders ÷ orders a day; refuses a bad daily volume or a start with it", () => {
+    const DAY = 86_400_000;
+    assert.equal(historySpanMs(30_000), 90 * DAY);
+    assert.equal(historySpanMs(30_000, 1_000 / 90), 2_700 * DAY);
+    assert.equal(historySpanMs(1_000, 1_000 / 90), 90 * DAY);
+    assert.equal(historySpanMs(0, 5), 1);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) assert.throws(() => historySpanMs(10, bad), RangeError, String(bad));
+    assert.throws(() => generateOrders({ count: 10, seed: 1, ordersPerDay: 0 }), RangeError);
+    assert.throws(() => generateOrders({ count: 10, seed: 1, ordersPerDay: 2, start: new Date("2024-01-01T00:00:00Z") }), /start or ordersPerDay/);
+  });
+
+  it("with `until` leaves out the invoices not created yet; the others are the same as without it", () => {
+    const end = Date.parse("2024-03-01T00:00:00Z");
+    const recent = generateOrders({ count: 400, seed: 11, ordersPerDay: 20, end: new Date(end) });
+    const all = generateInvoices(recent, 11);
+    const before = generateInvoices(recent, 11, end);
+    const later = all.filter((i) => Date.parse(i.create_date) >= end);
+    assert.ok(later.some((i) => i.type === "credit"), "without `until` some credit invoices are dated after the end");
+    assert.ok(before.length > 0 && before.every((i) => Date.parse(i.create_date) < end));
+    assert.deepEqual(before, all.slice(0, all.length - later.length));
   });
 
   it("produces orders, rows, invoices and invoice rows that parse with the schemas", () => {

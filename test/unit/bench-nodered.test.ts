@@ -4,7 +4,7 @@
  * generated part of docs/benchmarks.md.
  */
 import assert from "node:assert/strict";
-import { DOCS_END, DOCS_START, busiestWindow, parseNodeRedFlags, percentile, projectImport, replaceGenerated, windowedMinutes } from "../../scripts/bench-nodered";
+import { DOCS_END, DOCS_START, benchFlags, busiestWindow, callsText, parseNodeRedFlags, percentile, projectImport, replaceGenerated, spanText, windowedMinutes } from "../../scripts/bench-nodered";
 import { niceMax, tickCount } from "../../scripts/bench-chart";
 
 describe("unit: the Node-RED bench's arithmetic", () => {
@@ -17,6 +17,27 @@ describe("unit: the Node-RED bench's arithmetic", () => {
     assert.throws(() => parseNodeRedFlags(["--sizes", "200,x"]), /--sizes/);
     assert.throws(() => parseNodeRedFlags(["--rounds", "0"]), /--rounds/);
     assert.throws(() => parseNodeRedFlags(["--size", "200"]), /unknown argument/);
+  });
+
+  it("every shop sells the smallest one's orders over 90 days a day unless told; its history ends now unless told", () => {
+    const d = parseNodeRedFlags([]);
+    assert.deepEqual([d.ordersPerDay * 90, d.historyEnd], [1_000, "now"]);
+    assert.equal(parseNodeRedFlags(["--sizes", "500,200"]).ordersPerDay * 90, 200);
+    const o = parseNodeRedFlags(["--orders-per-day", "2.5", "--history-end=reference"]);
+    assert.deepEqual([o.ordersPerDay, o.historyEnd], [2.5, "reference"]);
+    assert.throws(() => parseNodeRedFlags(["--orders-per-day", "0"]), /--orders-per-day/);
+    assert.throws(() => parseNodeRedFlags(["--orders-per-day", "many"]), /--orders-per-day/);
+    assert.throws(() => parseNodeRedFlags(["--history-end", "yesterday"]), /--history-end/);
+  });
+
+  it("names the flags that differ from a full run, and a history's span and a run's calls in words", () => {
+    assert.equal(benchFlags(parseNodeRedFlags([])), "");
+    // The daily volume and the webhook import follow the sizes: not flags of their own then.
+    assert.equal(benchFlags(parseNodeRedFlags(["--sizes", "200,500", "--rounds", "1"])), "--sizes 200,500 --rounds 1");
+    assert.equal(benchFlags(parseNodeRedFlags(["--orders-per-day", "3", "--history-end", "reference", "--quota-orders", "100"])), "--quota-orders 100 --orders-per-day 3 --history-end reference");
+    assert.deepEqual([90, 400, 912.5, 2_700].map(spanText), ["90 days", "400 days", "2.5 years", "7.4 years"]);
+    const calls = { "GET /api/rest/v1/orders/:id/orderrows/": 5, "GET /api/rest/v1/invoices/:id/": 41, "GET /api/rest/v1/orders/": 1, "GET /api/rest/v1/webshops/": 2, "GET /api/rest/v1/invoices/": 0 };
+    assert.equal(callsText(calls), "41 invoice reads, 5 orders' rows, 2 `GET /webshops/`, 1 order page");
   });
 
   it("finds the most calls in any window", () => {
@@ -42,13 +63,13 @@ describe("unit: the Node-RED bench's arithmetic", () => {
     const imp = { orders: 1_000, ccvByResource: { "GET /api/rest/v1/orders/:id/orderrows/": 720, "GET /api/rest/v1/orders/": 8, "POST /api/rest/v1/webhooks/": 3 }, snelstartApiCalls: 1_800 };
     const p = projectImport(imp, 10_000);
     assert.equal(p.ccvBound, "GET /api/rest/v1/orders/:id/orderrows/");
-    assert.equal(p.ccvMinutes, 47); // 7,200 GETs at 150 a minute
+    assert.equal(p.ccvMinutes, 51); // 7,200 GETs at the 140 a minute an import may use of 150
     // 18,000 calls at 4,500 an hour (3 full hours of windows 2 % long) and 4,500 at 450 a minute (9 windows of 1.02 minutes).
     assert.ok(Math.abs(p.snelstartMinutes - (3 * 61.2 + 9 * 1.02)) < 1e-9, String(p.snelstartMinutes));
     assert.equal(p.minutes, p.snelstartMinutes);
     const small = projectImport({ ...imp, snelstartApiCalls: 10 }, 1_000);
     assert.equal(small.minutes, small.ccvMinutes);
-    assert.equal(small.ccvMinutes, 4);
+    assert.equal(small.ccvMinutes, 5); // 720 GETs at 140 a minute: 6 windows
   });
 
   it("percentiles by rank", () => {

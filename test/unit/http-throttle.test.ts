@@ -6,7 +6,7 @@
  * Time moves only when the test moves it: no real sleep.
  */
 import assert from "node:assert/strict";
-import { GET_BUDGET, WRITE_BUDGET, ccvThrottle, rateLimitKey } from "../../src/ccv/throttle";
+import { GET_BUDGET, WRITE_BUDGET, ccvThrottle, liveReserve, rateLimitKey } from "../../src/ccv/throttle";
 import { type Permit, Throttle } from "../../src/http/throttle";
 import { asLive } from "../../src/live";
 import { Throttle as SnelStartThrottle } from "../../src/snelstart/throttle";
@@ -157,20 +157,23 @@ describe("unit: the HTTP throttle", () => {
       assert.deepEqual(order, ["orders@0", "invoices@0", "orders2@1000"]);
     });
 
-    it("CCV's configuration: 150 GETs and 100 writes per resource and method in a window, per lane", async () => {
+    it("CCV's configuration: 150 GETs and 100 writes per resource and method in a window, per lane, of which 10 and 6 only live work takes", async () => {
       const clock = new FakeClock();
       const t = ccvThrottle(1_000, clock);
       const get = rateLimitKey("GET", "/api/rest/v1/orders/123/");
       const post = rateLimitKey("POST", "/api/rest/v1/webhooks/");
       assert.deepEqual([get, post], ["GET /api/rest/v1/orders/:id/", "POST /api/rest/v1/webhooks/"]);
-      const gets = await Promise.all(Array.from({ length: GET_BUDGET }, () => t.acquire(get)));
-      const posts = await Promise.all(Array.from({ length: WRITE_BUDGET }, () => t.acquire(post)));
+      assert.deepEqual([liveReserve(GET_BUDGET), liveReserve(WRITE_BUDGET)], [10, 6]);
+      const gets = await Promise.all(Array.from({ length: GET_BUDGET - 10 }, () => t.acquire(get)));
+      const posts = await Promise.all(Array.from({ length: WRITE_BUDGET - 6 }, () => t.acquire(post)));
       let lateGet: Permit | null = null;
       let latePost: Permit | null = null;
       void t.acquire(get).then((p) => (lateGet = p));
       void t.acquire(post).then((p) => (latePost = p));
+      const live = await Promise.all([...Array.from({ length: 10 }, () => asLive(() => t.acquire(get))), ...Array.from({ length: 6 }, () => asLive(() => t.acquire(post)))]);
+      assert.equal(live.length, 16, "live work takes the reserve at once");
       await clock.advance(100);
-      for (const p of [...gets, ...posts]) p.release();
+      for (const p of [...gets, ...posts, ...live]) p.release();
       await clock.advance(999);
       assert.equal(lateGet, null);
       assert.equal(latePost, null);

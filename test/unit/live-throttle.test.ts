@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import { clockWith } from "../../src/http/clock";
+import { liveReserve } from "../../src/ccv/throttle";
 import { Throttle as HttpThrottle } from "../../src/http/throttle";
 import { asLive, isLive } from "../../src/live";
 import { type Permit, Throttle } from "../../src/snelstart/throttle";
@@ -107,6 +108,24 @@ describe("unit: live requests in the CCV request window", () => {
     (await live2)();
     await clock.tickAsync(1_000);
     assert.deepEqual(order, ["first@0", "live1@1000", "live2@2000", "normal@3000"]);
+    (await normal)();
+  });
+
+  it("keeps a reserve of a lane's budget for live work: a normal take waits at the budget less the reserve, a live take goes at once", async () => {
+    assert.deepEqual([150, 100, 15, 14, 1].map(liveReserve), [10, 6, 1, 0, 0]);
+    const w = new HttpThrottle({ countFrom: "end", limits: () => ({ windows: [{ calls: 15, ms: 1_000, reserve: liveReserve(15) }], concurrent: Infinity }), clock: clockWith(() => clock.now) });
+    const order: string[] = [];
+    const take = taker(w, order);
+    for (let i = 0; i < 14; i++) (await take(`n${i}`, ORDERS, false))(); // 14 of 15: the budget less the reserve of 1
+    const normal = take("normal", ORDERS, false);
+    await clock.tickAsync(10);
+    assert.equal(order.length, 14, "the normal take waits although the lane has one place free");
+    (await take("live", ORDERS, true))();
+    assert.deepEqual(order.slice(14), ["live@10"], "the live take gets the reserved place at once");
+    await clock.tickAsync(989);
+    assert.equal(order.length, 15);
+    await clock.tickAsync(1);
+    assert.deepEqual(order.slice(14), ["live@10", "normal@1000"], "the normal take goes when the window has room below the reserve");
     (await normal)();
   });
 });
