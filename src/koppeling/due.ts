@@ -187,6 +187,9 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
     const k = key as LedgerKey;
     if (kind === "order") {
       if (!covered(p.created, ordersFrom)) olderOrders.push({ key: k, id, p });
+    } else if (kind === "credit" && creditStillWaits(ledger, p)) {
+      // Nothing to read: it can only become due when its order is booked, which the ledger would show.
+      continue;
     } else if (!covered(p.created, kind === "credit" ? invoicesFrom : cancellationsFrom)) {
       recheck.push({ key: k, id });
     }
@@ -204,6 +207,11 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
   }
   for (const o of olderOrders) recheck.push({ key: o.key, id: o.id });
   return { full, start, ordersFrom, recheckFrom, invoicesFrom, cancellationsFrom, recheck, expired };
+}
+
+/** A credit invoice that waited for its order's booking, and its order is still not booked. */
+function creditStillWaits(ledger: LedgerState, p: PendingEntry): boolean {
+  return !p.due && p.ordernumber != null && bookedByNumber(ledger, "order", p.ordernumber).length === 0;
 }
 
 /** What a listed (or re-read) order is to the koppeling now. */

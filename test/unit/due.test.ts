@@ -240,20 +240,23 @@ describe("due: planRun", () => {
     assert.equal(planRun(m, settings(), NOW).recheck.length, 2);
   });
 
-  it("re-reads pending credit invoices and cancellations outside their listings by id", () => {
+  it("re-reads pending credit invoices and cancellations outside their listings by id; a credit whose order is still not booked costs nothing", () => {
     const l = routineLedger({ invoices: ago(3) }); // invoices listed from 4 days ago, cancellations from 91
+    markBooked(l, "order:7000", { ordernumber: 700, factuurnummer: "700", snelstartId: "b700", type: "verkoopboeking", adopted: false }, NOW);
     l.pending = {
-      "credit:21": pending(700, ago(10)), // before the invoices listing
+      "credit:21": pending(700, ago(10)), // before the invoices listing; its order is booked now
       "credit:22": pending(701, ago(2)), // listed anyway
+      "credit:23": pending(705, ago(10)), // waits for order 705, which the ledger does not hold: nothing can have changed
+      "credit:24": pending(706, ago(10), true), // was due (its booking failed): read again
       "cancel:31": pending(702, ago(120), true), // before the cancellations listing
       "cancel:32": pending(703, ago(60), true), // listed anyway
       "junk:1": pending(1, ago(200), true),
     };
     const plan: RunPlan = planRun(l, settings(), NOW);
-    assert.deepEqual(plan.recheck.map((r) => r.key).sort(), ["cancel:31", "credit:21"]);
+    assert.deepEqual(plan.recheck.map((r) => r.key).sort(), ["cancel:31", "credit:21", "credit:24"]);
     assert.deepEqual(
       plan.recheck.map((r) => r.id).sort((a, b) => a - b),
-      [21, 31],
+      [21, 24, 31],
     );
   });
 });
