@@ -478,8 +478,8 @@ export interface Projection {
  * budgets (`windowedMinutes`): for CCV Shop each resource's calls at what the CCV client lets an
  * import use of its budget (150 GETs, 100 writes a minute, less the reserve for webhooks:
  * 140 and 94), the slowest resource bounding; for
- * SnelStart all API calls at what the throttle keeps of the production tier (450 a minute and
- * 4,500 an hour, in windows 2 % longer). The koppeling reads from CCV Shop while it posts to
+ * SnelStart all API calls at what the throttle leaves an import of the production tier (450 a
+ * minute and 4,500 an hour, in windows 2 % longer, less the live reserve: 420 and 4,200). The koppeling reads from CCV Shop while it posts to
  * SnelStart, so the slower of the two is the import's time: a lower bound, as it leaves out the
  * time of the calls themselves.
  */
@@ -493,7 +493,7 @@ export function projectImport(imp: Pick<ImportRun, "orders" | "ccvByResource" | 
     if (m > ccvMinutes) [ccvMinutes, ccvBound] = [m, resource];
   }
   const keep = new Throttle({ tier: "production" }).limits;
-  const snelstartMinutes = windowedMinutes(Math.round(imp.snelstartApiCalls * f), keep.perMinute, keep.perHour, keep.minuteMs, keep.hourMs);
+  const snelstartMinutes = windowedMinutes(Math.round(imp.snelstartApiCalls * f), keep.perMinute - liveReserve(keep.perMinute), keep.perHour - liveReserve(keep.perHour), keep.minuteMs, keep.hourMs);
   return { orders, from: imp.orders, ccvMinutes, ccvBound, snelstartMinutes, minutes: Math.max(ccvMinutes, snelstartMinutes) };
 }
 

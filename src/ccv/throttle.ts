@@ -4,12 +4,12 @@
  * `METHOD template`, one window each, a call counting from the moment it FINISHED (a request sent
  * after a full window can never arrive inside the server's window of an older one, whatever the
  * network delay); calls in flight hold their place. Live work (../live.ts, a webhook's order) goes
- * first within its lane, and a few places of each lane are kept for it (`liveReserve`): an import
+ * first within its lane, and a few places of each lane are kept for it (`liveReserve`: 10 of 150 GETs, 6 of 100 writes): an import
  * that spends its budget in a minute's first seconds would otherwise leave a webhook's order
  * waiting for the rest of that minute.
  */
 import type { Clock } from "../http/clock";
-import { Throttle } from "../http/throttle";
+import { Throttle, liveReserve } from "../http/throttle";
 
 /** Documented limits per resource and method per window of a minute. */
 export const GET_BUDGET = 150;
@@ -21,10 +21,7 @@ export function budgetOf(key: string): number {
   return key.startsWith("GET ") ? GET_BUDGET : WRITE_BUDGET;
 }
 
-/** Places of a lane's budget that only live work may take: 10 of CCV's 150 GETs, 6 of its 100 writes. */
-export function liveReserve(budget: number): number {
-  return Math.floor(budget / 15);
-}
+export { liveReserve };
 
 /** The throttle of one CCV client: windows of `windowMs` (a minute; shorter against a scaled simulator). */
 export function ccvThrottle(windowMs: number, clock?: Clock): Throttle {

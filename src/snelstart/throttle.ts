@@ -2,7 +2,8 @@
  * SnelStart's rate limits per administration (docs/reference/snelstart-api.md#rate-limits) as the
  * client-side throttle of ../http/throttle.ts: sliding windows for calls per minute and per hour,
  * plus a cap on concurrent calls. Requests queue FIFO (live calls, ../live.ts, ahead of the rest)
- * and are admitted when all three allow it.
+ * and are admitted when all three allow it; one call in 15 of each window is kept for live calls
+ * (`liveReserve`), so a webhook's order books while an import runs.
  *
  * Documented limits per administration:
  *   tier "production" (Maatwerk/Productie): 500/min, 5,000/h, 50 concurrent
@@ -21,7 +22,7 @@
  */
 
 import { type Clock, clockWith } from "../http/clock";
-import { type LaneLimits, type Permit, Throttle as HttpThrottle } from "../http/throttle";
+import { type LaneLimits, type Permit, Throttle as HttpThrottle, liveReserve } from "../http/throttle";
 
 export type { Permit };
 
@@ -88,8 +89,8 @@ function effective(o: ThrottleOptions): EffectiveLimits {
 function laneOf(l: EffectiveLimits): LaneLimits {
   return {
     windows: [
-      { calls: l.perMinute, ms: l.minuteMs },
-      { calls: l.perHour, ms: l.hourMs },
+      { calls: l.perMinute, ms: l.minuteMs, reserve: liveReserve(l.perMinute) },
+      { calls: l.perHour, ms: l.hourMs, reserve: liveReserve(l.perHour) },
     ],
     concurrent: l.concurrent,
   };

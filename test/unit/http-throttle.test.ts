@@ -184,24 +184,29 @@ describe("unit: the HTTP throttle", () => {
   });
 
   describe("SnelStart's configuration", () => {
-    it("a test-tier administration at scale 60: 90 calls a 'minute' of 1,020 ms, 4 at once", async () => {
+    it("a test-tier administration at scale 60: 90 calls a 'minute' of 1,020 ms, 6 of them for live work, 4 at once", async () => {
       const clock = new FakeClock();
       const t = new SnelStartThrottle({ tier: "test", scale: 60, clock });
-      assert.deepEqual([t.limits.perMinute, t.limits.concurrent], [90, 4]);
+      assert.deepEqual([t.limits.perMinute, t.limits.concurrent, liveReserve(t.limits.perMinute)], [90, 4, 6]);
       const admitted: number[] = [];
-      const all = Array.from({ length: 91 }, () =>
-        t.acquire().then((p) => {
+      const take = (live: boolean) => {
+        const acquire = () => t.acquire();
+        return (live ? asLive(acquire) : acquire()).then((p) => {
           admitted.push(clock.now());
           p.release();
-        }),
-      );
+        });
+      };
+      const normal = Array.from({ length: 85 }, () => take(false));
       await settle();
-      assert.equal(admitted.length, 90);
+      assert.equal(admitted.length, 84, "an import takes the minute less the reserve");
+      const live = Array.from({ length: 6 }, () => take(true));
+      await settle();
+      assert.equal(admitted.length, 90, "live work takes the reserve at once");
       assert.equal(t.maxActive, 4);
       await clock.advance(1_019);
       assert.equal(admitted.length, 90);
       await clock.advance(1);
-      await Promise.all(all);
+      await Promise.all([...normal, ...live]);
       assert.equal(admitted[90], 1_020);
     });
 
