@@ -54,6 +54,25 @@ describe("SnelStart verkoopboekingen: validation like the real service", () => {
     assert.equal((await s.client.findVerkoopfactuur("F-2025-00401"))?.factuurnummer, "F-2025-00401");
   });
 
+  it("verkoopfacturenBetween: the invoices dated from `from` up to `to` (not included), every page ($top/$skip), checked", async () => {
+    const sim = await setup();
+    try {
+      const klant = await createConsumer(sim.client);
+      const dates = ["2025-02-28", "2025-03-01", "2025-03-01", "2025-03-15", "2025-03-31", "2025-04-01"];
+      for (const [i, d] of dates.entries()) await sim.client.createVerkoopboeking(nlBooking(`P-${i}`, klant.id, { factuurdatum: `${d}T00:00:00` }));
+      const paged = sim.makeClient({ pageSize: 2 });
+      const march = await paged.verkoopfacturenBetween("2025-03-01", "2025-04-01");
+      assert.deepEqual(march.map((f) => f.factuurnummer).sort(), ["P-1", "P-2", "P-3", "P-4"]);
+      // Four in the period, two per page: three pages, the last one short (empty).
+      assert.equal(sim.sim.state.requests.get("GET", "/v2/verkoopfacturen"), 3);
+      assert.deepEqual((await sim.client.verkoopfacturenBetween("2025-03-02", "2025-03-31")).map((f) => f.factuurnummer), ["P-3"]);
+      assert.deepEqual(await sim.client.verkoopfacturenBetween("2025-05-01", "2025-06-01"), []);
+      await rejectsWith(sim.client.verkoopfacturenBetween("2025-3-1", "2025-04-01"), "SNELSTART_ODATA");
+    } finally {
+      await sim.close();
+    }
+  });
+
   it("BOE-0021: a factuurnummer that exists in the administration (also for another klant)", async () => {
     const id = nr();
     await s.client.createVerkoopboeking(nlBooking(id, nl.id));
