@@ -196,10 +196,15 @@ export class SnelStartClient {
    * Every verkoopfactuur dated from day `from` up to, not including, day `to` (`yyyy-MM-dd`):
    * `$filter=FactuurDatum ge datetime'…' and FactuurDatum lt datetime'…'`, paged with `$top` and
    * `$skip` (500) until a short page (docs/reference/snelstart-api.md#odata,
-   * #verkoopfacturen). What the reconciliation compares the shop with.
+   * #verkoopfacturen). What the reconciliation compares the shop with. The dates are re-checked
+   * here, so a server that ignored the filter cannot slip other months in.
    */
   async verkoopfacturenBetween(from: string, to: string): Promise<S.Verkoopfactuur[]> {
-    return this.getAll("/verkoopfacturen", S.verkoopfactuur, { $filter: odataDayRange("FactuurDatum", from, to) });
+    const all = await this.getAll("/verkoopfacturen", S.verkoopfactuur, { $filter: odataDayRange("FactuurDatum", from, to) });
+    return all.filter((f) => {
+      const day = f.factuurDatum?.slice(0, 10) ?? "";
+      return day >= from && day < to;
+    });
   }
 
   async createVerkooporder(body: S.VerkoopOrderCreate): Promise<S.Verkooporder> {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { Relatie, VerkoopBoekingCreate } from "../../src/snelstart/schemas";
 import { simKostenplaatsId, simSeedRelatieId } from "../../sim/snelstart/server";
-import { control, createConsumer, createDeBusiness, DE, errorCodes, L, nlBooking, ossBooking, rawApi, rejectsWith, setup, type Setup } from "./helpers";
+import { listen } from "../../sim/http";
+import { SnelStartClient } from "../../src/snelstart/client";
+import { control, createConsumer, createDeBusiness, DE, errorCodes, L, nlBooking, openThrottle, ossBooking, rawApi, rejectsWith, setup, type Setup } from "./helpers";
 
 describe("SnelStart verkoopboekingen: validation like the real service", () => {
   let s: Setup;
@@ -70,6 +72,21 @@ describe("SnelStart verkoopboekingen: validation like the real service", () => {
       await rejectsWith(sim.client.verkoopfacturenBetween("2025-3-1", "2025-04-01"), "SNELSTART_ODATA");
     } finally {
       await sim.close();
+    }
+  });
+
+  it("verkoopfacturenBetween keeps only the period's dates when a server ignores the filter", async () => {
+    const factuur = (nr: string, day: string) => ({ id: `00000000-0000-4000-8000-00000000000${nr}`, factuurnummer: nr, factuurDatum: `${day}T00:00:00`, factuurBedrag: 1 });
+    const server = await listen((req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      if (req.method === "POST") res.end(JSON.stringify({ access_token: "t", token_type: "bearer", expires_in: 3600 }));
+      else res.end(JSON.stringify([factuur("1", "2025-02-28"), factuur("2", "2025-03-01"), factuur("3", "2025-04-01")]));
+    });
+    try {
+      const c = new SnelStartClient({ subscriptionKey: "k", koppelsleutel: `ignoring-${process.pid}`, apiUrl: server.url, tokenUrl: `${server.url}/token`, throttle: openThrottle() });
+      assert.deepEqual((await c.verkoopfacturenBetween("2025-03-01", "2025-04-01")).map((f) => f.factuurnummer), ["2"]);
+    } finally {
+      await server.close();
     }
   });
 
