@@ -23,7 +23,7 @@ import { type DueSettings, dueSettings, effectiveStart } from "../koppeling/due"
 import { creditNumber, followsNumbering } from "../koppeling/invoice-number";
 import type { Mapping } from "../koppeling/mapping";
 import { toCents } from "../koppeling/money";
-import { type HeldInvoice, type Reconciliation, type ShopCancellation, cancellationsToCheck, lookupsNeeded, reconcile } from "../koppeling/reconcile";
+import { type HeldInvoice, type Reconciliation, type ShopCancellation, cancellationsToCheck, lookupsNeeded, reconcile, sortedLines } from "../koppeling/reconcile";
 import { type Period, ShopSide, listingBounds, periodLabel } from "../koppeling/reconcile-shop";
 import type { SnelStartClient } from "../snelstart/client";
 import type { Verkoopfactuur } from "../snelstart/schemas";
@@ -45,7 +45,7 @@ export interface ReconcileSources {
   progress?(text: string): void;
 }
 
-/** A reconciliation as the node sends it and the admin route answers it. */
+/** A reconciliation as the node sends it and the admin route answers it: the lines that need a person first, as in the CSV. */
 export interface ReconciliationReport extends Reconciliation {
   period: Period & { label: string };
   /** When it was made (ISO). */
@@ -128,7 +128,7 @@ export class ReconcileController {
     await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, wanted.length) }, worker));
 
     const r = reconcile({ shop: docs, cancelled: withCredits, held, found, isOurs: followsNumbering(mapping.invoiceNumber) });
-    return { period: { ...period, label: periodLabel(period) }, at: now.toISOString(), counts: r.counts, lines: r.lines };
+    return { period: { ...period, label: periodLabel(period) }, at: now.toISOString(), counts: r.counts, lines: sortedLines(r) };
   }
 }
 

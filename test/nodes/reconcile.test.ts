@@ -74,7 +74,7 @@ describe("nodes: reconciliation (ccv-snelstart-reconcile) against both simulator
   it("a booked month with one booking changed by hand and one deleted: exactly those two differ; cancelled and credited orders are equal; CSV and routes agree", async () => {
     this.timeout(60_000);
     sims = await startSims();
-    const [a, b, c, y, z] = await Promise.all([3001, 3002, 3003, 3004, 3005].map((n, i) => addOrder(sims!, simpleOrder(n, { create_date: june(3 + i) }))));
+    const [, , c, y, z] = await Promise.all([3001, 3002, 3003, 3004, 3005].map((n, i) => addOrder(sims!, simpleOrder(n, { create_date: june(3 + i) }))));
     await addOrder(sims, simpleOrder(3006, { create_date: "2025-07-02T10:00:00Z" }));
     await addOrder(sims, simpleOrder(3007, { create_date: june(20), paid: false }));
     await helper.load(NODES, koppelingFlow(sims, { extra: RECONCILE }), credentials(sims));

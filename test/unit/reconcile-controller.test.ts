@@ -90,7 +90,7 @@ describe("unit: the reconciliation controller against both simulators", function
     });
   }
 
-  it("lists the period's orders and invoices once, SnelStart's invoices of the period, and looks up only what the period lacks", async () => {
+  it("lists the period's orders and invoices once, SnelStart's invoices of the period, and looks up only what the period lacks; what needs a person first", async () => {
     ccv.state.addOrder(ccvOrder(501, "2025-03-03T10:00:00Z"));
     ccv.state.addOrder(ccvOrder(502, "2025-03-04T10:00:00Z"));
     ccv.state.addOrder(ccvOrder(503, "2025-03-05T10:00:00Z"));
@@ -100,9 +100,9 @@ describe("unit: the reconciliation controller against both simulators", function
     assert.deepEqual(
       r.lines.map((l) => [l.factuurnummer, l.finding, l.note]),
       [
-        ["2025501", "equal", null],
-        ["2025502", "amount-differs", "dated 2025-04-20, outside the period"],
         ["2025503", "missing", null],
+        ["2025502", "amount-differs", "dated 2025-04-20, outside the period"],
+        ["2025501", "equal", null],
       ],
     );
     assert.deepEqual([r.period, r.counts.equal], [{ ...MARCH, label: "2025-03" }, 1]);
