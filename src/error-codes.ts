@@ -457,6 +457,13 @@ const CATALOGUE = {
     meaning: "Sales-order mode: an earlier post may have been stored and SnelStart's sales orders could not be listed to find out; it is not posted again by itself.",
     action: "Check SnelStart for a sales order with the order's reference; if there is none, send ccv-orders-in msg.topic \"retry\" with msg.payload.id.",
   },
+  RECONCILE_VERKOOPORDER: {
+    layer: "koppeling",
+    endsRun: false,
+    retryable: false,
+    meaning: "Reconciliation compares verkoopfacturen, and this administration is booked in sales-order mode: a sales order becomes an invoice, under SnelStart's own number, only when someone invoices it in SnelStart.",
+    action: "Reconcile the sales orders in SnelStart itself; the reconciliation works for the verkoopboeking mode of snelstart-invoice.",
+  },
 
   // --- the nodes ---------------------------------------------------------------------------------
   BOOKING_INVALID: {
@@ -563,6 +570,20 @@ const CATALOGUE = {
     retryable: true,
     meaning: "Webhook endpoint answer 500: the webhook could not be handled.",
     action: "Check the Node-RED log; the next scheduled run picks the order up.",
+  },
+  RECONCILE_PERIOD: {
+    layer: "node",
+    endsRun: false,
+    retryable: false,
+    meaning: "The reconciliation's period is not a month (yyyy-MM) or two days from/to (yyyy-MM-dd, to not included), or it is empty or longer than a year.",
+    action: "Send msg.payload {month: \"2025-03\"} or {from: \"2025-01-01\", to: \"2025-04-01\"} (or nothing: last month).",
+  },
+  RECONCILE_SETTINGS: {
+    layer: "node",
+    endsRun: false,
+    retryable: false,
+    meaning: "The shop has several ccv-orders-in nodes whose settings of what is due (statuses, paid only, start date, historical import, credit notes) differ, so the reconciliation cannot tell what was due.",
+    action: "Give the shop's ccv-orders-in nodes the same due settings, or keep one.",
   },
 } as const satisfies Record<string, ErrorSpec>;
 

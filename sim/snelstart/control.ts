@@ -1,11 +1,13 @@
 /**
  * The control API under `/__sim/` (no auth): read what is stored, request counts and stats;
- * inject faults; reset; switch OSS; expire tokens.
+ * inject faults; reset; switch OSS; expire tokens; change a booking's amount as a person would by
+ * hand in SnelStart (a data edit: nothing is recomputed or checked against its lines).
  */
 import { z } from "zod";
 import { Router, type SimResponse } from "../http";
 import { renderArtikel } from "./artikelen";
 import { expireTokens } from "./auth";
+import { naiveDateTime } from "./bodies";
 import { renderBoeking, renderFactuur } from "./boekingen";
 import { renderRelatie } from "./relaties";
 import type { SimState } from "./state";
@@ -38,6 +40,15 @@ function parseJson(text: string): unknown {
 export function controlRouter(state: SimState): Router {
   const r = new Router();
   r.on("GET", "/__sim/verkoopboekingen", () => json([...state.verkoopboekingen.values()].map(renderBoeking)));
+  r.on("PATCH", "/__sim/verkoopboekingen/:id", (req) => {
+    const b = z.strictObject({ factuurbedrag: z.number().finite() }).safeParse(parseJson(req.body));
+    if (!b.success) return json({ error: "body must be {\"factuurbedrag\": number}" }, 400);
+    const boeking = state.verkoopboekingen.get(req.params.id);
+    if (!boeking) return json({ error: `no verkoopboeking ${req.params.id}` }, 404);
+    boeking.factuurbedrag = b.data.factuurbedrag;
+    boeking.modifiedOn = naiveDateTime(state.now());
+    return json(renderBoeking(boeking));
+  });
   r.on("GET", "/__sim/verkoopfacturen", () => json([...state.verkoopboekingen.values()].map((b) => renderFactuur(state, b))));
   r.on("GET", "/__sim/relaties", () => json([...state.relaties.values()].map(renderRelatie)));
   r.on("GET", "/__sim/verkooporders", () => json([...state.verkooporders.values()].map(renderOrder)));

@@ -91,7 +91,12 @@ export function statusQueries(s: DueSettings): Array<number | undefined> {
  * Sets the first run's moment on the first call.
  */
 export function startOf(s: DueSettings, ledger: LedgerState, now: Date): string | null {
-  const first = new Date(Math.floor(Date.parse(firstRunAt(ledger, now)) / 1000) * 1000).toISOString();
+  return effectiveStart(s, firstRunAt(ledger, now));
+}
+
+/** The effective lower bound on `create_date` (see startOf), given the first run's moment; reads nothing else. */
+export function effectiveStart(s: DueSettings, firstRun: string): string | null {
+  const first = new Date(Math.floor(Date.parse(firstRun) / 1000) * 1000).toISOString();
   if (s.importExisting) return s.since;
   if (!s.since) return first;
   return Date.parse(first) > Date.parse(s.since) ? first : s.since;
@@ -224,6 +229,15 @@ export type OrderVerdict = "due" | "booked" | "waiting" | "never";
  */
 export function orderVerdict(head: CcvOrderHead, ledger: LedgerState, s: DueSettings, start: string | null): OrderVerdict {
   if (findBooked(ledger, ledgerKey("order", head.id), head.ordernumber, head.create_date)) return "booked";
+  return orderQualifies(head, s, start);
+}
+
+/**
+ * What the order `head` is under the due settings alone, whatever the ledger holds (see
+ * orderVerdict): `due` (it qualifies: completed, a selected status, paid if required, created
+ * from `start`), `waiting` or `never`. The reconciliation (./reconcile-shop.ts) asks this too.
+ */
+export function orderQualifies(head: CcvOrderHead, s: DueSettings, start: string | null): Exclude<OrderVerdict, "booked"> {
   if (head.status === CANCELLED) return "never";
   if (start && Date.parse(head.create_date) < Date.parse(start)) return "never";
   if (head.is_completed === false || head.status == null || head.ordernumber == null) return "waiting";

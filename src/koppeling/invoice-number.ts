@@ -42,3 +42,15 @@ export function creditNumber(rule: Pick<InvoiceNumberRule, "creditPrefix">, orig
   const suffix = creditInvoiceNumber == null ? "" : `-${creditInvoiceNumber}`;
   return checked(`${rule.creditPrefix}${original}${suffix}`, what);
 }
+
+/**
+ * Whether a SnelStart invoice number follows this rule's numbering: `[prefix][year]N` or
+ * `[creditPrefix][prefix][year]N[-M]`. The bookkeeper's own invoices usually do not (unless the
+ * rule has no prefix and they number with digits only).
+ */
+export function followsNumbering(rule: Pick<InvoiceNumberRule, "prefix" | "yearPrefix" | "creditPrefix">): (factuurnummer: string) => boolean {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const base = `${esc(rule.prefix ?? "")}${rule.yearPrefix ? "\\d{4}" : ""}\\d+`;
+  const re = new RegExp(`^(?:${base}|${esc(rule.creditPrefix)}${base}(?:-\\d+)?)$`);
+  return (nr) => re.test(nr);
+}

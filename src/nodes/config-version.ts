@@ -35,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<string, readonly Migration[]>> = {
   "snelstart-debtor": [{ to: 1, up: unchanged }],
   "snelstart-invoice": [{ to: 1, up: unchanged }],
   "ccv-snelstart-report": [{ to: 1, up: unchanged }],
+  "ccv-snelstart-reconcile": [{ to: 1, up: unchanged }],
 };
 
 /** The current version of each node type's configuration: that of its last migration. */

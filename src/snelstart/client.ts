@@ -30,7 +30,7 @@ import type { HttpMethod } from "../http/policy";
 import { RequestSender, type HttpResponse, type WaitInfo } from "../http/sender";
 import { baseOf, serviceUrl } from "../http/url";
 import { parseJson, requestLabel, snelStartFailure, snelStartRetryPolicy } from "./errors";
-import { odataEq, queryString } from "./odata";
+import { odataDayRange, odataEq, queryString } from "./odata";
 import * as S from "./schemas";
 import { throttleFor, type Throttle } from "./throttle";
 
@@ -192,6 +192,21 @@ export class SnelStartClient {
     return found.find((f) => f.factuurnummer === factuurnummer) ?? null;
   }
 
+  /**
+   * Every verkoopfactuur dated from day `from` up to, not including, day `to` (`yyyy-MM-dd`):
+   * `$filter=FactuurDatum ge datetime'…' and FactuurDatum lt datetime'…'`, paged with `$top` and
+   * `$skip` (500) until a short page (docs/reference/snelstart-api.md#odata,
+   * #verkoopfacturen). What the reconciliation compares the shop with. The dates are re-checked
+   * here, so a server that ignored the filter cannot slip other months in.
+   */
+  async verkoopfacturenBetween(from: string, to: string): Promise<S.Verkoopfactuur[]> {
+    const all = await this.getAll("/verkoopfacturen", S.verkoopfactuur, { $filter: odataDayRange("FactuurDatum", from, to) });
+    return all.filter((f) => {
+      const day = f.factuurDatum?.slice(0, 10) ?? "";
+      return day >= from && day < to;
+    });
+  }
+
   async createVerkooporder(body: S.VerkoopOrderCreate): Promise<S.Verkooporder> {
     return this.post("/verkooporders", body, S.verkooporder);
   }
@@ -253,14 +268,14 @@ export class SnelStartClient {
   }
 
   /**
-   * All pages of an OData list: `$top=pageSize&$skip=…` until a short page. Stops as well when
+   * All pages of an OData list (with `params`, e.g. a `$filter`): `$top=pageSize&$skip=…` until a short page. Stops as well when
    * a page brings nothing new or is longer than asked (a server ignoring the paging options),
    * so a misbehaving endpoint cannot make it loop.
    */
-  private async getAll<T extends z.ZodType<{ id: string }>>(path: string, item: T): Promise<Array<z.infer<T>>> {
+  private async getAll<T extends z.ZodType<{ id: string }>>(path: string, item: T, params: Readonly<Record<string, string>> = {}): Promise<Array<z.infer<T>>> {
     const out = new Map<string, z.infer<T>>();
     for (let skip = 0; ; skip += this.pageSize) {
-      const page = await this.get(`${path}${queryString({ $top: this.pageSize, $skip: skip })}`, z.array(item));
+      const page = await this.get(`${path}${queryString({ ...params, $top: this.pageSize, $skip: skip })}`, z.array(item));
       const before = out.size;
       for (const row of page) if (!out.has(row.id)) out.set(row.id, row);
       if (page.length < this.pageSize || page.length > this.pageSize || out.size === before) break;

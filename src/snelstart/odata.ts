@@ -31,6 +31,22 @@ export function odataEq(property: string, value: string | number): string {
 }
 
 /**
+ * An OData v3 DateTime literal of a calendar day at midnight (no zone, as SnelStart's dates):
+ * `2025-03-01` -> `datetime'2025-03-01T00:00:00'`. Refuses anything but a real `yyyy-MM-dd` day.
+ */
+export function odataDateTime(day: string): string {
+  const ok = typeof day === "string" && /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  if (!ok) throw new KoppelingError("SNELSTART_ODATA", `An OData date needs a yyyy-MM-dd day, got ${String(day)}`);
+  return `datetime'${day}T00:00:00'`;
+}
+
+/** `Property ge datetime'from' and Property lt datetime'to'`: the days from `from` up to, not including, `to`. */
+export function odataDayRange(property: string, from: string, to: string): string {
+  if (!PROPERTY.test(property)) throw new KoppelingError("SNELSTART_ODATA", `Not an OData property name: ${property}`);
+  return `${property} ge ${odataDateTime(from)} and ${property} lt ${odataDateTime(to)}`;
+}
+
+/**
  * `?k=v&…` with every value percent-encoded by encodeURIComponent; keys are written as given
  * (`$filter`, `$top`). Undefined values are left out; "" when nothing remains.
  */

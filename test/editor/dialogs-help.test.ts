@@ -242,7 +242,7 @@ describe("editor (real browser): configuration dialogs and help", function () {
     await browser.shot(page, "editor-5-help-ccv-orders-in");
 
     // Every type of the package: its help, as written, through RED.sidebar.help.show.
-    for (const type of ["ccv-config", "snelstart-config", "vat-mapping", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report"]) {
+    for (const type of ["ccv-config", "snelstart-config", "vat-mapping", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report", "ccv-snelstart-reconcile"]) {
       await page.evaluate((t: string) => (globalThis as unknown as PageWindow).RED.sidebar.help.show(t), type);
       const src = helpSource(type);
       await help.locator(".red-ui-help p", { hasText: src.intro.slice(0, 40) }).first().waitFor();

@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the node tests: the test-helper on the Node-RED this run selects
- * (`NODE_RED_MODULE`, else the root's node-red), the eight node modules, both simulators
+ * (`NODE_RED_MODULE`, else the root's node-red), the package's node modules, both simulators
  * in-process on random ports (rate limits off), the koppeling flow of the example wired to
  * helper nodes, CCV order builders, and waits for messages and statuses.
  */
@@ -17,6 +17,7 @@ import ccvConfig from "../../src/nodes/ccv-config";
 import { SnelStartClient } from "../../src/snelstart/client";
 import { Throttle } from "../../src/snelstart/throttle";
 import ordersIn from "../../src/nodes/ccv-orders-in";
+import reconcile from "../../src/nodes/ccv-snelstart-reconcile";
 import report from "../../src/nodes/ccv-snelstart-report";
 import snelstartConfig from "../../src/nodes/snelstart-config";
 import debtor from "../../src/nodes/snelstart-debtor";
@@ -29,7 +30,7 @@ helper.init(require.resolve(process.env.NODE_RED_MODULE ?? "node-red"));
 export { helper };
 
 /** Every runtime node of the package, for `helper.load`. */
-export const NODES = [ccvConfig, snelstartConfig, vatMapping, ordersIn, vatMapper, debtor, invoice, report];
+export const NODES = [ccvConfig, snelstartConfig, vatMapping, ordersIn, vatMapper, debtor, invoice, report, reconcile];
 
 export const L = simLedgerId;
 export const GROUP = simOmzetgroepId;

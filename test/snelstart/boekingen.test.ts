@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { Relatie, VerkoopBoekingCreate } from "../../src/snelstart/schemas";
 import { simKostenplaatsId, simSeedRelatieId } from "../../sim/snelstart/server";
-import { control, createConsumer, createDeBusiness, DE, errorCodes, L, nlBooking, ossBooking, rawApi, rejectsWith, setup, type Setup } from "./helpers";
+import { listen } from "../../sim/http";
+import { SnelStartClient } from "../../src/snelstart/client";
+import { control, createConsumer, createDeBusiness, DE, errorCodes, L, nlBooking, openThrottle, ossBooking, rawApi, rejectsWith, setup, type Setup } from "./helpers";
 
 describe("SnelStart verkoopboekingen: validation like the real service", () => {
   let s: Setup;
@@ -52,6 +54,40 @@ describe("SnelStart verkoopboekingen: validation like the real service", () => {
     assert.equal(await s.client.findVerkoopfactuur("F-2025-0040"), null);
     assert.equal(await s.client.findVerkoopfactuur("f-2025-00401"), null);
     assert.equal((await s.client.findVerkoopfactuur("F-2025-00401"))?.factuurnummer, "F-2025-00401");
+  });
+
+  it("verkoopfacturenBetween: the invoices dated from `from` up to `to` (not included), every page ($top/$skip), checked", async () => {
+    const sim = await setup();
+    try {
+      const klant = await createConsumer(sim.client);
+      const dates = ["2025-02-28", "2025-03-01", "2025-03-01", "2025-03-15", "2025-03-31", "2025-04-01"];
+      for (const [i, d] of dates.entries()) await sim.client.createVerkoopboeking(nlBooking(`P-${i}`, klant.id, { factuurdatum: `${d}T00:00:00` }));
+      const paged = sim.makeClient({ pageSize: 2 });
+      const march = await paged.verkoopfacturenBetween("2025-03-01", "2025-04-01");
+      assert.deepEqual(march.map((f) => f.factuurnummer).sort(), ["P-1", "P-2", "P-3", "P-4"]);
+      // Four in the period, two per page: three pages, the last one short (empty).
+      assert.equal(sim.sim.state.requests.get("GET", "/v2/verkoopfacturen"), 3);
+      assert.deepEqual((await sim.client.verkoopfacturenBetween("2025-03-02", "2025-03-31")).map((f) => f.factuurnummer), ["P-3"]);
+      assert.deepEqual(await sim.client.verkoopfacturenBetween("2025-05-01", "2025-06-01"), []);
+      await rejectsWith(sim.client.verkoopfacturenBetween("2025-3-1", "2025-04-01"), "SNELSTART_ODATA");
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("verkoopfacturenBetween keeps only the period's dates when a server ignores the filter", async () => {
+    const factuur = (nr: string, day: string) => ({ id: `00000000-0000-4000-8000-00000000000${nr}`, factuurnummer: nr, factuurDatum: `${day}T00:00:00`, factuurBedrag: 1 });
+    const server = await listen((req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      if (req.method === "POST") res.end(JSON.stringify({ access_token: "t", token_type: "bearer", expires_in: 3600 }));
+      else res.end(JSON.stringify([factuur("1", "2025-02-28"), factuur("2", "2025-03-01"), factuur("3", "2025-04-01")]));
+    });
+    try {
+      const c = new SnelStartClient({ subscriptionKey: "k", koppelsleutel: `ignoring-${process.pid}`, apiUrl: server.url, tokenUrl: `${server.url}/token`, throttle: openThrottle() });
+      assert.deepEqual((await c.verkoopfacturenBetween("2025-03-01", "2025-04-01")).map((f) => f.factuurnummer), ["2"]);
+    } finally {
+      await server.close();
+    }
   });
 
   it("BOE-0021: a factuurnummer that exists in the administration (also for another klant)", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { odataEq, odataInt, odataString, queryString } from "../../src/snelstart/odata";
+import { odataDateTime, odataDayRange, odataEq, odataInt, odataString, queryString } from "../../src/snelstart/odata";
 import type { Relatie } from "../../src/snelstart/schemas";
 import { simLandId, simSeedRelatieId } from "../../sim/snelstart/server";
 import { NL, nlBooking, rawApi, rejectsWith, setup, type Setup } from "./helpers";
@@ -21,6 +21,13 @@ describe("OData escaping (unit)", () => {
     assert.throws(() => odataEq("Email eq 'x' or Naam", "y"), /Not an OData property/);
     assert.throws(() => odataEq("email", "y"), /Not an OData property/);
     assert.throws(() => odataInt(1.5), /safe integer/);
+  });
+
+  it("odataDateTime and odataDayRange: a real yyyy-MM-dd day only, as a DateTime literal at midnight", () => {
+    assert.equal(odataDateTime("2025-03-01"), "datetime'2025-03-01T00:00:00'");
+    assert.equal(odataDayRange("FactuurDatum", "2025-03-01", "2025-04-01"), "FactuurDatum ge datetime'2025-03-01T00:00:00' and FactuurDatum lt datetime'2025-04-01T00:00:00'");
+    for (const bad of ["2025-02-30", "2025-3-1", "2025-03-01' or 1 eq 1", "2025-03-01T00:00:00"]) assert.throws(() => odataDateTime(bad), /yyyy-MM-dd/, bad);
+    assert.throws(() => odataDayRange("FactuurDatum ge x or FactuurDatum", "2025-03-01", "2025-04-01"), /Not an OData property/);
   });
 
   it("queryString percent-encodes every value with encodeURIComponent", () => {

@@ -45,6 +45,20 @@ describe("SnelStart simulator: control API", () => {
     }
   });
 
+  it("PATCH /__sim/verkoopboekingen/:id changes the amount as a person would by hand: the booking and its verkoopfactuur, nothing recomputed", async () => {
+    const klant = await createConsumer(s.client);
+    const b = await s.client.createVerkoopboeking(nlBooking("CTL-2", klant.id));
+    const changed = await control(s.sim, "PATCH", `/__sim/verkoopboekingen/${b.id}`, { factuurbedrag: 130 });
+    assert.equal(changed.status, 200);
+    assert.equal((changed.body as { factuurbedrag: number }).factuurbedrag, 130);
+    assert.equal((await s.client.findVerkoopfactuur("CTL-2"))?.factuurBedrag, 130);
+    const stored = await s.client.getVerkoopboeking(b.id);
+    assert.deepEqual(stored.boekingsregels, b.boekingsregels, "the lines stay as booked");
+    assert.equal((await control(s.sim, "PATCH", `/__sim/verkoopboekingen/${b.id}`, { factuurbedrag: "130" })).status, 400);
+    assert.equal((await control(s.sim, "PATCH", `/__sim/verkoopboekingen/${b.id}`, { factuurbedrag: 1, btw: [] })).status, 400);
+    assert.equal((await control(s.sim, "PATCH", "/__sim/verkoopboekingen/00000000-0000-0000-0000-000000000000", { factuurbedrag: 1 })).status, 404);
+  });
+
   it("refuses a malformed fault and a malformed OSS switch", async () => {
     assert.equal((await control(s.sim, "POST", "/__sim/faults", { kind: "status" })).status, 400);
     assert.equal((await control(s.sim, "POST", "/__sim/faults", { kind: "explode" })).status, 400);

@@ -17,7 +17,9 @@ import {
   cancellationDue,
   creditInvoiceVerdict,
   dueSettings,
+  effectiveStart,
   notePending,
+  orderQualifies,
   orderVerdict,
   parseDays,
   parseStatuses,
@@ -102,6 +104,14 @@ describe("due: settings", () => {
     assert.equal(startOf(settings({ importExisting: false }), l, NOW), "2026-06-01T12:00:00.000Z");
     assert.equal(startOf(settings({ importExisting: false, since: "2026-06-10T22:00:00Z" }), l, NOW), "2026-06-10T22:00:00Z");
     assert.equal(startOf(settings({ importExisting: false, since: null }), l, NOW), "2026-06-01T12:00:00.000Z");
+  });
+
+  it("effectiveStart: the same bound from a given first run, without touching a ledger", () => {
+    const first = "2026-06-01T12:00:00.750Z";
+    assert.equal(effectiveStart(settings(), first), START);
+    assert.equal(effectiveStart(settings({ importExisting: false }), first), "2026-06-01T12:00:00.000Z");
+    assert.equal(effectiveStart(settings({ importExisting: false, since: "2026-06-10T22:00:00Z" }), first), "2026-06-10T22:00:00Z");
+    assert.equal(effectiveStart(settings({ importExisting: true, since: null }), first), null);
   });
 });
 
@@ -292,6 +302,24 @@ describe("due: orderVerdict", () => {
   it("due when completed, paid, in a selected status, after the start and not booked", () => {
     assert.equal(orderVerdict(order(), emptyLedger(), s, start), "due");
     assert.equal(orderVerdict(order({ status: 5, is_completed: null }), emptyLedger(), s, start), "due");
+  });
+
+  it("orderQualifies: the same rules without the ledger (a booked order is judged by what CCV says now)", () => {
+    const cases: Array<[Partial<CcvOrderHead>, string]> = [
+      [{}, "due"],
+      [{ status: CANCELLED }, "never"],
+      [{ create_date: "2025-12-31T22:59:59Z" }, "never"],
+      [{ is_completed: false }, "waiting"],
+      [{ status: 2 }, "waiting"],
+      [{ paid: false }, "waiting"],
+    ];
+    const l = emptyLedger();
+    for (const [over, verdict] of cases) {
+      assert.equal(orderQualifies(order(over), s, start), verdict, JSON.stringify(over));
+      assert.equal(orderVerdict(order(over), l, s, start), verdict, "orderVerdict agrees when nothing is booked");
+    }
+    markBooked(l, ledgerKey("order", 7), booked(107, "2026107"), NOW);
+    assert.equal(orderQualifies(order({ paid: false }), s, start), "waiting", "the ledger plays no part");
   });
 });
 
