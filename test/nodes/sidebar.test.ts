@@ -28,10 +28,9 @@ const runsOf = async () => (await get("/ccv-snelstart/koppeling/ccv/runs")).runs
 
 /** Polls the runs route until `check` holds for the list; returns it. */
 async function runsUntil(what: string, check: (runs: RunView[]) => boolean, timeoutMs = 10_000): Promise<RunView[]> {
-  let last: RunView[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    last = await runsOf();
+    const last = await runsOf();
     if (check(last)) return last;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 20));
