@@ -15,7 +15,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { ROOT, startKoppeling, type KoppelingOptions, type KoppelingRuntime } from "../../scripts/node-red-runtime";
 import type { SimOrder } from "../../sim/ccv/types";
-import { launchEditorBrowser, slug, type EditorBrowser } from "./browser";
+import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
 type Catalogue = {
   triggers: Record<string, string>;
@@ -201,7 +201,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
 
         await progress.waitFor({ state: "hidden", timeout: 60_000 });
         const rows = page.locator(".ccv-koppeling-runs tbody tr[data-run-id]");
-        await page.waitForFunction((n: number) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll(".ccv-koppeling-runs tbody tr[data-run-id]").length === n, base + 1);
+        await page.waitForFunction((n: number) => (globalThis as unknown as PageWindow).document.querySelectorAll(".ccv-koppeling-runs tbody tr[data-run-id]").length === n, base + 1);
         const run = rows.first();
         assert.equal(await run.getAttribute("data-state"), "done");
         assert.equal(await cell(run, "trigger"), TEXT.triggers.manual);
@@ -225,9 +225,9 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         assert.equal(await page.locator("button.ccv-koppeling-retry-all").isDisabled(), true, "nothing left to retry");
 
         const rows = page.locator(".ccv-koppeling-runs tbody tr[data-run-id]");
-        await page.waitForFunction((n: number) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll(".ccv-koppeling-runs tbody tr[data-run-id]").length === n, runsBefore + 1);
+        await page.waitForFunction((n: number) => (globalThis as unknown as PageWindow).document.querySelectorAll(".ccv-koppeling-runs tbody tr[data-run-id]").length === n, runsBefore + 1);
         const run = rows.first();
-        await page.locator('.ccv-koppeling-runs tbody tr[data-run-id][data-state="done"]').first().waitFor();
+        await page.waitForFunction(() => (globalThis as unknown as PageWindow).document.querySelector(".ccv-koppeling-runs tbody tr[data-run-id]")?.getAttribute("data-state") === "done");
         assert.equal(await cell(run, "trigger"), TEXT.triggers.manual);
         assert.deepEqual([await cell(run, "due"), await cell(run, "booked"), await cell(run, "failed")], ["1", "1", "0"]);
 
