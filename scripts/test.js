@@ -55,8 +55,9 @@ function ensureNr5() {
 // Not "chaos": its runs are long, and what it checks does not depend on the Node-RED version.
 const nr5Suites = suites.filter((s) => s === "nodes" || s === "e2e");
 // Installed before the first pass, not between passes: the package suite (scorecard P06/P07)
-// reads both Node-RED versions, so a fresh clone must have them before any test runs.
-const needsNr5 = nr5Suites.length > 0 || suites.includes("package");
+// reads both Node-RED versions, and the editor suite's sidebar test starts both (as child
+// processes, from this pass), so a fresh clone must have them before any test runs.
+const needsNr5 = nr5Suites.length > 0 || suites.includes("package") || suites.includes("editor");
 const passes = [{ name: `Node.js ${process.version}, Node-RED 4.1`, node: process.execPath, env: {}, suites, prepare: needsNr5 ? ensureNr5 : undefined }];
 if (nr5Suites.length > 0) {
   passes.push({

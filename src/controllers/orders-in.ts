@@ -102,8 +102,15 @@ export interface OrdersInDeps {
   /** One document failed here (the run goes on): to a Catch node with the document's message. */
   fail: (err: KoppelingError, msg: KoppelingMessage) => void;
   warn: (text: string) => void;
+  /** The run log of the Koppeling sidebar (../nodes/run-log.ts trackRuns): what started each run, its documents, its end. */
+  runs?: RunsPort;
   /** This node's webhooks at the endpoint, when it receives them: the address CCV is to call, and the `x-hash` keys to list again. */
   webhooks: { publicUrl: string | undefined; target(base: unknown): string; forgetKeys(): void } | null;
+}
+
+/** A run being recorded in the run log: its `send` counts the documents it sends; `end` when its work ended (with a code: failed). */
+export interface RunsPort {
+  start(runId: string, msg: { topic?: string; payload?: unknown }, send: Send, opts: { webhook: boolean; full?: boolean }): { send: Send; end(code?: string): void };
 }
 
 /** How one input ended: done(), or done(error) with `msg.run` of the failed run. */
@@ -199,13 +206,20 @@ export class OrdersInController {
     const runId = `${this.now().getTime().toString(36)}-${++this.runCounter}`;
     const trigger: RunMeta["trigger"] = orderId == null ? "schedule" : "webhook";
     if (orderId == null) this.running = true;
+    const tracked = this.d.runs?.start(runId, msg, send, { webhook: orderId != null, full: msg.topic === FULL_SYNC });
+    const out = tracked ? tracked.send : send;
     try {
-      if (orderId == null) await this.run(runId, send, msg.topic === FULL_SYNC);
-      else await this.onWebhook(runId, orderId, send, msg.topic === RETRY);
+      if (orderId == null) await this.run(runId, out, msg.topic === FULL_SYNC);
+      else await this.onWebhook(runId, orderId, out, msg.topic === RETRY);
+      tracked?.end();
       return OK;
     } catch (err) {
-      if (err instanceof Cancelled || this.closed) return OK;
+      if (err instanceof Cancelled || this.closed) {
+        tracked?.end();
+        return OK;
+      }
       const e = asKoppelingError(err);
+      tracked?.end(e.code);
       this.d.status(status.error(e.code));
       await this.d.ledger.update((l) => recordRunFailure(l, e, this.now())).catch((storeErr: Error) => this.d.warn(storeErr.message));
       return { ok: false, error: e, run: { id: runId, configId: this.d.shop.configId, index: 0, total: 0, trigger } };

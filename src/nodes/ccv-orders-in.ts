@@ -17,6 +17,7 @@ import { KoppelingError } from "../errors";
 import { dueSettings } from "../koppeling/due";
 import type { CcvConfigNode } from "./ccv-config";
 import { type KoppelingMessage, registerVersioned, status } from "./shared";
+import { trackRuns } from "./run-log";
 import { openOrderWebhooks } from "./webhook-endpoint";
 
 export interface OrdersInDef extends NodeDef {
@@ -56,6 +57,8 @@ export default function (RED: NodeAPI): void {
       return;
     }
     node.status(status.idle("ready"));
+    /** The run log of the Koppeling sidebar (run-log.ts). */
+    const runs = trackRuns(RED, node, shop);
     const webhooks = def.webhook ? openOrderWebhooks(RED, node, node.credentials?.webhookToken, () => shop.client().webhooks()) : null;
     const controller = new OrdersInController({
       shop: { configId: shop.id, shopId: shop.shopId },
@@ -66,8 +69,12 @@ export default function (RED: NodeAPI): void {
       clock: systemClock,
       newId: () => RED.util.generateId(),
       status: (s) => node.status(s),
-      fail: (err, msg) => node.error(err, msg),
+      fail: (err, msg) => {
+        runs.failedHere(msg);
+        node.error(err, msg);
+      },
       warn: (text) => node.warn(text),
+      runs,
       webhooks: webhooks && { publicUrl: def.publicUrl, target: webhooks.target, forgetKeys: webhooks.forgetKeys },
     });
 

@@ -9,6 +9,7 @@ import { type DueKind, dueKey } from "../koppeling/due";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { type Config, migrateConfig } from "./config-version";
+import { noteOutcome } from "./run-log";
 
 /** `msg.ccv`: set by ccv-orders-in, read by every node after it. */
 export interface CcvMeta {
@@ -126,6 +127,7 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
   node.status(status.error(e.code));
   const shop = shopOf(RED, msg);
   shop?.window.leave(msg._msgid);
+  noteOutcome(RED, shop, msg, "failed");
   if (!shop || !msg.ccv) {
     done(e);
     return;
@@ -178,7 +180,11 @@ export function onOrderMessage(
     }
     (msg.run?.trigger === "webhook" ? asLive(() => work(msg)) : work(msg)).then(
       (shown) => {
-        if (opts.last) shopOf(RED, msg)?.window.leave(msg._msgid);
+        if (opts.last) {
+          const shop = shopOf(RED, msg);
+          shop?.window.leave(msg._msgid);
+          noteOutcome(RED, shop, msg, msg.snelstart?.alreadyBooked ? "skipped" : "booked");
+        }
         if (shown && !closing) node.status(shown);
         send(msg);
         done();

@@ -244,6 +244,43 @@ describe("security in a real Node-RED with adminAuth: secrets follow their addre
     assertNothingCaptured("the write routes");
   });
 
+  it("the Koppeling sidebar: anonymous refused; the reader reads the runs and what needs attention; its buttons are the owner's", async () => {
+    const getAs = async (user: "owner" | "reader" | null, p: string) =>
+      answerOf(await fetch(rt.url + p, { headers: { Accept: "application/json", ...(user ? { Authorization: `Bearer ${tokens[user]}` } : {}) } }));
+    const base = `/ccv-snelstart/koppeling/${EXAMPLE_IDS.ccvConfig}`;
+    assert.equal((await getAs(null, "/ccv-snelstart/koppeling/shops")).status, 401);
+    assert.equal((await getAs(null, `${base}/runs`)).status, 401);
+    const shops = await getAs("reader", "/ccv-snelstart/koppeling/shops");
+    assert.equal(shops.status, 200, shops.text);
+    assert.deepEqual(
+      (shops.body?.shops as Array<{ id: string; ordersIn: Array<{ id: string }> }>).map((s) => [s.id, s.ordersIn.map((o) => o.id)]),
+      [[EXAMPLE_IDS.ccvConfig, [EXAMPLE_IDS.ordersIn]]],
+    );
+    const runs = await getAs("reader", `${base}/runs`);
+    assert.equal(runs.body?.ok, true, runs.text);
+    assert.deepEqual((runs.body?.runs as Array<{ trigger: string }>).map((r) => r.trigger), ["deploy"]);
+    assert.equal((await getAs("reader", `${base}/attention`)).body?.ok, true);
+    for (const button of ["run", "retry", "retry-failed"]) {
+      for (const user of [null, "reader"] as const) {
+        const refused = await post(user, `${base}/${button}`, button === "retry" ? { key: "order:1" } : {});
+        assert.equal(refused.status, 401, `${user ?? "anonymous"} ${button}: ${refused.status} ${refused.text}`);
+      }
+    }
+    const summaries = rt.summaries.length;
+    const started = await post("owner", `${base}/run`, {});
+    assert.deepEqual(started.body, { ok: true, started: true, busy: false, node: EXAMPLE_IDS.ordersIn });
+    // The owner's run, recorded as manual; its summary arrives too (the later tests count runs after it).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const now = (await getAs("reader", `${base}/runs`)).body?.runs as Array<{ trigger: string; state: string }>;
+      if (now.length === 2 && now[0].trigger === "manual" && now[0].state === "done") break;
+      assert.ok(Date.now() < deadline, `the owner's run did not end: ${JSON.stringify(now)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await rt.waitForSummary(summaries + 1);
+    assertNothingCaptured("the sidebar routes");
+  });
+
   it("sends no stored secret and no ${NAME} to another address, whoever asks and however the secrets are left out", async () => {
     let count = 0;
     for (const route of ROUTES) {

@@ -1,0 +1,70 @@
+/**
+ * The Koppeling sidebar's message catalogue (nodes/locales/<lang>/koppeling-sidebar.json): it
+ * explains every error code of the error catalogue (in en-US with the catalogue's own words: the
+ * reason and what to do), it has every key the sidebar asks for, and every language has the keys
+ * of en-US.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, specOf } from "../../src/error-codes";
+import { RUN_TRIGGERS } from "../../src/nodes/run-log";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const LOCALES = path.join(ROOT, "nodes", "locales");
+const FILE = "koppeling-sidebar.json";
+type Tree = { [k: string]: string | Tree };
+const read = (lang: string) => JSON.parse(fs.readFileSync(path.join(LOCALES, lang, FILE), "utf8")) as Tree;
+const EN = read("en-US");
+
+/** The catalogue's keys as dotted paths, each with its text. */
+function flat(tree: Tree, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    if (typeof v === "string") out.set(prefix + k, v);
+    else for (const [kk, vv] of flat(v, `${prefix}${k}.`)) out.set(kk, vv);
+  }
+  return out;
+}
+
+describe("the Koppeling sidebar's message catalogue", () => {
+  const keys = flat(EN);
+
+  it("explains every error code of the catalogue (src/error-codes.ts) in en-US as the catalogue does: the reason (meaning) and what to do (action)", () => {
+    const wrong = ERROR_CODES.filter((c) => keys.get(`codes.${c}.reason`) !== specOf(c).meaning || keys.get(`codes.${c}.action`) !== specOf(c).action);
+    assert.deepEqual(wrong, [], "copy the catalogue's meaning and action of these codes into nodes/locales/en-US/koppeling-sidebar.json (codes.<CODE>.reason / .action)");
+    // SnelStart's message codes not listed by name, and a code this version does not know.
+    assert.deepEqual([keys.get("codes.SNELSTART_MESSAGE.reason"), keys.get("codes.SNELSTART_MESSAGE.action")], [SNELSTART_MESSAGE_FAMILY.spec.meaning, SNELSTART_MESSAGE_FAMILY.spec.action]);
+    assert.ok(keys.get("codes.unknown.reason") && keys.get("codes.unknown.action"));
+    const extra = [...keys.keys()].filter((k) => k.startsWith("codes.")).map((k) => k.split(".")[1]).filter((c) => !ERROR_CODES.includes(c as never) && c !== "SNELSTART_MESSAGE" && c !== "unknown");
+    assert.deepEqual([...new Set(extra)], [], "codes the catalogue does not have");
+  });
+
+  it("has every key the sidebar asks for", () => {
+    const html = fs.readFileSync(path.join(ROOT, "nodes", "koppeling-sidebar.html"), "utf8");
+    const asked = [...html.matchAll(/\bt\("([a-zA-Z]+\.[a-zA-Z.]+)"/g)].map((m) => m[1]);
+    assert.ok(asked.length > 30, `only ${asked.length} keys found in the sidebar`);
+    // Keys made of parts: the triggers, run states, document kinds and the two attention groups.
+    const made = [
+      ...RUN_TRIGGERS.map((t) => `triggers.${t}`),
+      ...["running", "done", "failed", "incomplete"].map((s) => `states.${s}`),
+      ...["order", "cancel", "credit"].map((k) => `attention.${k}`),
+      ...["failed", "unknown"].map((g) => `attention.${g}Title`),
+      ...["start", "trigger", "due", "booked", "skipped", "failed", "duration"].map((c) => `runs.${c}`),
+      "attention.attempts_plural",
+    ];
+    const missing = [...asked, ...made].filter((k) => !keys.has(k));
+    assert.deepEqual(missing, []);
+  });
+
+  it("every language has the keys of en-US, with the same placeholders", () => {
+    const langs = fs.readdirSync(LOCALES).filter((l) => fs.existsSync(path.join(LOCALES, l, FILE)));
+    assert.ok(langs.includes("en-US"));
+    const holders = (s: string) => [...s.matchAll(/__\w+__/g)].map((m) => m[0]).sort();
+    for (const lang of langs) {
+      const other = flat(read(lang));
+      assert.deepEqual([...other.keys()].sort(), [...keys.keys()].sort(), `${lang}: keys`);
+      for (const [k, v] of keys) assert.deepEqual(holders(other.get(k) ?? ""), holders(v), `${lang}: placeholders of ${k}`);
+    }
+  });
+});
