@@ -109,7 +109,7 @@ describe("the koppeling end to end in a real Node-RED", function () {
   it("loads every node set of the package in the runtime", async () => {
     const info = (await rt.adminGet("/nodes/@open-koppeling/node-red-ccv-snelstart")) as { nodes: Array<{ types: string[]; enabled: boolean; err?: string }> };
     const types = info.nodes.flatMap((n) => n.types).sort();
-    assert.deepEqual(types, ["ccv-config", "ccv-orders-in", "ccv-snelstart-report", "snelstart-config", "snelstart-debtor", "snelstart-invoice", "vat-mapper", "vat-mapping"]);
+    assert.deepEqual(types, ["ccv-config", "ccv-orders-in", "ccv-snelstart-reconcile", "ccv-snelstart-report", "snelstart-config", "snelstart-debtor", "snelstart-invoice", "vat-mapper", "vat-mapping"]);
     assert.ok(info.nodes.every((n) => n.enabled && !n.err));
   });
 
