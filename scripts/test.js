@@ -54,7 +54,7 @@ if (!fromSource) {
   // The transpile cache (.tmp/ts-cache) keeps one file per version of a source: start it afresh
   // once it has grown well past the size of the tree.
   const cache = path.join(root, ".tmp", "ts-cache");
-  if (fs.existsSync(cache) && fs.readdirSync(cache).length > 5000) fs.rmSync(cache, { recursive: true, force: true });
+  if (fs.existsSync(cache) && fs.readdirSync(cache).length > 2000) fs.rmSync(cache, { recursive: true, force: true });
 }
 
 const testRoot = fromSource ? path.join(root, "test") : path.join(root, "dist", "test");
