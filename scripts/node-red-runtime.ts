@@ -25,8 +25,9 @@ import { SIM_CREDENTIALS } from "../sim/cli";
 import type { RateLimitMode } from "../sim/http";
 import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
 import { formatRateLimitSetting } from "../src/nodes/rate-limits";
+import { ROOT } from "./repo-root";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export { ROOT };
 export const PACKAGE_NAME = "@open-koppeling/node-red-ccv-snelstart";
 export const EXAMPLE_FILE = path.join(ROOT, "examples", "CCV Shop to SnelStart.json");
 

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { listen, readBody } from "../../sim/http";
+import { ROOT } from "../../scripts/repo-root";
 import {
   CCV_PUBLIC,
   CCV_SECRET,
@@ -293,7 +294,7 @@ describe("nodes: admin routes and credentials", function () {
   });
 
   it("the example flow carries no credentials", () => {
-    const file = path.resolve(__dirname, "..", "..", "..", "examples", "CCV Shop to SnelStart.json");
+    const file = path.join(ROOT, "examples", "CCV Shop to SnelStart.json");
     const flow = JSON.parse(fs.readFileSync(file, "utf8")) as Array<Record<string, unknown>>;
     const configs = flow.filter((n) => n.type === "ccv-config" || n.type === "snelstart-config");
     assert.equal(configs.length, 2);

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import * as acorn from "acorn";
+import { ROOT } from "../../scripts/repo-root";
 
-const root = path.resolve(__dirname, "..", "..", "..");
+const root = ROOT;
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
   name: string;
   license?: string;

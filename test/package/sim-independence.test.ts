@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { ROOT } from "../../scripts/repo-root";
 
-const root = path.resolve(__dirname, "..", "..", "..");
+const root = ROOT;
 /** What a simulator file may import from src/: signing as code, the wire types of SnelStart as types. */
 const ALLOWED_CODE = new Set(["src/ccv/signing"]);
 const ALLOWED_TYPES = new Set(["src/ccv/signing", "src/snelstart/schemas"]);

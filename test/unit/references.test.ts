@@ -13,8 +13,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { ROOT } from "../../scripts/repo-root";
 
-const root = path.resolve(__dirname, "..", "..", "..");
+const root = ROOT;
 const REF_DIR = ["docs", "reference"].join("/");
 const SECTION_SIGN = "\u00a7";
 /** The research notes the excerpts come from (whether or not an excerpt exists). */
