@@ -15,8 +15,9 @@ import ts from "typescript";
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, endsRun, errorSpec, isErrorCode, isRetryable, refusesDocument, refusesVatNumber, snelStartMessageCode, specOf } from "../../src/error-codes";
 import { KoppelingError } from "../../src/errors";
 import { TABLE_END, TABLE_START, errorTable } from "../../scripts/error-table";
+import { ROOT as REPO_ROOT } from "../../scripts/repo-root";
 
-const root = path.resolve(__dirname, "..", "..", "..");
+const root = REPO_ROOT;
 const CODE_SHAPE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 /** Node.js system error names (the `code` of a failed connection) that src/ compares with: not ours. */
 const NOT_OURS = new Set(["EAI_AGAIN"]);

@@ -9,8 +9,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, specOf } from "../../src/error-codes";
 import { RUN_TRIGGERS } from "../../src/nodes/run-log";
+import { ROOT as REPO_ROOT } from "../../scripts/repo-root";
 
-const ROOT = path.resolve(__dirname, "..", "..", "..");
+const ROOT = REPO_ROOT;
 const LOCALES = path.join(ROOT, "nodes", "locales");
 const FILE = "koppeling-sidebar.json";
 type Tree = { [k: string]: string | Tree };
