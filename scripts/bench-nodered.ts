@@ -395,6 +395,15 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
 }
 
 /**
+ * Webhook orders during the import at real limits: one about every 10 s (6 a minute), within what
+ * the clients keep for webhooks (CCV: 10 of each resource's GETs a minute; SnelStart: 30 calls a
+ * minute, 3 or 4 an order). Beyond that a webhook's order waits for the window like the import.
+ */
+export function realLimitWebhooks(expectedSeconds: number): number {
+  return Math.max(3, Math.round(expectedSeconds / 10) - 2);
+}
+
+/**
  * An import with the real limits, every request's time recorded by the simulators' counters; the
  * webhooks registered first and orders added at even intervals over its `expectedSeconds`, as in
  * `duringImportRun` (their calls count with the import's).
@@ -419,7 +428,8 @@ async function quotaRun(orders: number, o: NodeRedBenchOptions, round: number, e
     const t0 = performance.now();
     let finished = false;
     const run = rt.run(runTimeout(orders * 100)).finally(() => (finished = true));
-    const latencyMs = await webhooksDuring(rt, watch, rng, o.webhookOrders, expectedSeconds, () => !finished, 3000);
+    const webhooks = realLimitWebhooks(expectedSeconds);
+    const latencyMs = await webhooksDuring(rt, watch, rng, webhooks, expectedSeconds, () => !finished, 3000);
     const s = await run;
     const seconds = (performance.now() - t0) / 1000;
     const during = (key: string) => (times.get(key) ?? []).filter((t) => t >= t0);
@@ -440,7 +450,7 @@ async function quotaRun(orders: number, o: NodeRedBenchOptions, round: number, e
       busiestHour: busiestWindow(api, 3_600_000),
       allowedHour: THROTTLE_TIERS.production.perHour,
     };
-    const quota: QuotaRun = { orders, booked: s.booked, seconds, perSecond: s.booked / seconds, latencyMs, webhookGapS: webhookGapMs(o.webhookOrders, expectedSeconds) / 1000, ccv, snelstart };
+    const quota: QuotaRun = { orders, booked: s.booked, seconds, perSecond: s.booked / seconds, latencyMs, webhookGapS: webhookGapMs(webhooks, expectedSeconds) / 1000, ccv, snelstart };
     log(`  import of ${orders} with real limits: ${s.booked} booked in ${seconds.toFixed(0)} s (${quota.perSecond.toFixed(2)}/s); webhook → booking during it: ${latencyMs.length} samples, ${quantiles(latencyMs)}`);
     return quota;
   } finally {
@@ -700,7 +710,7 @@ export function nodeRedMarkdown(f: NodeRedFigures, chartFile: string | null): st
     `| during an import of ${fmt(l.during.size)} orders, rate limits off (an order every ${fmt(l.during.gapS, 1)} s) | ${fmt(l.during.p50)} | ${fmt(l.during.p95)} | ${l.during.samples} |`,
     `| during the import of ${fmt(l.duringReal.size)} orders with real rate limits, below (an order every ${fmt(l.duringReal.gapS, 1)} s) | ${fmt(l.duringReal.p50)} | ${fmt(l.duringReal.p95)} | ${l.duringReal.samples} |`,
     "",
-    `**Real rate limits** (the documented limits in the simulators and the clients): an import of ${fmt(q.orders)} orders booked ${fmt(q.booked)} in ${fmt(q.seconds)} s, ${fmt(q.perSecond, 2)} orders/s, with the webhooks registered and ${o.webhookOrders} orders added during it (their latency is above; their calls count here too). The share of the quota used = the most calls in any window (a minute; for SnelStart also an hour) ÷ the calls the window allows:`,
+    `**Real rate limits** (the documented limits in the simulators and the clients): an import of ${fmt(q.orders)} orders booked ${fmt(q.booked)} in ${fmt(q.seconds)} s, ${fmt(q.perSecond, 2)} orders/s, with the webhooks registered and ${q.latencyMs.length} orders added during it, one every ${fmt(q.webhookGapS, 1)} s: within what the clients keep for webhooks (10 orders a minute; beyond that a webhook's order waits for the window like the import; their latency is above, their calls count here too). The share of the quota used = the most calls in any window (a minute; for SnelStart also an hour) ÷ the calls the window allows:`,
     "",
     "| service, resource, window | calls | busiest window | allowed in it | share |",
     "|---|---:|---:|---:|---:|",
