@@ -153,7 +153,14 @@ interface Pricing {
   unitPrice(nlGross: number, tariff: TaxTariff): number;
 }
 
-function pricing(rng: Rng, profile: Profile, country: string): Pricing {
+/**
+ * The start of the EU's One-Stop Shop (1 July 2021, Council Directive (EU) 2017/2455): from then on
+ * a sale to a consumer in another EU country carries that country's VAT. Before it, a shop below
+ * the distance-selling thresholds (this simulated one) charged Dutch VAT on such sales.
+ */
+const OSS_START_MS = Date.UTC(2021, 6, 1) - 2 * 3_600_000; // midnight in Amsterdam (CEST)
+
+function pricing(rng: Rng, profile: Profile, country: string, at: number): Pricing {
   const zero = { normal: 0, reduced: 0, intermediate: 0 };
   const net = (g: number, t: TaxTariff) => netOfGross(g, NL_RATES[t]);
   switch (profile) {
@@ -162,7 +169,7 @@ function pricing(rng: Rng, profile: Profile, country: string): Pricing {
     case "nl-b2b":
       return { rowsGross: false, rates: NL_RATES, unitPrice: net };
     case "eu-b2c": {
-      const rates = COUNTRIES[country].rates;
+      const rates = at >= OSS_START_MS ? COUNTRIES[country].rates : NL_RATES;
       return { rowsGross: true, rates, unitPrice: (g, t) => grossOfNet(net(g, t), rates[t]) };
     }
     case "eu-b2b":
@@ -365,7 +372,7 @@ export function generateOrders(opts: GenerateOptions): SimOrder[] {
 
   return planOrders(rng, opts.count).map((plan, i) => {
     const customer = customers.get(plan);
-    const p = pricing(rng, plan.profile, plan.country);
+    const p = pricing(rng, plan.profile, plan.country, dates[i]);
     const rows = draftRows(rng, plan.profile, p);
     const rowsTotal = rows.reduce((s, r) => s + r.total, 0);
     const pickup = plan.country === "NL" && rng.chance(0.08);

@@ -192,6 +192,18 @@ describe("ccv generator", () => {
     assert.ok(orders.some((o) => o.customer.billingaddress.country_code === "NL" && ["DE", "BE", "FR", "AT"].includes(o.customer.deliveryaddress.country_code ?? "")), "a Dutch customer shipping abroad");
   });
 
+  it("before OSS (1 July 2021) charges EU consumers Dutch VAT, as a shop below the distance-selling thresholds did; from then their own", () => {
+    const year = generateOrders({ count: 1_500, seed: 5, start: new Date("2021-01-01T00:00:00Z"), end: new Date("2021-12-31T00:00:00Z") });
+    const oss = Date.parse("2021-06-30T22:00:00Z"); // midnight in Amsterdam
+    const euConsumers = year.filter((o) => o.customer.customertype === "b2c" && !o.is_intra_community_order && !["NL", "US", "CH", "GB"].includes(destination(o) ?? "NL"));
+    const before = euConsumers.filter((o) => Date.parse(o.create_date) < oss);
+    const after = euConsumers.filter((o) => Date.parse(o.create_date) >= oss && destination(o) === "DE");
+    assert.ok(before.length >= 20 && after.length >= 5, `${before.length} before, ${after.length} German after`);
+    assert.ok([...everyRate(before)].every((r) => [21, 9].includes(r)), `Dutch rates before: ${[...everyRate(before)]}`);
+    assert.ok(before.every((o) => o.shipping_tax_percentage === 21));
+    assert.deepEqual([...everyRate(after)].sort((a, b) => a - b), [7, 19]);
+  });
+
   it("sells to EU businesses with a VAT number at 0 % (ICP) and exports to US, CH, GB at 0 %", () => {
     const icp = orders.filter((o) => o.is_intra_community_order);
     assert.ok(icp.length >= 10);
