@@ -42,6 +42,17 @@ export interface ErrorSpec {
   refusesVatNumber?: true;
 }
 
+/** SnelStart's three codes for a VAT number of the wrong length or characters (REL-0057, -0058, -0059). */
+const VAT_NUMBER_FORM = {
+  layer: "snelstart",
+  endsRun: false,
+  retryable: false,
+  meaning: "SnelStart refused the customer's VAT number (its length or characters).",
+  action: "None for the order: the relatie is created without it (a warning says so); correct the VAT number in SnelStart.",
+  refusesDocument: true,
+  refusesVatNumber: true,
+} as const;
+
 const CATALOGUE = {
   // --- CCV Shop -------------------------------------------------------------------------------
   CCV_AUTH: {
@@ -233,33 +244,9 @@ const CATALOGUE = {
     action: "Check the article in SnelStart (an inactive one is not found); the next run tries again.",
     refusesDocument: true,
   },
-  SNELSTART_REL_0057: {
-    layer: "snelstart",
-    endsRun: false,
-    retryable: false,
-    meaning: "SnelStart refused the customer's VAT number (its length or characters).",
-    action: "None for the order: the relatie is created without it (a warning says so); correct the VAT number in SnelStart.",
-    refusesDocument: true,
-    refusesVatNumber: true,
-  },
-  SNELSTART_REL_0058: {
-    layer: "snelstart",
-    endsRun: false,
-    retryable: false,
-    meaning: "SnelStart refused the customer's VAT number (its length or characters).",
-    action: "None for the order: the relatie is created without it (a warning says so); correct the VAT number in SnelStart.",
-    refusesDocument: true,
-    refusesVatNumber: true,
-  },
-  SNELSTART_REL_0059: {
-    layer: "snelstart",
-    endsRun: false,
-    retryable: false,
-    meaning: "SnelStart refused the customer's VAT number (its length or characters).",
-    action: "None for the order: the relatie is created without it (a warning says so); correct the VAT number in SnelStart.",
-    refusesDocument: true,
-    refusesVatNumber: true,
-  },
+  SNELSTART_REL_0057: VAT_NUMBER_FORM,
+  SNELSTART_REL_0058: VAT_NUMBER_FORM,
+  SNELSTART_REL_0059: VAT_NUMBER_FORM,
   SNELSTART_REL_0061: {
     layer: "snelstart",
     endsRun: false,

@@ -123,18 +123,20 @@ export function resolveTarget<U extends string, S extends string>(RED: NodeAPI, 
   return { urls, secrets, settings, deployedOnly };
 }
 
-/** Answers JSON; errors become `{ok:false, code, message}` with HTTP 200 so the dialog can show them. */
-function answer(res: Response, work: () => Promise<Record<string, unknown>>): void {
-  work().then(
-    (result) => res.json({ ok: true, ...result }),
-    (err: unknown) => {
-      const e = asKoppelingError(err);
-      res.json({ ok: false, code: e.code, message: e.message });
-    },
-  );
+/** Answers JSON; errors (also one thrown at once) become `{ok:false, code, message}` with HTTP 200 so the dialog can show them. */
+export function answer(res: Response, work: () => Promise<Record<string, unknown>>): void {
+  Promise.resolve()
+    .then(work)
+    .then(
+      (result) => res.json({ ok: true, ...result }),
+      (err: unknown) => {
+        const e = asKoppelingError(err);
+        res.json({ ok: false, code: e.code, message: e.message });
+      },
+    );
 }
 
-function body(req: Request): Record<string, unknown> {
+export function body(req: Request): Record<string, unknown> {
   return req.body && typeof req.body === "object" ? (req.body as Record<string, unknown>) : {};
 }
 

@@ -24,7 +24,7 @@ import { KoppelingError } from "../errors";
 import { lookupOrder, needsAttention } from "../koppeling/ledger-views";
 import type { CcvConfigNode } from "./ccv-config";
 import { runLogOf } from "./run-log";
-import { asKoppelingError } from "./shared";
+import { answer, body } from "./admin";
 
 export const READ_PERMISSION = "ccv-snelstart.read";
 export const WRITE_PERMISSION = "ccv-snelstart.write";
@@ -72,22 +72,6 @@ function retryId(key: unknown): number {
   const id = m ? Number(m[2]) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${JSON.stringify(key)} is not an order the koppeling can retry (order:<CCV order id> or cancel:<CCV order id>)`);
   return id;
-}
-
-function answer(res: Response, work: () => Promise<Record<string, unknown>>): void {
-  Promise.resolve()
-    .then(work)
-    .then(
-      (result) => res.json({ ok: true, ...result }),
-      (err: unknown) => {
-        const e = asKoppelingError(err);
-        res.json({ ok: false, code: e.code, message: e.message });
-      },
-    );
-}
-
-function body(req: Request): Record<string, unknown> {
-  return req.body && typeof req.body === "object" ? (req.body as Record<string, unknown>) : {};
 }
 
 const registered = new WeakSet<object>();

@@ -5,12 +5,9 @@
  * cleared. The ledger is the journal in the user directory, read by the next life.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { NodeStatus } from "node-red";
 import type { LedgerState } from "../../src/koppeling/sync-ledger";
-import { NODES, addOrder, atLeast, boekingen, collect, control, credentials, helper, koppelingFlow, postsOf, readLedger, simpleOrder, startSims, teardown, trigger, until, type Sims } from "./support";
+import { NODES, addOrder, atLeast, boekingen, collect, control, credentials, helper, koppelingFlow, postsOf, readLedger, simpleOrder, startSims, teardown, trigger, until, withUserDir, type Sims } from "./support";
 
 const STAGES = ["debtor", "mapper", "invoice"];
 
@@ -33,17 +30,11 @@ function lastStatuses(): () => Record<string, NodeStatus | undefined> {
 
 describe("nodes: close (a redeploy while an order is booked)", function () {
   let sims: Sims | null = null;
-  let dir = "";
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-userdir-"));
-    helper.settings({ userDir: dir } as never);
-  });
   afterEach(async () => {
     await teardown(sims);
     sims = null;
-    helper.settings({});
-    fs.rmSync(dir, { recursive: true, force: true });
   });
+  withUserDir();
 
   /** The next life: the ledger as it lies on disk, and a run that must find nothing due. */
   async function nextLife(): Promise<{ ledger: LedgerState; total: number }> {

@@ -7,10 +7,9 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { LedgerState } from "../../src/koppeling/sync-ledger";
-import { NODES, addOrder, atLeast, boekingen, collect, control, credentials, helper, koppelingFlow, postsOf, readLedger, simpleOrder, startSims, teardown, trigger, type Sims } from "./support";
+import { NODES, addOrder, atLeast, boekingen, collect, control, credentials, helper, koppelingFlow, postsOf, readLedger, simpleOrder, startSims, teardown, trigger, withUserDir, type Sims } from "./support";
 
 /** The journal file of the flow's shop in `dir`. */
 function journalOf(dir: string): string {
@@ -22,17 +21,11 @@ function journalOf(dir: string): string {
 
 describe("nodes: the durable sync ledger (journal in the user directory)", function () {
   let sims: Sims | null = null;
-  let dir = "";
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-userdir-"));
-    helper.settings({ userDir: dir } as never);
-  });
   afterEach(async () => {
     await teardown(sims);
     sims = null;
-    helper.settings({});
-    fs.rmSync(dir, { recursive: true, force: true });
   });
+  const userDir = withUserDir();
 
   /** One life of the flow: load, run once, wait for `n` outcomes (booked or caught), unload. */
   async function life(n = 1): Promise<void> {
@@ -54,7 +47,7 @@ describe("nodes: the durable sync ledger (journal in the user directory)", funct
 
   /** Cuts the journal back to the line that recorded the intent for `key` (a kill right after it). */
   function crashAfterIntent(key: string): void {
-    const file = journalOf(dir);
+    const file = journalOf(userDir());
     const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
     const at = lines.findIndex((l) => {
       const rec = JSON.parse(l) as { i?: Record<string, unknown> };
@@ -135,7 +128,7 @@ describe("nodes: the durable sync ledger (journal in the user directory)", funct
     const order = await addOrder(sims, simpleOrder(7101));
     await life();
     const number = boekingen(sims)[0].factuurnummer;
-    fs.rmSync(path.join(dir, "ccv-snelstart"), { recursive: true, force: true });
+    fs.rmSync(path.join(userDir(), "ccv-snelstart"), { recursive: true, force: true });
     await control(sims.ccv.url, "PATCH", `/__sim/orders/${order.id}`, { status: 8 });
 
     const first = await runOnce();
@@ -178,7 +171,7 @@ describe("nodes: the durable sync ledger (journal in the user directory)", funct
     sims = await startSims();
     const order = await addOrder(sims, simpleOrder(7004));
     await life();
-    const file = journalOf(dir);
+    const file = journalOf(userDir());
     fs.appendFileSync(file, '{"b":{"order:1":{"facture');
     await helper.load(NODES, koppelingFlow(sims), credentials(sims));
     const l = await readLedger<LedgerState>();

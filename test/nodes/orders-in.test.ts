@@ -4,11 +4,8 @@
  * registering them), cancellations and credit invoices of booked orders, and its failures.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import type { Node } from "node-red";
 import { amsterdamDate } from "../../src/koppeling/dates";
 import {
@@ -37,6 +34,7 @@ import {
   type Msg,
   type Sims,
   readLedger,
+  withUserDir,
 } from "./support";
 
 const ALL_BUT_CANCELLED = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
@@ -412,17 +410,11 @@ describe("nodes: ccv-orders-in", function () {
 
 describe("nodes: ccv-orders-in closed (redeploy) during a run", function () {
   let sims: Sims | null = null;
-  let dir = "";
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-close-"));
-    helper.settings({ userDir: dir } as never);
-  });
   afterEach(async () => {
     await teardown(sims);
     sims = null;
-    helper.settings({});
-    fs.rmSync(dir, { recursive: true, force: true });
   });
+  withUserDir();
 
   it("close while a run is paging: the run stops, nothing is fetched or sent after close resolves, the status is cleared, and the ledger on disk loads cleanly for the next run", async () => {
     const s = (sims = await startSims());

@@ -5,6 +5,9 @@
  * helper nodes, CCV order builders, and waits for messages and statuses.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import helper from "node-red-node-test-helper";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type { SinonSpy } from "sinon";
@@ -420,4 +423,22 @@ export async function teardown(sims: Sims | null): Promise<void> {
 export function assertCode(msg: Msg | undefined, code: string): void {
   assert.ok(msg, `expected a caught message with ${code}`);
   assert.equal(msg.error?.code, code, `expected ${code}, got ${msg.error?.code}: ${msg.error?.message}`);
+}
+
+/**
+ * Gives each test of the calling describe block its own Node-RED user directory (the durable
+ * ledger's home), removed after the test; call it after the block's own afterEach, which then
+ * runs first. Returns the directory of the running test.
+ */
+export function withUserDir(): () => string {
+  let dir = "";
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "koppeling-userdir-"));
+    helper.settings({ userDir: dir } as never);
+  });
+  afterEach(() => {
+    helper.settings({});
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
 }
