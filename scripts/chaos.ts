@@ -32,7 +32,7 @@ import { type Fault, type RateLimitMode, parseRateLimitMode, seededRandom } from
 import type { SimInvoice, SimOrder } from "../sim/ccv/generate";
 import { integerFlag, readFlags } from "../sim/cli";
 import { LANDEN } from "../sim/snelstart/data";
-import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
+import type { RunSummary } from "../src/koppeling/report";
 import { formatRateLimitSetting } from "../src/nodes/rate-limits";
 import { EXAMPLE_IDS, type FlowNode, type KoppelingRuntime, scheduleByHand, startKoppeling } from "./node-red-runtime";
 

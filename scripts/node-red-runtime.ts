@@ -23,7 +23,7 @@ import { startCcvSim, type CcvSim } from "../sim/ccv/server";
 import { simLedgerId, simOmzetgroepId, startSnelStartSim, type SnelStartSim } from "../sim/snelstart/server";
 import { SIM_CREDENTIALS } from "../sim/cli";
 import type { RateLimitMode } from "../sim/http";
-import type { RunSummary } from "../src/nodes/ccv-snelstart-report";
+import type { RunSummary } from "../src/koppeling/report";
 import { formatRateLimitSetting } from "../src/nodes/rate-limits";
 import { ROOT } from "./repo-root";
 

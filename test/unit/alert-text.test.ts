@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { dueAlerts, emptyLedger, ledgerKey, recordFailure, recordRunFailure } from "../../src/koppeling/sync-ledger";
-import { alertText, type LiveMessages } from "../../src/nodes/ccv-snelstart-report";
+import { alertText, type LiveMessages } from "../../src/koppeling/report";
 
 const t0 = new Date("2026-01-05T10:00:00Z");
 
