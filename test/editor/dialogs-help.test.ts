@@ -23,11 +23,11 @@ type Messages = Record<string, Record<string, Record<string, string>>>;
 const messages = (type: string): Record<string, Record<string, string>> =>
   (JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", `${type}.json`), "utf8")) as Messages)[type];
 
-/** The help of `type` as written in nodes/<type>.html: its section headings and first paragraph (text). */
+/** The help of `type` as written in nodes/locales/en-US/<type>.html: its section headings and first paragraph (text). */
 function helpSource(type: string): { sections: string[]; intro: string } {
-  const html = fs.readFileSync(path.join(ROOT, "nodes", `${type}.html`), "utf8");
+  const html = fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", `${type}.html`), "utf8");
   const m = new RegExp(`<script type="text/html" data-help-name="${type}">([\\s\\S]*?)</script>`).exec(html);
-  assert.ok(m, `nodes/${type}.html has no help`);
+  assert.ok(m, `nodes/locales/en-US/${type}.html has no help`);
   const text = (s: string) =>
     s
       .replace(/<[^>]+>/g, "")
