@@ -1,6 +1,6 @@
 /**
  * Issue 5, the editor in a real browser (part 2 of 2): the configuration dialogs against the
- * simulators, and the help sidebar.
+ * simulators, and the help sidebar; and both in Dutch when the editor is set to Dutch (nl).
  *
  * One Node-RED for the file with the example flow deployed, pointed at both simulators (with
  * credentials), Debian's Chromium driven by playwright-core, a fresh page per test. The dialogs
@@ -20,14 +20,22 @@ import { renderCompanyInfo } from "../../sim/snelstart/reference";
 import { launchEditorBrowser, slug, type EditorBrowser, type PageElement, type PageWindow } from "./browser";
 
 type Messages = Record<string, Record<string, Record<string, string>>>;
-const messages = (type: string): Record<string, Record<string, string>> =>
-  (JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", `${type}.json`), "utf8")) as Messages)[type];
+const messages = (type: string, lang = "en-US"): Record<string, Record<string, string>> =>
+  (JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", lang, `${type}.json`), "utf8")) as Messages)[type];
 
-/** The help of `type` as written in nodes/<type>.html: its section headings and first paragraph (text). */
-function helpSource(type: string): { sections: string[]; intro: string } {
-  const html = fs.readFileSync(path.join(ROOT, "nodes", `${type}.html`), "utf8");
+/** The types of the package whose help the tests read. */
+const TYPES = ["ccv-orders-in", "ccv-config", "snelstart-config", "vat-mapping", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report", "ccv-snelstart-reconcile"];
+
+/** The editor page's local storage, where Node-RED keeps the user's language (`editor-language`). */
+interface PageStorage {
+  localStorage: { setItem(key: string, value: string): void; removeItem(key: string): void };
+}
+
+/** The help of `type` as written in nodes/locales/<lang>/<type>.html: its section headings and first paragraph (text). */
+function helpSource(type: string, lang = "en-US"): { sections: string[]; intro: string } {
+  const html = fs.readFileSync(path.join(ROOT, "nodes", "locales", lang, `${type}.html`), "utf8");
   const m = new RegExp(`<script type="text/html" data-help-name="${type}">([\\s\\S]*?)</script>`).exec(html);
-  assert.ok(m, `nodes/${type}.html has no help`);
+  assert.ok(m, `nodes/locales/${lang}/${type}.html has no help`);
   const text = (s: string) =>
     s
       .replace(/<[^>]+>/g, "")
@@ -242,7 +250,7 @@ describe("editor (real browser): configuration dialogs and help", function () {
     await browser.shot(page, "editor-5-help-ccv-orders-in");
 
     // Every type of the package: its help, as written, through RED.sidebar.help.show.
-    for (const type of ["ccv-config", "snelstart-config", "vat-mapping", "vat-mapper", "snelstart-debtor", "snelstart-invoice", "ccv-snelstart-report", "ccv-snelstart-reconcile"]) {
+    for (const type of TYPES.filter((t) => t !== "ccv-orders-in")) {
       await page.evaluate((t: string) => (globalThis as unknown as PageWindow).RED.sidebar.help.show(t), type);
       const src = helpSource(type);
       await help.locator(".red-ui-help p", { hasText: src.intro.slice(0, 40) }).first().waitFor();
@@ -251,5 +259,46 @@ describe("editor (real browser): configuration dialogs and help", function () {
       assert.equal(h.intro, src.intro, `help intro of ${type}`);
     }
     assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+  });
+
+  it("set to Dutch (nl), the editor shows the dialogs and every node's help in Dutch", async function () {
+    this.timeout(60_000);
+    assert.ok(koppeling && browser);
+    const b = browser;
+    // Node-RED's language setting lives in the page's local storage; Dutch is not in its own list
+    // (the editor itself has no Dutch), so this is what "Browser default" with a Dutch browser gives.
+    page = await b.open(koppeling.url, EXAMPLE_IDS.ordersIn);
+    await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.setItem("editor-language", "nl"));
+    try {
+      page = await b.open(koppeling.url, EXAMPLE_IDS.ordersIn);
+      const p = page;
+      const help = p.locator(".red-ui-sidebar-help-stack");
+      await p.click("#red-ui-tab-help-link-button");
+      for (const type of TYPES) {
+        const nl = helpSource(type, "nl");
+        const en = helpSource(type);
+        assert.notEqual(nl.intro, en.intro, `${type}: the Dutch help is the English one`);
+        await p.evaluate((t: string) => (globalThis as unknown as PageWindow).RED.sidebar.help.show(t), type);
+        await help.locator(".red-ui-help p", { hasText: nl.intro.slice(0, 40) }).first().waitFor();
+        const sections = (await help.locator(".red-ui-help h3").allTextContents()).map((t) => t.trim());
+        const intro = ((await help.locator(".red-ui-help p").first().textContent()) ?? "").replace(/\s+/g, " ").trim();
+        assert.deepEqual(sections, nl.sections, `help sections of ${type}`);
+        assert.equal(intro, nl.intro, `help intro of ${type}`);
+        if (type === "ccv-orders-in") await b.shot(p, "editor-6-nl-help-ccv-orders-in");
+      }
+
+      // A configuration dialog: its labels and button from the nl catalogue.
+      const ss = messages("snelstart-config", "nl");
+      assert.notEqual(ss.label.tier, messages("snelstart-config").label.tier);
+      await editConfig(p, "snelstart-config", EXAMPLE_IDS.snelstartConfig);
+      assert.equal(((await p.locator('label[for="node-config-input-tier"]').textContent()) ?? "").trim(), ss.label.tier);
+      assert.equal(((await p.locator("#node-config-snelstart-test").textContent()) ?? "").trim(), ss.test.button);
+      assert.equal(((await p.locator('#node-config-input-tier option[value="production"]').textContent()) ?? "").trim(), ss.tier.production);
+      await b.shot(p, "editor-6-nl-snelstart-config");
+      await cancelDialog(p);
+      assert.deepEqual(b.takePageErrors(), [], "uncaught errors in the editor page");
+    } finally {
+      if (page && !page.isClosed()) await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.removeItem("editor-language"));
+    }
   });
 });

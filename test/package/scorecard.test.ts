@@ -166,11 +166,27 @@ describe("Flow Library scorecard (offline)", () => {
     }
   });
 
-  it("every editor file has help for its type, whose first paragraph is the palette tooltip", () => {
+  /**
+   * A node set's help, as Node-RED and the Flow Library find it: in the editor file, else in
+   * locales/en-US/<set>.html beside it (Node-RED's fallback language); each other language's
+   * locales/<lang>/<set>.html is the help in that language.
+   */
+  const helpOf = (e: (typeof editor)[number], html: string) =>
+    new RegExp(`<script type="text/html" data-help-name="${e.set}">\\s*<p>([^<]{20,})</p>`).exec(html);
+
+  it("every node set has help for its type, in its editor file or in locales/en-US, whose first paragraph is the palette tooltip; so has each other language's help file", () => {
+    const locales = path.join(path.dirname(editor[0].js), "locales");
+    const langs = fs.readdirSync(locales).filter((l) => l !== "en-US" && fs.statSync(path.join(locales, l)).isDirectory());
+    assert.ok(langs.includes("nl"), `languages: ${langs.join(", ")}`);
     for (const e of editor) {
-      const html = fs.readFileSync(e.htmlFile, "utf8");
-      const help = new RegExp(`<script type="text/html" data-help-name="${e.set}">\\s*<p>([^<]{20,})</p>`).exec(html);
-      assert.ok(help, `${e.set}: no help, or its first paragraph is missing or too short`);
+      const localeHelp = path.join(path.dirname(e.js), "locales", "en-US", `${e.set}.html`);
+      const html = fs.readFileSync(e.htmlFile, "utf8") + (fs.existsSync(localeHelp) ? fs.readFileSync(localeHelp, "utf8") : "");
+      assert.ok(helpOf(e, html), `${e.set}: no help, or its first paragraph is missing or too short`);
+      for (const lang of langs) {
+        const file = path.join(locales, lang, `${e.set}.html`);
+        if (!fs.existsSync(file)) continue;
+        assert.ok(helpOf(e, fs.readFileSync(file, "utf8")), `${e.set}: locales/${lang} help has no help for the type, or its first paragraph is missing or too short`);
+      }
     }
   });
 

@@ -88,13 +88,25 @@ function srcLiterals(): Literal[] {
 
 const where = (ls: readonly Literal[]) => ls.map((l) => `${l.file}:${l.line}: "${l.text}"`).join("\n");
 
-/** The help texts of the nodes: `<script type="text/html" data-help-name="…">` blocks of nodes/*.html. */
-function helpTexts(): Array<{ node: string; html: string }> {
+/**
+ * The help texts of the nodes: `<script type="text/html" data-help-name="…">` blocks of nodes/*.html
+ * and of the help files of every language, nodes/locales/<lang>/*.html (where Node-RED looks for a
+ * node set's help in the user's language).
+ */
+function helpTexts(): Array<{ node: string; lang: string; html: string }> {
   const dir = path.join(root, "nodes");
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".html"))
-    .flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/<script type="text\/html" data-help-name="([^"]+)">([\s\S]*?)<\/script>/g)].map((m) => ({ node: m[1], html: m[2] })));
+  const locales = path.join(dir, "locales");
+  const files = [
+    ...fs.readdirSync(dir).filter((f) => f.endsWith(".html")).map((f) => ({ lang: "", file: path.join(dir, f) })),
+    ...fs.readdirSync(locales).flatMap((lang) =>
+      fs.statSync(path.join(locales, lang)).isDirectory()
+        ? fs.readdirSync(path.join(locales, lang)).filter((f) => f.endsWith(".html")).map((f) => ({ lang, file: path.join(locales, lang, f) }))
+        : [],
+    ),
+  ];
+  return files.flatMap(({ lang, file }) =>
+    [...fs.readFileSync(file, "utf8").matchAll(/<script type="text\/html" data-help-name="([^"]+)">([\s\S]*?)<\/script>/g)].map((m) => ({ node: m[1], lang, html: m[2] })),
+  );
 }
 
 describe("error catalogue", () => {
@@ -189,13 +201,18 @@ describe("error catalogue", () => {
   it("every code a node's help names is catalogued", () => {
     const helps = helpTexts();
     assert.ok(helps.length >= 8, `only ${helps.length} help texts found`);
+    // The help lives in nodes/locales/<lang>/: both languages are read.
+    for (const lang of ["en-US", "nl"]) {
+      const nodes = helps.filter((h) => h.lang === lang).map((h) => h.node);
+      assert.ok(nodes.length >= 8, `only ${nodes.length} help texts in nodes/locales/${lang}/`);
+    }
     let found = 0;
     const problems: string[] = [];
-    for (const { node, html } of helps) {
+    for (const { node, lang, html } of helps) {
       for (const m of html.matchAll(/<code>([^<]*)<\/code>/g)) {
         if (!CODE_SHAPE.test(m[1])) continue;
         found++;
-        if (!named.has(m[1])) problems.push(`${node}: ${m[1]}`);
+        if (!named.has(m[1])) problems.push(`${lang || "nodes"}/${node}: ${m[1]}`);
       }
     }
     assert.ok(found > 20, `only ${found} codes found in the help texts`);
