@@ -441,8 +441,8 @@ const CATALOGUE = {
     layer: "koppeling",
     endsRun: false,
     retryable: false,
-    meaning: "Sales-order mode: an earlier post may have been stored and SnelStart's sales orders could not be listed to find out; it is not posted again by itself.",
-    action: "Check SnelStart for a sales order with the order's reference; if there is none, send ccv-orders-in msg.topic \"retry\" with msg.payload.id.",
+    meaning: "Sales-order mode: an earlier post may have been stored and SnelStart's sales orders could not be listed to find out; it is posted only once a listing shows SnelStart does not hold it.",
+    action: "Nothing, if it clears: every run (and a retry) looks again. If it persists, check that SnelStart's sales orders can be listed (the code in the message says why not).",
   },
   RECONCILE_VERKOOPORDER: {
     layer: "koppeling",

@@ -87,7 +87,7 @@ export class SnelStartBooker implements SnelStartPort<Posting> {
       const code = err instanceof KoppelingError ? err.code : "UNEXPECTED";
       throw new KoppelingError(
         "ORDER_OUTCOME_UNKNOWN",
-        `An earlier attempt to post the sales order for CCV order ${p.identity.orderreferentie} may have been stored, and SnelStart's sales orders could not be listed to find out (${code}). It is not posted again by itself: check SnelStart for a sales order with reference ${p.identity.orderreferentie}; if there is none, send ccv-orders-in a message with msg.topic "retry" and msg.payload.id = ${String(p.orderId)} (the CCV order id).`,
+        `An earlier attempt to post the sales order for CCV order ${p.identity.orderreferentie} may have been stored, and SnelStart's sales orders could not be listed to find out (${code}). It is posted only once a listing shows SnelStart does not hold it: every run (and a retry of CCV order id ${String(p.orderId)}) looks again.`,
         { orderreferentie: p.identity.orderreferentie },
         { cause: err },
       );

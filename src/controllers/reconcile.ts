@@ -105,7 +105,8 @@ export class ReconcileController {
     progress("reading SnelStart");
     const held = (await snelstart.verkoopfacturenBetween(period.from, period.to)).map(heldOf);
     const checked = new Map<ShopCancellation, string[]>();
-    for (const c of cancellationsToCheck({ shop: docs, cancelled, held })) {
+    // With credit notes off the koppeling books no CCV credit invoice: none can settle a cancellation.
+    for (const c of settings.credits ? cancellationsToCheck({ shop: docs, cancelled, held }) : []) {
       const numbers: string[] = [];
       for await (const inv of ccv.invoices({ ordernumber: c.ordernumber })) {
         const value = inv.ok ? inv.value : null;

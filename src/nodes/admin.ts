@@ -13,6 +13,7 @@
 import type { NodeAPI } from "node-red";
 import type { NextFunction, Request, Response } from "express";
 import { type ErrorCode, KoppelingError } from "../errors";
+import { baseOf } from "../http/url";
 import { asKoppelingError } from "./shared";
 
 /** The editor's placeholder for "a password is stored, not shown". */
@@ -61,7 +62,7 @@ function text(value: unknown): string {
 function sameUrl(a: string, b: string): boolean {
   const norm = (u: string) => {
     try {
-      return new URL(u).href.replace(/\/+$/, "");
+      return baseOf(new URL(u));
     } catch {
       return u;
     }

@@ -2,14 +2,15 @@
  * Versions and migrations of the nodes' configurations, as the Home Assistant nodes keep them:
  * every node of this package stores `version` in its configuration, and a configuration saved by
  * an older version of the package is migrated, step by step, before it is read. The runtime
- * migrates when a flow starts (`readConfig` in shared.ts), so a deployed flow keeps working after
- * an update; the editor migrates a node when it is selected (resources/editor.js), so what the
- * user edits and deploys is the current shape.
+ * migrates when a flow starts (`registerVersioned` in shared.ts), so a deployed flow keeps working
+ * after an update; the editor migrates a node as it is added to the workspace — a flow loaded,
+ * imported or pasted — (nodes/editor/config-version.js), so what the user edits and deploys is
+ * the current shape.
  *
  * This module runs in both places: it imports nothing, and the build wraps its compiled form for
  * the browser (`window.ccvSnelstartConfig`). A change to a node's settings adds a migration here
- * (`to` = the new version, `up` = old shape to new) and raises the version in CONFIG_VERSIONS and
- * in the node's `defaults.version` (a test checks they agree).
+ * (`to` = the new version, `up` = old shape to new) and raises the node's `defaults.version` to
+ * it (a test checks they agree).
  *
  * Version 0 is a configuration saved before versions existed (0.1.x); its shape is version 1's.
  */

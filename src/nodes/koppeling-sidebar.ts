@@ -23,7 +23,7 @@ import type { NextFunction, Request, Response } from "express";
 import { KoppelingError } from "../errors";
 import { lookupOrder, needsAttention } from "../koppeling/ledger-views";
 import type { CcvConfigNode } from "./ccv-config";
-import { runLogOf } from "./run-log";
+import { runLogOf, scheduledRunGoing } from "./run-log";
 import { answer, body } from "./admin";
 
 export const READ_PERMISSION = "ccv-snelstart.read";
@@ -93,13 +93,11 @@ export function sidebarRoutes(RED: NodeAPI): void {
     for (const d of all.filter((x) => x.type === "ccv-config")) {
       const shop = RED.nodes.getNode(d.id) as unknown as CcvConfigNode | null;
       if (!shop) continue;
-      const runs = await runLogOf(RED, shop).views(20);
       shops.push({
         id: d.id,
         name: d.name || shop.shopId,
         shopId: shop.shopId,
         ordersIn: ordersInOf(RED, d.id).map((x) => ({ id: x.def.id, name: x.def.name || "" })),
-        running: runs.some((r) => r.state === "running" && r.trigger !== "webhook"),
       });
     }
     return { shops };
@@ -127,8 +125,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
     const shop = shopOf(RED, req.params.config);
     const posted = body(req);
     const node = receiverOf(RED, shop.id, posted.node);
-    const runs = await runLogOf(RED, shop).views(20);
-    if (runs.some((r) => r.state === "running" && r.trigger !== "webhook")) return { started: false, busy: true, node: node.id };
+    if (scheduledRunGoing(await runLogOf(RED, shop).views(20))) return { started: false, busy: true, node: node.id };
     node.receive({ topic: posted.full === true ? "full-sync" : "", payload: Date.now(), trigger: "manual" });
     return { started: true, busy: false, node: node.id };
   });

@@ -47,6 +47,8 @@ export interface RunRecord {
   trigger: RunTrigger;
   /** A full sweep (everything since the start date). */
   full: boolean;
+  /** The run of one order (a webhook's or a retry's), which runs beside a scheduled run. */
+  single: boolean;
   startedAt: string;
   /** The last thing heard of the run. */
   lastAt: string;
@@ -72,6 +74,7 @@ export interface RunView {
   id: string;
   trigger: RunTrigger;
   full: boolean;
+  single: boolean;
   startedAt: string;
   endedAt: string | null;
   /** Milliseconds from the start to the end (or to now, while running). */
@@ -84,6 +87,11 @@ export interface RunView {
   failed: number;
   error: string | null;
   state: RunState;
+}
+
+/** Whether a scheduled (not a one-order) run of the shop is going: the shop's "Run now" waits for it. */
+export function scheduledRunGoing(runs: readonly RunView[]): boolean {
+  return runs.some((r) => r.state === "running" && !r.single);
 }
 
 export function stateOf(r: RunRecord, now: Date): RunState {
@@ -99,6 +107,7 @@ export function viewOf(r: RunRecord, now: Date): RunView {
     id: r.id,
     trigger: r.trigger,
     full: r.full,
+    single: r.single,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
     durationMs: Math.max(0, end - Date.parse(r.startedAt)),
@@ -125,6 +134,8 @@ function reviveRecord(v: unknown): RunRecord | null {
     id: v.id,
     trigger: v.trigger as RunTrigger,
     full: v.full === true,
+    // Stored before `single` was: a webhook's run was the only run of one order.
+    single: v.single === true || v.trigger === "webhook",
     startedAt,
     lastAt: time(v.lastAt) ?? startedAt,
     endedAt: time(v.endedAt),
@@ -197,9 +208,9 @@ export class RunLog {
   }
 
   /** A run started. */
-  start(id: string, trigger: RunTrigger, now: Date, opts: { full?: boolean } = {}): RunRecord {
+  start(id: string, trigger: RunTrigger, now: Date, opts: { full?: boolean; single?: boolean } = {}): RunRecord {
     const at = now.toISOString();
-    const r: RunRecord = { id, trigger, full: opts.full === true, startedAt: at, lastAt: at, endedAt: null, due: 0, listed: false, booked: 0, skipped: 0, failed: 0, error: null, incomplete: false };
+    const r: RunRecord = { id, trigger, full: opts.full === true, single: opts.single === true, startedAt: at, lastAt: at, endedAt: null, due: 0, listed: false, booked: 0, skipped: 0, failed: 0, error: null, incomplete: false };
     this.add(r);
     this.prune(now);
     return r;
@@ -480,7 +491,7 @@ export function trackRuns(RED: NodeAPI, node: Node, shop: CcvConfigNode): RunTra
     start(runId, msg, send, opts) {
       const trigger = triggerOf(msg, { webhook: opts.webhook, firstRun: firstRun && !opts.webhook, sinceStartMs: Date.now() - startedAt });
       if (!opts.webhook) firstRun = false;
-      log.change((l, now) => l.start(runId, trigger, now, { full: opts.full }), { publishNow: true }).catch(warn);
+      log.change((l, now) => l.start(runId, trigger, now, { full: opts.full, single: opts.webhook }), { publishNow: true }).catch(warn);
       return {
         send(out) {
           if (out.ccv && out.run?.id === runId) log.change((l, now) => l.found(runId, now)).catch(warn);

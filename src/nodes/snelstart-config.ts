@@ -43,7 +43,6 @@ export interface SnelStartConfigNode extends Node<SnelStartCredentials> {
   ossRates(iso2: string): Promise<VatRates["vatRates"]>;
 }
 
-export { DEFAULT_API_URL, DEFAULT_TOKEN_URL };
 const REFERENCE_TTL_MS = 60 * 60 * 1000;
 
 /**
@@ -59,8 +58,9 @@ export function makeSnelStartClient(settings: { apiUrl?: string; tokenUrl?: stri
   return new SnelStartClient({
     subscriptionKey: creds.subscriptionKey,
     koppelsleutel: creds.koppelsleutel,
-    apiUrl: settings.apiUrl || DEFAULT_API_URL,
-    tokenUrl: settings.tokenUrl || DEFAULT_TOKEN_URL,
+    // An empty setting is SnelStart's production address: the client fills it in.
+    apiUrl: settings.apiUrl,
+    tokenUrl: settings.tokenUrl,
     throttle: throttleFor(creds.koppelsleutel, snelstartThrottleOptions(rateLimits, tier)),
   });
 }

@@ -62,7 +62,7 @@ describe("nodes: the Koppeling sidebar's admin routes", function () {
     const summaries = collect("summary");
 
     const shops = await get("/ccv-snelstart/koppeling/shops");
-    assert.deepEqual(shops, { ok: true, shops: [{ id: "ccv", name: "shop", shopId: new URL(sims.ccv.url).host, ordersIn: [{ id: "in", name: "" }], running: false }] });
+    assert.deepEqual(shops, { ok: true, shops: [{ id: "ccv", name: "shop", shopId: new URL(sims.ccv.url).host, ordersIn: [{ id: "in", name: "" }] }] });
     assert.deepEqual((await get("/ccv-snelstart/koppeling/ccv/runs")).runs, []);
 
     trigger();

@@ -10,7 +10,7 @@ import path from "node:path";
 import { EventEmitter } from "node:events";
 import type { NodeAPI } from "node-red";
 import type { CcvConfigNode } from "../../src/nodes/ccv-config";
-import { DEPLOY_WINDOW_MS, MAX_AGE_DAYS, MAX_RUNS, QUIET_MS, RunLog, RunLogStore, runsTopic, stateOf, triggerOf, viewOf } from "../../src/nodes/run-log";
+import { DEPLOY_WINDOW_MS, MAX_AGE_DAYS, MAX_RUNS, QUIET_MS, RunLog, RunLogStore, runsTopic, scheduledRunGoing, stateOf, triggerOf, viewOf } from "../../src/nodes/run-log";
 
 const t0 = new Date("2026-03-02T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -33,6 +33,15 @@ describe("run log", () => {
       { state: v.state, due: v.due, listed: v.listed, booked: v.booked, skipped: v.skipped, failed: v.failed, durationMs: v.durationMs, endedAt: v.endedAt },
       { state: "done", due: 3, listed: true, booked: 1, skipped: 1, failed: 1, durationMs: 2500, endedAt: at(2500).toISOString() },
     );
+  });
+
+  it("a retry's run of one order, going, does not keep the shop's Run now waiting; a scheduled run does", () => {
+    const log = new RunLog();
+    log.start("retry", "manual", t0, { single: true });
+    log.found("retry", at(10));
+    assert.equal(scheduledRunGoing([viewOf(log.get("retry")!, at(20))]), false);
+    log.start("r2", "manual", at(30));
+    assert.equal(scheduledRunGoing(["retry", "r2"].map((id) => viewOf(log.get(id)!, at(40)))), true);
   });
 
   it("a run with nothing due is done when its listing ends; a failed run keeps its code", () => {
@@ -184,7 +193,7 @@ describe("run log store", () => {
     const file = path.join(dir, "ccv-snelstart", "ccv_snelstart_ledger_shop_example_nl.runs.json");
     const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { version: number; runs: Array<Record<string, unknown>> };
     assert.equal(stored.version, 1);
-    assert.deepEqual(Object.keys(stored.runs[0]).sort(), ["booked", "due", "endedAt", "error", "failed", "full", "id", "incomplete", "lastAt", "listed", "skipped", "startedAt", "trigger"]);
+    assert.deepEqual(Object.keys(stored.runs[0]).sort(), ["booked", "due", "endedAt", "error", "failed", "full", "id", "incomplete", "lastAt", "listed", "single", "skipped", "startedAt", "trigger"]);
     assert.deepEqual([stored.runs[0].due, stored.runs[0].failed, stored.runs[0].trigger], [1, 1, "manual"]);
     assert.ok(!fs.existsSync(`${file}.tmp`), "the temporary file was renamed");
 
