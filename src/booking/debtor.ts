@@ -13,17 +13,32 @@
  * and the other codes the error catalogue marks `refusesVatNumber`) the relatie is created without it (or, when the
  * customer already has a relatie without one, a later order of theirs goes to that), a warning
  * says so, and the verdict `hasVatNumber: false` lets vat-mapper book the order without ICP.
+ *
+ * Where no lookup can find the customer again (matching on e-mail off, no address), the relatie
+ * created for a document is kept in the shop's ledger (`DocumentRelaties`), so the document's
+ * retries use it rather than create one per attempt.
  */
 import { refusesVatNumber } from "../error-codes";
 import { KoppelingError } from "../errors";
 import type { BookingCustomer } from "../koppeling/customer";
-import { debtorKey, emailKey, landIdOf, pickRelatie, relatieFor, vatKey, withVatNumber } from "../koppeling/debtor";
+import { debtorKey, documentRelatie, emailKey, findable, fitsCustomer, landIdOf, pickRelatie, relatieFor, vatKey, withVatNumber } from "../koppeling/debtor";
+import type { DocumentRelatie } from "../koppeling/sync-ledger";
 import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
 
 /** What finding a debtor needs of SnelStart (the SnelStart client has both). */
 export interface RelatiePort {
   findRelatiesByEmail(email: string): Promise<Relatie[]>;
   createRelatie(body: RelatieCreate): Promise<Relatie>;
+}
+
+/**
+ * The relatie a document got on an earlier attempt, as the shop's ledger keeps it. Used when no
+ * lookup finds the customer (matching on e-mail off, no address), so a document that failed after
+ * its relatie was created does not get another on every retry. `keep` is durable before it resolves.
+ */
+export interface DocumentRelaties {
+  get(): Promise<DocumentRelatie | null>;
+  keep(r: DocumentRelatie): Promise<void>;
 }
 
 export interface Debtor {
@@ -101,14 +116,25 @@ export class DebtorFinder {
   ) {}
 
   /** The debtor for one message: `created` only for the first of the messages that shared the lookup that created it. */
-  async find(c: BookingCustomer, oss: boolean, ids: { runId: string; msgId: string }): Promise<Debtor> {
+  async find(c: BookingCustomer, oss: boolean, ids: { runId: string; msgId: string }, relaties?: DocumentRelaties): Promise<Debtor> {
     if (this.closing) throw new KoppelingError("FLOW_STOPPED", "The flow is being stopped (redeploy or shutdown): the debtor is looked up by the next run");
     const key = debtorKey(c, oss, this.matchOnEmail, ids.msgId);
-    if (!this.runs.has(ids.runId)) {
+    if (findable(key) || !relaties) return this.lookup(key, c, oss, ids.runId);
+    const earlier = await relaties.get();
+    if (earlier && fitsCustomer(earlier, c, oss)) return { relatieId: earlier.id, created: false, hasVatNumber: earlier.hasVatNumber, warnings: [] };
+    const r = await this.lookup(key, c, oss, ids.runId);
+    // Durable before the message goes on: a crash after this finds it on the next attempt.
+    if (r.created) await relaties.keep(documentRelatie(r.relatieId, r.hasVatNumber, c, oss));
+    return r;
+  }
+
+  /** One lookup per customer key, shared within the run and while in progress. */
+  private async lookup(key: string, c: BookingCustomer, oss: boolean, runId: string): Promise<Debtor> {
+    if (!this.runs.has(runId)) {
       if (this.runs.size >= RUNS_KEPT) this.runs.delete(this.runs.keys().next().value as string);
-      this.runs.set(ids.runId, new Map());
+      this.runs.set(runId, new Map());
     }
-    const cache = this.runs.get(ids.runId) as Map<string, Promise<Debtor>>;
+    const cache = this.runs.get(runId) as Map<string, Promise<Debtor>>;
     let lookup = cache.get(key) ?? this.inFlight.get(key);
     if (!lookup) {
       // Registered before anything is awaited, so a message arriving meanwhile finds it.

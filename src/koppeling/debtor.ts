@@ -5,6 +5,7 @@
  */
 import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
 import type { BookingCustomer } from "./customer";
+import type { DocumentRelatie } from "./sync-ledger";
 
 /** A VAT number as compared: without spaces, dots and dashes, upper case. */
 export function vatKey(v: string | null | undefined): string {
@@ -29,6 +30,25 @@ export function withVatNumber(c: BookingCustomer): boolean {
 export function debtorKey(c: BookingCustomer, oss: boolean, matchOnEmail: boolean, msgId: string): string {
   const vat = withVatNumber(c) ? ` vat:${vatKey(c.vatNumber)}` : "";
   return matchOnEmail && c.email ? `email:${emailKey(c.email)} ${c.country}${oss ? " oss" : ""}${vat}` : `new:${msgId}`;
+}
+
+/** Whether a lookup under this key can find the customer again: not when every message is its own customer. */
+export function findable(key: string): boolean {
+  return !key.startsWith("new:");
+}
+
+/** What the ledger keeps of a relatie created for a document (sync-ledger DocumentRelatie). */
+export function documentRelatie(relatieId: string, hasVatNumber: boolean, c: BookingCustomer, oss: boolean): DocumentRelatie {
+  return { id: relatieId, hasVatNumber, country: c.country, oss, withVat: withVatNumber(c) };
+}
+
+/**
+ * Whether the relatie an earlier attempt created for a document still fits its customer: the same
+ * country, OSS or not, and with or without a VAT number (a customer corrected in the shop since
+ * gets a new relatie).
+ */
+export function fitsCustomer(r: DocumentRelatie, c: BookingCustomer, oss: boolean): boolean {
+  return r.country === c.country && r.oss === oss && r.withVat === withVatNumber(c);
 }
 
 /** The SnelStart id of a customer's country in SnelStart's country list, if listed. */

@@ -297,7 +297,8 @@ export function notePending(ledger: LedgerState, key: LedgerKey, doc: { ordernum
   }
   const due = state === "due";
   if (!pending || pending.due !== due || pending.created !== doc.created || pending.ordernumber !== doc.ordernumber) {
-    ledger.pending[key] = { ordernumber: doc.ordernumber, created: doc.created, due };
+    // The relatie created for it (sync-ledger DocumentRelatie) stays with it.
+    ledger.pending[key] = { ordernumber: doc.ordernumber, created: doc.created, due, ...(pending?.relatie ? { relatie: pending.relatie } : {}) };
   }
 }
 

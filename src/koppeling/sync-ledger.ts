@@ -92,6 +92,22 @@ export interface PendingEntry {
   created: string;
   /** Due when last seen (booking it failed, or it is on its way): never expires. Else only waiting. */
   due: boolean;
+  /** The relatie snelstart-debtor created for this document on an attempt that did not book it. */
+  relatie?: DocumentRelatie;
+}
+
+/**
+ * A relatie created for one document that is not booked yet, when no lookup can find it again
+ * (matching on e-mail off, or a customer without an address): the document's next attempt uses
+ * it instead of creating another. SnelStart's id and what decides whether it still fits the
+ * customer (country, OSS, with a VAT number); no customer data. Forgotten with the pending entry.
+ */
+export interface DocumentRelatie {
+  id: string;
+  hasVatNumber: boolean;
+  country: string;
+  oss: boolean;
+  withVat: boolean;
 }
 
 /**
@@ -447,6 +463,22 @@ export function recordIntent(ledger: LedgerState, key: LedgerKey, intent: Omit<I
 /** The intent left for `key` by an attempt whose outcome was never recorded, if any. */
 export function intentOf(ledger: LedgerState, key: LedgerKey): IntentEntry | null {
   return ledger.intents[key] ?? null;
+}
+
+/**
+ * Keeps the relatie created for a pending document (see DocumentRelatie). A document that is not
+ * pending (a ledger of an older version, a message not from a run) keeps none: false.
+ */
+export function rememberRelatie(ledger: LedgerState, key: LedgerKey, relatie: DocumentRelatie): boolean {
+  const pending = ledger.pending[key];
+  if (!pending) return false;
+  ledger.pending[key] = { ...pending, relatie };
+  return true;
+}
+
+/** The relatie an earlier attempt created for a pending document, if any. */
+export function relatieOf(ledger: LedgerState, key: LedgerKey): DocumentRelatie | null {
+  return ledger.pending[key]?.relatie ?? null;
 }
 
 /** Forgets an intent once SnelStart answered that it stored nothing (a refusal). */

@@ -6,11 +6,12 @@
  * and `relatieHasVatNumber` (false: vat-mapper books an intra-community supply without ICP).
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { DebtorFinder } from "../booking/debtor";
+import { DebtorFinder, type DocumentRelaties } from "../booking/debtor";
 import { KoppelingError } from "../errors";
 import { documentCustomer, documentOf } from "../koppeling";
+import { relatieOf, rememberRelatie } from "../koppeling/sync-ledger";
 import type { SnelStartConfigNode } from "./snelstart-config";
-import { type KoppelingMessage, onOrderMessage, registerVersioned, status } from "./shared";
+import { type KoppelingMessage, ledgerKeyOf, onOrderMessage, registerVersioned, shopOf, status } from "./shared";
 import type { VatMappingNode } from "./vat-mapping";
 
 export interface DebtorDef extends NodeDef {
@@ -34,6 +35,14 @@ export default function (RED: NodeAPI): void {
     let created = 0;
     node.status(!admin ? status.error("no SnelStart configured") : !mappingNode ? status.error("no VAT mapping configured") : status.idle("ready"));
 
+    /** The relatie the message's document got on an earlier attempt, in its shop's ledger. */
+    const relatiesOf = (msg: KoppelingMessage): DocumentRelaties | undefined => {
+      const shop = shopOf(RED, msg);
+      if (!shop || !msg.ccv) return undefined;
+      const key = ledgerKeyOf(msg.ccv);
+      return { get: () => shop.ledger.read((l) => relatieOf(l, key)), keep: async (r) => void (await shop.ledger.update((l) => rememberRelatie(l, key, r))) };
+    };
+
     onOrderMessage(
       RED,
       node,
@@ -43,7 +52,7 @@ export default function (RED: NodeAPI): void {
         if (!mappingNode) throw new KoppelingError("MAPPING_INVALID", "Select the VAT mapping (vat-mapping) in this node: whether a sale is under OSS decides which address the customer gets");
         const { mapping } = await mappingNode.resolve();
         const { customer, oss } = documentCustomer(doc, mapping);
-        const r = await finder.find(customer, oss, { runId: msg.run?.id ?? "", msgId: msg._msgid });
+        const r = await finder.find(customer, oss, { runId: msg.run?.id ?? "", msgId: msg._msgid }, relatiesOf(msg));
         for (const w of r.warnings) node.warn(w);
         msg.snelstart = { ...msg.snelstart, relatieId: r.relatieId, relatieCreated: r.created, relatieHasVatNumber: r.hasVatNumber, ...(r.warnings.length ? { warnings: r.warnings } : {}) };
         if (r.created) created++;

@@ -486,6 +486,24 @@ describe("nodes: booking an order (snelstart-debtor, vat-mapper, snelstart-invoi
     assert.equal(postsOf(sims, "/v2/verkoopboekingen"), 0);
   });
 
+  it("with match-on-e-mail off, an order that keeps failing after its debtor was created keeps that one relatie; a second order gets its own", async () => {
+    sims = await startSims();
+    await addOrder(sims, simpleOrder(7101));
+    await addOrder(sims, simpleOrder(7102));
+    await helper.load(NODES, koppelingFlow(sims, { mapping: { ledgerHoog: L(8010) }, debtor: { matchOnEmail: false } }), credentials(sims));
+    const caught = collect("caught");
+    const summary = collect("summary");
+    for (let run = 1; run <= 3; run++) {
+      trigger();
+      // The report's summary comes once the run's every document is through.
+      await atLeast(summary, run, `summaries (run ${run})`);
+      assert.equal(caught.length, 2 * run, `both orders failed in run ${run}`);
+      assert.equal(postsOf(sims, "/v2/relaties"), 2, `one relatie per order after run ${run}`);
+    }
+    assert.ok(caught.every((c) => c.error?.code === "LEDGER_VAT_NOT_ALLOWED"));
+    assert.equal(new Set(caught.map((c) => c.snelstart?.relatieId)).size, 2, "each order's three attempts name its one relatie");
+  });
+
   it("SNELSTART_BOE_0039: a booking out of balance is refused by SnelStart and reaches the Catch node", async () => {
     sims = await startSims();
     const relatie = await snelstartClient(sims).createRelatie({ relatiesoort: ["Klant"], naam: "Jan Jansen" });

@@ -3,10 +3,11 @@
  * (src/booking/debtor.ts) against a fake of SnelStart's relaties.
  */
 import assert from "node:assert/strict";
-import { DebtorFinder, type RelatiePort, findOrCreate } from "../../src/booking/debtor";
+import { DebtorFinder, type DocumentRelaties, type RelatiePort, findOrCreate } from "../../src/booking/debtor";
 import { KoppelingError } from "../../src/errors";
 import type { BookingCustomer } from "../../src/koppeling";
-import { debtorKey, emailKey, pickRelatie, relatieFor, vatKey } from "../../src/koppeling/debtor";
+import { debtorKey, documentRelatie, emailKey, fitsCustomer, pickRelatie, relatieFor, vatKey } from "../../src/koppeling/debtor";
+import type { DocumentRelatie } from "../../src/koppeling/sync-ledger";
 import type { Land, Relatie, RelatieCreate } from "../../src/snelstart/schemas";
 
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -188,5 +189,40 @@ describe("finding or creating the debtor", () => {
     assert.equal(ss.created.length, 1, "one relatie");
     assert.deepEqual([da.relatieId, [da.created, db.created].sort()], [db.relatieId, [false, true]]);
     await assert.rejects(finder.find(klant(), false, { runId: "r3", msgId: "c" }), { code: "FLOW_STOPPED" });
+  });
+
+  it("the finder, matching on e-mail off: a document's retry uses the relatie its earlier attempt created, unless the customer moved country or gained a VAT number", async () => {
+    const ss = new FakeRelaties();
+    const finder = new DebtorFinder(async () => ({ port: ss, landen: LANDEN }), false);
+    let kept: DocumentRelatie | null = null;
+    const ledger: DocumentRelaties = { get: async () => kept, keep: async (r) => void (kept = r) };
+    const first = await finder.find(klant(), false, { runId: "r1", msgId: "a" }, ledger);
+    assert.deepEqual([first.created, ss.created.length, kept], [true, 1, { id: first.relatieId, hasVatNumber: false, country: "NL", oss: false, withVat: false }]);
+    const retry = await finder.find(klant(), false, { runId: "r2", msgId: "b" }, ledger);
+    assert.deepEqual([retry.relatieId, retry.created, ss.created.length], [first.relatieId, false, 1]);
+    assert.deepEqual(ss.lookups, [], "no lookup by e-mail with matching off");
+    const moved = await finder.find(klant({ country: "DE" }), false, { runId: "r3", msgId: "c" }, ledger);
+    assert.deepEqual([moved.created, ss.created.length, kept?.country], [true, 2, "DE"]);
+    // Without a ledger (a message not from a run) every message is its own customer, as before.
+    await finder.find(klant(), false, { runId: "r4", msgId: "d" });
+    assert.equal(ss.created.length, 3);
+  });
+
+  it("the finder, matching on e-mail on: the lookup finds the customer, the ledger is neither read nor written", async () => {
+    const ss = new FakeRelaties();
+    const finder = new DebtorFinder(async () => ({ port: ss, landen: LANDEN }), true);
+    let reads = 0;
+    const ledger: DocumentRelaties = { get: async () => (reads++, null), keep: async () => void reads++ };
+    await finder.find(klant(), false, { runId: "r1", msgId: "a" }, ledger);
+    assert.deepEqual([ss.created.length, reads], [1, 0]);
+  });
+
+  it("whether a kept relatie fits: country, OSS and having a VAT number must be unchanged", () => {
+    const r = documentRelatie("x", true, business(), false);
+    assert.deepEqual(r, { id: "x", hasVatNumber: true, country: "DE", oss: false, withVat: true });
+    assert.equal(fitsCustomer(r, business(), false), true);
+    assert.equal(fitsCustomer(r, business(), true), false);
+    assert.equal(fitsCustomer(r, { ...business(), vatNumber: "" }, false), false);
+    assert.equal(fitsCustomer(r, { ...business(), country: "NL" }, false), false);
   });
 });

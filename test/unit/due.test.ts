@@ -27,7 +27,7 @@ import {
   startOf,
   statusQueries,
 } from "../../src/koppeling/due";
-import { type BookedEntry, type LedgerState, type PendingEntry, emptyLedger, ledgerKey, markBooked, recordFailure, recordIntent } from "../../src/koppeling/sync-ledger";
+import { type BookedEntry, type LedgerState, type PendingEntry, emptyLedger, ledgerKey, markBooked, recordFailure, recordIntent, relatieOf, rememberRelatie } from "../../src/koppeling/sync-ledger";
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-06-15T10:00:00Z");
@@ -437,6 +437,23 @@ describe("due: notePending", () => {
     const l = emptyLedger();
     notePending(l, key, { ordernumber: 107, created: ago(400) }, "due", NOW, s);
     assert.deepEqual(l.pending[key], { ordernumber: 107, created: ago(400), due: true });
+  });
+
+  it("the relatie kept for a pending document stays through its re-checks and goes when it is booked or settled", () => {
+    const l = emptyLedger();
+    const relatie = { id: "r-1", hasVatNumber: false, country: "NL", oss: false, withVat: false };
+    assert.equal(rememberRelatie(l, key, relatie), false, "not pending: nothing kept");
+    assert.equal(relatieOf(l, key), null);
+    notePending(l, key, { ordernumber: 107, created: ago(10) }, "due", NOW, s);
+    assert.equal(rememberRelatie(l, key, relatie), true);
+    notePending(l, key, { ordernumber: 107, created: ago(10) }, "waiting", NOW, s);
+    assert.deepEqual(relatieOf(l, key), relatie);
+    markBooked(l, key, { ordernumber: 107, factuurnummer: "2025107", snelstartId: "b", type: "verkoopboeking", adopted: false }, NOW);
+    assert.equal(relatieOf(l, key), null);
+    notePending(l, key, { ordernumber: 107, created: ago(10) }, "due", NOW, s);
+    rememberRelatie(l, key, relatie);
+    notePending(l, key, { ordernumber: 107, created: ago(10) }, "settled", NOW, s);
+    assert.equal(relatieOf(l, key), null);
   });
 
   it("keeps a waiting document only within the horizon; past it, drops it", () => {
