@@ -203,7 +203,7 @@ export class ExactlyOnce<P> {
     try {
       const stored = await this.post(req, mayExist);
       if (ledger && d) {
-        const entry = { ordernumber: d.ordernumber, factuurnummer: req.factuurnummer, snelstartId: stored.id, type: stored.type, adopted: stored.adopted };
+        const entry = { ordernumber: d.ordernumber, factuurnummer: req.factuurnummer, snelstartId: stored.id, type: stored.type, adopted: stored.adopted, ...(d.kind === "order" && d.created ? { created: d.created } : {}) };
         await ledger.update((l) => markBooked(l, d.key, entry, this.clock.now()));
       }
       return { status: "booked", id: stored.id, type: stored.type, factuurnummer: req.factuurnummer, adopted: stored.adopted, warnings: stored.warnings ?? [] };

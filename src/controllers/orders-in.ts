@@ -558,6 +558,7 @@ class Outbox {
     const ccv: CcvMeta = { configId, shopId, orderId: doc.id, ordernumber, kind: doc.kind };
     if (doc.originalFactuurnummer !== undefined) ccv.originalFactuurnummer = doc.originalFactuurnummer;
     if (doc.unconfirmed) ccv.originalUnconfirmed = true;
+    if (doc.originalCreated) ccv.originalCreated = doc.originalCreated;
     return {
       _msgid: this.d.newId(),
       topic: ordernumber != null ? String(ordernumber) : String(doc.id),

@@ -122,7 +122,7 @@ function schemeOf(src: Source, rates: readonly number[], destination: string, bu
         warnings.push(`${src.label}: the customer's relatie in SnelStart has no VAT number (SnelStart refused the customer's VAT number, or the order gives none), so this intra-community supply is booked as a domestic 0 % sale (check the VAT number).`);
       } else scheme = "icp";
     } else if (!isEu(destination)) scheme = "export";
-  } else if (foreignEu && !business && !src.intraCommunity && mapping.euConsumers === "oss" && src.day >= OSS_START_DATE) {
+  } else if (foreignEu && !business && !src.intraCommunity && mapping.euConsumers === "oss" && src.vatDay >= OSS_START_DATE) {
     if (ctx.ossEnabled === false) {
       throw new KoppelingError(
         "OSS_NOT_ENABLED",
@@ -157,12 +157,12 @@ function classify(src: Source, destination: string, business: boolean, mapping: 
       if (!hasOssRates(ctx.ossRates, destination)) {
         throw new KoppelingError("OSS_RATES_MISSING", `${src.label}: the OSS VAT rates of ${destination} are not known (SnelStart /vatrates), so the foreign VAT cannot be booked.`, { country: destination });
       }
-      const rateCode = ossRateCode(bp, destination, src.day, ctx.ossRates);
-      if (!rateCode) throw unmapped(src, bp, `is not one of the OSS VAT rates of ${destination} on ${src.day}.`);
+      const rateCode = ossRateCode(bp, destination, src.vatDay, ctx.ossRates);
+      if (!rateCode) throw unmapped(src, bp, `is not one of the OSS VAT rates of ${destination} on ${src.vatDay}.`);
       byRate.set(bp, { soort: "Geen", category: "geen", rateCode });
     } else {
-      const soort = nlSoort(bp, src.day, ctx.nlRates, overigBp);
-      if (!soort) throw unmapped(src, bp, `is not a Dutch VAT rate on ${src.day} and is not listed as an 'overig' rate in the VAT mapping.`);
+      const soort = nlSoort(bp, src.vatDay, ctx.nlRates, overigBp);
+      if (!soort) throw unmapped(src, bp, `is not a Dutch VAT rate on ${src.vatDay} and is not listed as an 'overig' rate in the VAT mapping.`);
       byRate.set(bp, { soort, category: categoryOf(soort) });
     }
   }
@@ -300,7 +300,9 @@ function buildBooking(src: Source, mapping: Mapping, ctx: MappingContext, doc: D
     // SnelStart (oss-btw): with foreign VAT on, it accepts no Dutch VAT for a private customer elsewhere in the EU.
     throw new KoppelingError(
       "OSS_REQUIRED",
-      `${src.label} charges Dutch VAT to a consumer in ${customer.country}, but the SnelStart administration invoices foreign VAT (factureerBuitenlandsBtw is on) and refuses that. Choose OSS for EU consumers in the VAT mapping, or switch foreign VAT off in SnelStart.`,
+      src.vatDay < OSS_START_DATE
+        ? `${src.label} credits a sale of ${src.vatDay}, before OSS began (${OSS_START_DATE}), with the Dutch VAT that sale carried, to a consumer in ${customer.country}; but it is dated ${src.day}, and the SnelStart administration invoices foreign VAT (factureerBuitenlandsBtw is on) and refuses Dutch VAT for such a customer after that date. Book this credit note by hand.`
+        : `${src.label} charges Dutch VAT to a consumer in ${customer.country}, but the SnelStart administration invoices foreign VAT (factureerBuitenlandsBtw is on) and refuses that. Choose OSS for EU consumers in the VAT mapping, or switch foreign VAT off in SnelStart.`,
       { country: customer.country },
     );
   }

@@ -30,6 +30,8 @@ export interface CcvDocument {
   originalFactuurnummer?: string;
   /** A cancellation of an order the sync ledger does not know as booked (snelstart-invoice checks SnelStart first). */
   originalUnconfirmed?: boolean;
+  /** A credit invoice: its order's `create_date` (input.ts CreditInvoiceInput). */
+  originalCreated?: string;
 }
 
 /** Article revenue groups (SnelStart ids) per VAT category, for the articles a sales order creates. */
@@ -61,7 +63,7 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
  * from the payload); ORDER_INVALID when the payload is something else, naming the most likely
  * cause (a booking model: the flow is wired in the order of version 0.1).
  */
-export function documentOf(payload: unknown, meta: { kind?: DocumentKind; originalFactuurnummer?: string; originalUnconfirmed?: boolean } = {}): CcvDocument {
+export function documentOf(payload: unknown, meta: { kind?: DocumentKind; originalFactuurnummer?: string; originalUnconfirmed?: boolean; originalCreated?: string } = {}): CcvDocument {
   const p = isRecord(payload) ? payload : null;
   if (!p || (!p.order && !p.invoice) || !Array.isArray(p.rows)) {
     const booking = p && typeof p.factuurnummer === "string" && Array.isArray(p.lines);
@@ -78,6 +80,7 @@ export function documentOf(payload: unknown, meta: { kind?: DocumentKind; origin
     rows: p.rows as unknown[],
     ...(meta.originalFactuurnummer === undefined ? {} : { originalFactuurnummer: meta.originalFactuurnummer }),
     ...(meta.originalUnconfirmed ? { originalUnconfirmed: true } : {}),
+    ...(meta.originalCreated === undefined ? {} : { originalCreated: meta.originalCreated }),
   };
 }
 
@@ -86,7 +89,7 @@ function orderInput(doc: CcvDocument): OrderInput {
 }
 
 function creditInput(doc: CcvDocument): CreditInvoiceInput {
-  return { invoice: doc.invoice, rows: doc.rows, originalFactuurnummer: doc.originalFactuurnummer } as CreditInvoiceInput;
+  return { invoice: doc.invoice, rows: doc.rows, originalFactuurnummer: doc.originalFactuurnummer, originalCreated: doc.originalCreated } as CreditInvoiceInput;
 }
 
 /** The validated, normalised document; ORDER_INVALID (naming the field) when it cannot be read. */

@@ -252,13 +252,13 @@ export function orderQualifies(head: CcvOrderHead, s: DueSettings, start: string
  * not booked itself, the order not credited by its cancellation); `waiting` (its order is not
  * booked yet: it may be, and then the credit follows); `settled` (booked, or credited otherwise).
  */
-export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState): { due: string } | "waiting" | "settled" | null {
+export function creditInvoiceVerdict(head: CcvInvoiceHead, ledger: LedgerState): { due: string; created?: string } | "waiting" | "settled" | null {
   if (head.type === "debit" || head.ordernumber == null) return null;
   if (findBooked(ledger, ledgerKey("credit", head.id), head.ordernumber, head.create_date)) return "settled";
   const original = bookedByNumber(ledger, "order", head.ordernumber)[0];
   if (!original) return "waiting";
   if (earlierCredit(ledger, "credit-invoice", head.ordernumber)) return "settled";
-  return { due: original.entry.factuurnummer };
+  return { due: original.entry.factuurnummer, ...(original.entry.created ? { created: original.entry.created } : {}) };
 }
 
 /**
@@ -360,6 +360,8 @@ export interface DueDocument {
   originalFactuurnummer?: string;
   /** A cancellation of an order the ledger does not know as booked: credited only if SnelStart holds it. */
   unconfirmed?: boolean;
+  /** A credit invoice: its order's `create_date`, when the ledger keeps it (its VAT rules apply). */
+  originalCreated?: string;
   doc: { order: CcvOrder } | { invoice: CcvInvoice } | { error: KoppelingError };
 }
 
@@ -406,7 +408,7 @@ export function creditInvoiceFound(c: Checked<CcvInvoice, CcvInvoiceHead>, s: Du
   if (verdict === null) return null;
   const due = typeof verdict === "object";
   notePending(ledger, ledgerKey("credit", head.id), { ordernumber: head.ordernumber, created: head.create_date ?? now.toISOString() }, due ? "due" : verdict, now, s);
-  return due ? dueDocument("credit-invoice", c, head.id, head.ordernumber, verdict.due) : null;
+  return due ? { ...dueDocument("credit-invoice", c, head.id, head.ordernumber, verdict.due), ...(verdict.created ? { originalCreated: verdict.created } : {}) } : null;
 }
 
 /**

@@ -24,6 +24,11 @@ export interface CreditInvoiceInput {
   rows: ReadonlyArray<CcvOrderRow | z.input<typeof ccvInvoiceRow>>;
   /** The factuurnummer the original order got in SnelStart (needed unless it follows from the CCV order number alone). */
   originalFactuurnummer?: string;
+  /**
+   * The original order's `create_date`, when known: a credit note corrects the original supply,
+   * so the VAT rules of the order's day apply (its rates; Dutch VAT for an EU consumer before OSS).
+   */
+  originalCreated?: string;
 }
 
 export interface SourceRow {
@@ -53,8 +58,13 @@ export interface Source {
   ordernumberFull: string;
   invoicenumber: number | null;
   createDate: string;
-  /** Amsterdam date of `createDate`, `yyyy-MM-dd`. */
+  /** Amsterdam date of `createDate`, `yyyy-MM-dd`: the booking's date. */
   day: string;
+  /**
+   * The Amsterdam date whose VAT rules apply (rate tables, OSS or not): `day`, but for a credit
+   * invoice its original order's day when known (CreditInvoiceInput `originalCreated`).
+   */
+  vatDay: string;
   rowsGross: boolean;
   shippingGross: boolean;
   shippingRateBp: number;
@@ -235,6 +245,15 @@ function dayOf(createDate: string, label: string): string {
   }
 }
 
+/** The Amsterdam day of a credit invoice's original order (msg.ccv.originalCreated). */
+function originalDay(created: string, label: string): string {
+  try {
+    return amsterdamDate(created);
+  } catch {
+    throw new KoppelingError("ORDER_INVALID", `${label} cannot be booked: its order's create_date (msg.ccv.originalCreated) "${created}" is not a date-time.`, { originalCreated: created });
+  }
+}
+
 /** A validated, normalised order; ORDER_INVALID (naming the field) when the input is not a valid CCV order. */
 export function orderSource(input: OrderInput): Source {
   const raw = input?.order;
@@ -256,6 +275,7 @@ export function orderSource(input: OrderInput): Source {
     invoicenumber: order.invoicenumber ?? null,
     createDate: order.create_date,
     day: dayOf(order.create_date, label),
+    vatDay: dayOf(order.create_date, label),
     rowsGross: order.order_row_taxes_included,
     shippingGross: order.shipping_taxes_included,
     shippingRateBp: checkedRate(order.shipping_tax_percentage, label, "shipping: "),
@@ -303,6 +323,7 @@ export function creditInvoiceSource(input: CreditInvoiceInput): Source {
     invoicenumber: invoice.invoicenumber ?? null,
     createDate: invoice.create_date,
     day: dayOf(invoice.create_date, label),
+    vatDay: input.originalCreated === undefined ? dayOf(invoice.create_date, label) : originalDay(input.originalCreated, label),
     rowsGross: invoice.invoice_row_taxes_included,
     shippingGross: invoice.shipping_taxes_included,
     shippingRateBp: checkedRate(invoice.shipping_tax_percentage, label, "shipping: "),

@@ -28,6 +28,11 @@ export interface BookedEntry {
   at: string;
   /** True when the booking already existed in SnelStart and was adopted, not created. */
   adopted: boolean;
+  /**
+   * An order's `create_date` (orders booked by this version on): a credit invoice of the order
+   * follows the VAT rules of that day (see input.ts `vatDay`). Not folded.
+   */
+  created?: string;
   /** Read from the folded part of the ledger: only the number survives (snelstartId and at are empty). */
   folded?: true;
 }

@@ -59,11 +59,11 @@ export interface VerkooporderModel {
  * as `hoog` when it is the standard rate (SR) and `laag` otherwise.
  */
 function categoryFor(bp: number, src: Source, destination: string, mapping: Mapping, ctx: MappingContext): VatCategory {
-  const soort = nlSoort(bp, src.day, ctx.nlRates, (mapping.overigRates ?? []).map(rateToBasisPoints));
+  const soort = nlSoort(bp, src.vatDay, ctx.nlRates, (mapping.overigRates ?? []).map(rateToBasisPoints));
   if (soort) return categoryOf(soort);
-  const code = ossRateCode(bp, destination, src.day, ctx.ossRates);
+  const code = ossRateCode(bp, destination, src.vatDay, ctx.ossRates);
   if (code) return code === "SR" ? "hoog" : "laag";
-  throw unmappedRate(src, bp, `is neither a Dutch VAT rate on ${src.day} nor a known OSS rate of ${destination}.`);
+  throw unmappedRate(src, bp, `is neither a Dutch VAT rate on ${src.vatDay} nor a known OSS rate of ${destination}.`);
 }
 
 function missingArticle(src: Source, what: string, field: string): KoppelingError {

@@ -24,6 +24,8 @@ export interface CcvMeta {
   kind: DueKind;
   /** The SnelStart invoice number the original got (cancellations and credit invoices). */
   originalFactuurnummer?: string;
+  /** A credit invoice: its order's `create_date`, when the sync ledger keeps it; the credit follows the VAT rules of that day. */
+  originalCreated?: string;
   /**
    * A cancellation of an order the ledger does not know as booked (a kill before its outcome was
    * recorded, a lost ledger): snelstart-invoice credits it only if SnelStart holds the original.

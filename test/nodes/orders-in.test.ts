@@ -12,6 +12,8 @@ import {
   NODES,
   TAB,
   addCreditInvoice,
+  customer,
+  row,
   addOrder,
   assertCode,
   atLeast,
@@ -307,6 +309,23 @@ describe("nodes: ccv-orders-in", function () {
     trigger();
     await statusMatching("in", /nothing due/);
     assert.equal(documents(orders).length, before);
+  });
+
+  it("a CCV credit invoice dated after 1 July 2021 of an earlier sale to an EU consumer keeps the Dutch VAT that sale carried (its order's day decides)", async () => {
+    sims = await startSims({ ossEnabled: false });
+    const fr = customer({ country: "FR", email: "client@example.fr", name: "Fatima Jansen" });
+    const order = await addOrder(sims, simpleOrder(1701, { create_date: "2021-06-28T02:08:43Z", customer: fr, orderrows: [row({ name: "Oude kaas", number: "KAAS-1", price: 10.9, tax: 9 })] }));
+    addCreditInvoice(sims, order, 90011);
+    const credit = sims.ccv.state.invoices[sims.ccv.state.invoices.length - 1];
+    credit.create_date = "2021-07-04T03:03:09Z";
+    await helper.load(NODES, koppelingFlow(sims, { mapping: { euConsumers: "oss" } }), credentials(sims));
+    const out = collect("out");
+    const caught = collect("caught");
+    trigger();
+    await atLeast(out, 2, "the order and its credit note");
+    assert.deepEqual(caught, []);
+    const byNumber = Object.fromEntries(boekingen(sims).map((x) => [x.factuurnummer, x.btw.map((v) => [v.btwSoort, v.btwBedrag])]));
+    assert.deepEqual(byNumber, { "20211701": [["VerkopenLaag", 0.9]], "C20211701-90011": [["VerkopenLaag", -0.9]] });
   });
 
   it("a cancellation arriving by webhook while the order's CCV credit invoice is being booked is not credited as well", async () => {

@@ -366,6 +366,37 @@ describe("golden bookings", () => {
       assert.deepEqual(lines(b), [[LEDGERS.hoog.id, "Hoog", -10500]]);
     });
 
+    it("a credit invoice follows the VAT rules of its order's day: a pre-OSS sale to an EU consumer credited after 1 July 2021 keeps its Dutch VAT", () => {
+      const fr = customerIn("FR");
+      const credit = (originalCreated?: string) => ({
+        invoice: creditInvoice({ create_date: "2021-07-04T03:03:09Z", customer: fr, total_price: -10.9, total_tax: -0.9 }),
+        rows: [invoiceRow(-10.9, 9, { discount: 0, total_price: -10.9 })],
+        originalFactuurnummer: "202113547",
+        ...(originalCreated ? { originalCreated } : {}),
+      });
+      const m = fullMapping({ euConsumers: "oss" });
+      const b = mapCreditInvoice(credit("2021-06-28T02:08:43Z"), m, { ossRates: OSS_TABLE });
+      assert.equal(b.scheme, "domestic");
+      assert.deepEqual(b.vat, [{ btwSoort: "VerkopenLaag", amountCents: -90 }]);
+      assert.equal(toVerkoopboeking(b, K).factuurdatum, "2021-07-04T00:00:00", "dated as the credit invoice");
+      // Without its order's day, the credit's own date decides: 9 % is no French rate.
+      assert.throws(() => mapCreditInvoice(credit(), m, { ossRates: OSS_TABLE }), { code: "VAT_UNMAPPED_RATE" });
+      // SnelStart with foreign VAT on refuses Dutch VAT for a consumer abroad after that date: by hand.
+      assert.throws(() => mapCreditInvoice(credit("2021-06-28T02:08:43Z"), m, { ossRates: OSS_TABLE, ossEnabled: true }), (e: Error & { code?: string }) => e.code === "OSS_REQUIRED" && /before OSS began/.test(e.message));
+      assert.throws(() => mapCreditInvoice(credit("yesterday"), m, { ossRates: OSS_TABLE }), { code: "ORDER_INVALID" });
+    });
+
+    it("a credit invoice follows the Dutch rates of its order's day: 6 % of 2018 credited in 2019", () => {
+      const credit = (originalCreated?: string) => ({
+        invoice: creditInvoice({ create_date: "2019-01-10T10:00:00Z", total_price: -10.6, total_tax: -0.6 }),
+        rows: [invoiceRow(-10.6, 6, { discount: 0, total_price: -10.6 })],
+        originalFactuurnummer: "201810330",
+        ...(originalCreated ? { originalCreated } : {}),
+      });
+      assert.deepEqual(mapCreditInvoice(credit("2018-12-20T10:00:00Z"), fullMapping()).vat, [{ btwSoort: "VerkopenLaag", amountCents: -60 }]);
+      assert.throws(() => mapCreditInvoice(credit(), fullMapping()), { code: "VAT_UNMAPPED_RATE" });
+    });
+
     it("books an order cancelled after booking as the negated order, numbered C + the original", () => {
       const input = { ...nlExample({ status: 8 }), cancelledAt: "2023-05-03T08:00:00Z" };
       const original = mapOrder(input, fullMapping());

@@ -202,7 +202,7 @@ describe("finding or creating the debtor", () => {
     assert.deepEqual([retry.relatieId, retry.created, ss.created.length], [first.relatieId, false, 1]);
     assert.deepEqual(ss.lookups, [], "no lookup by e-mail with matching off");
     const moved = await finder.find(klant({ country: "DE" }), false, { runId: "r3", msgId: "c" }, ledger);
-    assert.deepEqual([moved.created, ss.created.length, kept?.country], [true, 2, "DE"]);
+    assert.deepEqual([moved.created, ss.created.length, (kept as DocumentRelatie | null)?.country], [true, 2, "DE"]);
     // Without a ledger (a message not from a run) every message is its own customer, as before.
     await finder.find(klant(), false, { runId: "r4", msgId: "d" });
     assert.equal(ss.created.length, 3);

@@ -15,6 +15,7 @@ import {
   type RunPlan,
   advanceMarks,
   cancellationDue,
+  creditInvoiceFound,
   creditInvoiceVerdict,
   dueSettings,
   effectiveStart,
@@ -346,6 +347,14 @@ describe("due: creditInvoiceVerdict", () => {
     markBooked(l, ledgerKey("credit", 501), booked(107, "C2026107-501"), NOW);
     assert.equal(creditInvoiceVerdict(invoice({ id: 501 }), l), "settled");
     assert.deepEqual(creditInvoiceVerdict(invoice({ id: 502 }), l), { due: "2026107" }, "a partial credit does not settle the other");
+  });
+
+  it("due with its order's create_date when the ledger keeps it, which the due document carries", () => {
+    const l = emptyLedger();
+    markBooked(l, ledgerKey("order", 7), { ...booked(107, "2026107"), created: "2021-06-28T02:08:43Z" }, NOW);
+    assert.deepEqual(creditInvoiceVerdict(invoice({ id: 501 }), l), { due: "2026107", created: "2021-06-28T02:08:43Z" });
+    const d = creditInvoiceFound({ ok: true, value: invoice({ id: 501 }) } as unknown as Parameters<typeof creditInvoiceFound>[0], settings(), l, NOW);
+    assert.deepEqual([d?.originalFactuurnummer, d?.originalCreated], ["2026107", "2021-06-28T02:08:43Z"]);
   });
 
   it("settled when the order's cancellation credited it; not when the cancellation had nothing to credit", () => {

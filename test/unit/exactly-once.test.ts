@@ -118,6 +118,16 @@ function request(ledger: LedgerPort | undefined, doc: Doc, document?: DocumentRe
 const order1 = { type: "verkoopboeking", number: "20261", cents: 1210 } as const;
 
 describe("exactly once (the protocol, with fakes)", () => {
+  it("an order's booking keeps its create_date (its credit invoices follow that day's VAT rules); a credit's does not", async () => {
+    const ss = new FakeSnelStart();
+    const ledger = new FakeLedger();
+    const once = new ExactlyOnce(ss, new FakeClock());
+    await once.book(request(ledger, order1, { ...ref("order", 1, 1), created: "2021-06-28T02:08:43Z" }));
+    await once.book(request(ledger, { type: "verkoopboeking", number: "C20261-5", cents: -1210 }, { ...ref("credit-invoice", 5, 1), created: "2021-06-28T02:08:43Z" }));
+    assert.equal(ledger.state.booked["order:1"]?.created, "2021-06-28T02:08:43Z");
+    assert.equal(ledger.state.booked["credit:5"]?.created, undefined);
+  });
+
   it("records the intent before the POST and the outcome after it, with the clock's time", async () => {
     const ss = new FakeSnelStart();
     const ledger = new FakeLedger();
