@@ -56,23 +56,10 @@ export interface RunRecord {
 
 export type RunState = "running" | "done" | "failed" | "incomplete";
 
-/** A run as the sidebar shows it (the admin route's and the comms messages' shape). */
-export interface RunView {
-  id: string;
-  trigger: RunTrigger;
-  full: boolean;
-  single: boolean;
-  startedAt: string;
-  endedAt: string | null;
+/** A run as the sidebar shows it (the admin route's and the comms messages' shape): the record without its bookkeeping, with its duration and state. */
+export interface RunView extends Omit<RunRecord, "lastAt" | "incomplete"> {
   /** Milliseconds from the start to the end (or to now, while running). */
   durationMs: number;
-  due: number;
-  /** `due` is final (the listing ended); while false, more documents may be found. */
-  listed: boolean;
-  booked: number;
-  skipped: number;
-  failed: number;
-  error: string | null;
   state: RunState;
 }
 
