@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ccvWebhookHash } from "./signing";
-import { ccvWebhookPayload } from "./schemas";
+import { type CcvWebhook, ccvWebhookPayload } from "./schemas";
 import type { ErrorCode } from "../error-codes";
 
 /** The path (under Node-RED's httpNodeRoot) CCV Shop posts to; `:token` is the endpoint's secret. */
@@ -95,6 +95,17 @@ export function verifyWebhookHash(raw: Buffer, hash: string, webhooks: ReadonlyA
     if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
   }
   return ok;
+}
+
+/**
+ * The shop's webhooks whose key may sign a request for `token`: active ones with a key whose
+ * address ends in this endpoint's path and token (any host and httpNodeRoot: the public address
+ * is the user's), as address and key.
+ */
+export function webhookKeysFor(webhooks: readonly CcvWebhook[], token: string): Array<{ address: string; key: string }> {
+  const mine = `${WEBHOOK_PATH}/${token}`;
+  const ours = (address: string) => URL.canParse(address) && new URL(address).pathname.endsWith(mine);
+  return webhooks.filter((w) => w.is_active !== false && w.key && ours(w.address)).map((w) => ({ address: w.address, key: w.key ?? "" }));
 }
 
 export interface WebhookKeyOptions {

@@ -2,13 +2,15 @@
  * `snelstart-config`: one SnelStart administration — subscription key and koppelsleutel
  * (credentials), API and token URLs (production by default), the rate-limit tier. Owns the
  * token cache (inside the client) and the throttle, shared by every node on the administration,
- * and a cache of the administration's reference data (company info, countries, ledgers, rates).
+ * and a cache of the administration's reference data (company info, countries, ledgers, rates:
+ * ../controllers/administration.ts).
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
+import { AdministrationReference, type ReferenceData, lookups } from "../controllers/administration";
 import { KoppelingError } from "../errors";
 import { DEFAULT_API_URL, DEFAULT_TOKEN_URL, SnelStartClient } from "../snelstart/client";
 import { throttleFor } from "../snelstart/throttle";
-import type { BtwTarief, CompanyInfo, Grootboek, Land, VatRates } from "../snelstart/schemas";
+import type { VatRates } from "../snelstart/schemas";
 import { type AdminRoute, type Target, type TargetSpec, adminRoute } from "./admin";
 import { type RateLimitSetting, rateLimitSetting, snelstartThrottleOptions } from "./rate-limits";
 import { registerVersioned } from "./shared";
@@ -24,14 +26,6 @@ export interface SnelStartCredentials {
   koppelsleutel?: string;
 }
 
-/** What the flow nodes need from the administration, fetched once an hour at most. */
-export interface ReferenceData {
-  company: CompanyInfo;
-  landen: Land[];
-  grootboeken: Grootboek[];
-  nlRates: BtwTarief[];
-}
-
 export interface SnelStartConfigNode extends Node<SnelStartCredentials> {
   /** The settings as deployed (the admin routes fall back to them when a dialog leaves a field empty). */
   apiUrl: string;
@@ -42,8 +36,6 @@ export interface SnelStartConfigNode extends Node<SnelStartCredentials> {
   /** A country's OSS rates (ISO-2 code), cached like the reference data. */
   ossRates(iso2: string): Promise<VatRates["vatRates"]>;
 }
-
-const REFERENCE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * A client on the administration's shared throttle. `rateLimits`: the runtime's setting
@@ -85,21 +77,6 @@ export function targetSnelStartClient(t: SnelStartTarget, rateLimits: RateLimitS
   return makeSnelStartClient({ ...t.urls, tier: t.settings.tier }, t.secrets, rateLimits);
 }
 
-/** A value fetched on demand, kept for `ttlMs`; concurrent callers share one fetch; a failure is not kept. */
-function cached<T>(ttlMs: number, fetch: () => Promise<T>): () => Promise<T> {
-  let value: { at: number; promise: Promise<T> } | null = null;
-  return () => {
-    if (value && Date.now() - value.at < ttlMs) return value.promise;
-    const promise = fetch();
-    const entry = { at: Date.now(), promise };
-    value = entry;
-    promise.catch(() => {
-      if (value === entry) value = null;
-    });
-    return promise;
-  };
-}
-
 export default function (RED: NodeAPI): void {
   const rateLimits = rateLimitSetting(RED);
 
@@ -110,23 +87,9 @@ export default function (RED: NodeAPI): void {
     this.tier = def.tier === "test" ? "test" : "production";
     let client: SnelStartClient | null = null;
     this.client = () => (client ??= makeSnelStartClient(this, this.credentials ?? {}, rateLimits));
-    this.reference = cached(REFERENCE_TTL_MS, async () => {
-      const c = this.client();
-      const [company, landen, grootboeken, nlRates] = await Promise.all([c.companyInfo(), c.landen(), c.grootboeken(), c.btwtarieven()]);
-      return { company, landen, grootboeken, nlRates };
-    });
-    const perCountry = new Map<string, () => Promise<VatRates["vatRates"]>>();
-    this.ossRates = async (iso2: string) => {
-      const { landen } = await this.reference();
-      const iso3 = landen.find((l) => l.landcode.toUpperCase() === iso2.toUpperCase())?.landcodeISO;
-      if (!iso3) throw new KoppelingError("COUNTRY_UNKNOWN", `SnelStart knows no country with code ${iso2}`);
-      let get = perCountry.get(iso3);
-      if (!get) {
-        get = cached(REFERENCE_TTL_MS, async () => (await this.client().vatrates(iso3)).vatRates);
-        perCountry.set(iso3, get);
-      }
-      return get();
-    };
+    const reference = new AdministrationReference(() => this.client());
+    this.reference = reference.reference;
+    this.ossRates = (iso2) => reference.ossRates(iso2);
   }
 
   registerVersioned(RED, "snelstart-config", SnelStartConfig, {
@@ -147,18 +110,6 @@ export default function (RED: NodeAPI): void {
     ...SNELSTART_TARGET,
     path: "/ccv-snelstart/snelstart/lookups",
     permission: "snelstart-config.read",
-    work: async (t) => {
-      const c = targetSnelStartClient(t, rateLimits);
-      const [company, grootboeken, groepen] = await Promise.all([c.companyInfo(), c.grootboeken(), c.artikelomzetgroepen()]);
-      return {
-        administratieNaam: company.administratieNaam ?? "",
-        ossEnabled: company.factureerBuitenlandsBtw,
-        foreignVatLedgerId: company.buitenlandseBtwGrootboek?.id ?? "",
-        grootboeken: grootboeken
-          .filter((g) => !g.nonactief)
-          .map((g) => ({ id: g.id, nummer: g.nummer, omschrijving: g.omschrijving, functie: g.grootboekfunctie ?? "", btwSoort: g.btwSoort, vatRateCode: g.vatRateCode ?? null })),
-        artikelomzetgroepen: groepen.map((g) => ({ id: g.id, nummer: g.nummer ?? null, omschrijving: g.omschrijving, btwSoort: g.verkoopNederlandBtwSoort ?? null })),
-      };
-    },
+    work: async (t) => lookups(targetSnelStartClient(t, rateLimits)),
   });
 }

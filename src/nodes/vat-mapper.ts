@@ -8,8 +8,9 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
 import { type BookingMode, documentOf, mapDocument } from "../koppeling";
+import type { CustomerCountries } from "../koppeling/mapping-form";
 import { type KoppelingMessage, onOrderMessage, registerVersioned, status } from "./shared";
-import type { CustomerCountries, VatMappingNode } from "./vat-mapping";
+import type { VatMappingNode } from "./vat-mapping";
 
 export interface VatMapperDef extends NodeDef {
   mapping: string;

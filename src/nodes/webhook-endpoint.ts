@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Node, NodeAPI } from "node-red";
-import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, tokenProblem, tooDeep, webhookHashCheck, wireForms } from "../ccv/webhook";
+import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, tokenProblem, tooDeep, webhookHashCheck, webhookKeysFor, wireForms } from "../ccv/webhook";
 import type { CcvWebhook } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import { secureUrl } from "../secure-url";
@@ -253,11 +253,7 @@ export function openOrderWebhooks(RED: NodeAPI, node: Node, credential: string |
   }
   const problem = tokenProblem(token);
   if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
-  const hashCheck = webhookHashCheck(async () => {
-    const mine = `${WEBHOOK_PATH}/${token}`;
-    const ours = (address: string) => URL.canParse(address) && new URL(address).pathname.endsWith(mine);
-    return (await listWebhooks()).filter((w) => w.is_active !== false && w.key && ours(w.address)).map((w) => ({ address: w.address, key: w.key ?? "" }));
-  });
+  const hashCheck = webhookHashCheck(async () => webhookKeysFor(await listWebhooks(), token));
   const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify: hashCheck.verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
   if ("takenBy" in added) return fail("webhook token in use", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
   const httpNodeRoot = (RED.settings as unknown as { httpNodeRoot?: unknown }).httpNodeRoot;

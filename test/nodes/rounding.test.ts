@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { parseMapping, validateMapping } from "../../src/koppeling";
-import { mappingInputOf } from "../../src/nodes/vat-mapping";
+import { mappingInputOf } from "../../src/koppeling/mapping-form";
 import {
   L,
   MAPPING,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, specOf } from "../../src/error-codes";
-import { RUN_TRIGGERS } from "../../src/nodes/run-log";
+import { RUN_TRIGGERS } from "../../src/koppeling/run-history";
 import { ROOT as REPO_ROOT } from "../../scripts/repo-root";
 
 const ROOT = REPO_ROOT;

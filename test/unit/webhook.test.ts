@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { ccvWebhookHash } from "../../src/ccv/signing";
-import { MAX_BODY_BYTES, matchToken, readWebhookBody, tokenDigest, tokenProblem, verifyWebhookHash, webhookHashCheck, wireForms } from "../../src/ccv/webhook";
+import { MAX_BODY_BYTES, matchToken, readWebhookBody, tokenDigest, tokenProblem, verifyWebhookHash, webhookHashCheck, webhookKeysFor, wireForms } from "../../src/ccv/webhook";
+import type { CcvWebhook } from "../../src/ccv/schemas";
 
 const TOKEN = "a".repeat(16) + "0123456789abcdef";
 const body = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v), "utf8");
@@ -64,6 +65,24 @@ describe("unit: webhook checks", function () {
     assert.ok(!verifyWebhookHash(raw, hash, [{ ...hooks[1], address: "https://other.example.nl/ccv-snelstart/webhook/t" }]), "another address");
     assert.ok(!verifyWebhookHash(raw, hash.slice(0, 64), hooks));
     assert.ok(!verifyWebhookHash(raw, hash, []));
+  });
+
+  it("takes the keys of the shop's active webhooks for this token's address, on any host and root", () => {
+    const hook = (id: number, address: string, over: Partial<CcvWebhook> = {}): CcvWebhook => ({ id, event: "orders.created", address, key: `k${id}`, is_active: true, ...over });
+    const hooks = [
+      hook(1, `https://nr.example.nl/ccv-snelstart/webhook/${TOKEN}`),
+      hook(2, `https://other.example.nl/red/ccv-snelstart/webhook/${TOKEN}`, { is_active: null }),
+      hook(3, `https://nr.example.nl/ccv-snelstart/webhook/${TOKEN}`, { is_active: false }),
+      hook(4, `https://nr.example.nl/ccv-snelstart/webhook/${TOKEN}`, { key: "" }),
+      hook(5, `https://nr.example.nl/ccv-snelstart/webhook/other-${TOKEN}`),
+      hook(6, `https://nr.example.nl/ccv-snelstart/webhook/${TOKEN}/more`),
+      hook(7, `not a url/ccv-snelstart/webhook/${TOKEN}`),
+    ];
+    assert.deepEqual(
+      webhookKeysFor(hooks, TOKEN).map((k) => k.key),
+      ["k1", "k2"],
+    );
+    assert.deepEqual(webhookKeysFor(hooks, "b".repeat(32)), []);
   });
 
   it("lists the keys once, again when old or forgotten, and at most once a minute after a hash that does not verify", async () => {
