@@ -7,7 +7,10 @@
  * In the sidebar: the deploy's run and the failed order with its plain-language reason; "Run
  * now" over new orders that CCV Shop answers slowly, with live progress; then the cause fixed in
  * the simulator, "Retry this order", and the order found booked under the invoice number the
- * SnelStart simulator holds. Screenshots go to `test-artifacts/koppeling-sidebar-*.png`.
+ * SnelStart simulator holds. Then the Controle of the month of "Run now"'s orders, after one of
+ * their bookings was changed by hand in the SnelStart simulator: exactly that difference, both
+ * amounts, the CSV download; and the order search with the amount booked. Screenshots go to
+ * `test-artifacts/koppeling-sidebar-*.png`.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -18,6 +21,9 @@ import type { SimOrder } from "../../sim/ccv/types";
 import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
 type Catalogue = {
+  sidebar: Record<string, string>;
+  search: Record<string, string>;
+  controle: Record<string, string> & { findings: Record<string, { label: string; reason: string }> };
   triggers: Record<string, string>;
   progress: Record<string, string>;
   actions: Record<string, string>;
@@ -42,6 +48,9 @@ const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; 
     expect: /^5\./,
   },
 ];
+
+/** The orders "Run now" books (added to the CCV simulator by hand). */
+const NEW_ORDERS = [880_001, 880_002, 880_003];
 
 /** The statuses the example books: every status but 8 (cancelled). */
 const BOOKED_STATUSES = new Set([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]);
@@ -180,8 +189,8 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         assert.ok(koppeling && browser && page && bad);
         const base = await page.locator(".ccv-koppeling-runs tbody tr[data-run-id]").count();
         const numbers = [];
-        for (let i = 0; i < 3; i++) {
-          const o = (await control(koppeling.ccv.url, "POST", "/__sim/orders", newOrder(880_001 + i))) as SimOrder;
+        for (const n of NEW_ORDERS) {
+          const o = (await control(koppeling.ccv.url, "POST", "/__sim/orders", newOrder(n))) as SimOrder;
           numbers.push(o.ordernumber);
         }
         // Each order's rows come 1.5 s late: the run takes a few seconds.
@@ -242,6 +251,83 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         await page.locator(".ccv-koppeling-search-input").scrollIntoViewIfNeeded();
         await browser.settled(page);
         await browser.shot(page, `${prefix}-3-booked`);
+        assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+      });
+
+      it("Controle: one booking changed by hand in SnelStart is the month's one difference, with both amounts; the CSV link downloads it; the search shows the amount booked", async function () {
+        this.timeout(90_000);
+        assert.ok(koppeling && browser && page);
+        // One of the orders Run now booked, its amount changed by hand in SnelStart (5 euros more).
+        const ordernumber = NEW_ORDERS[1];
+        const target = [...koppeling.snelstart.state.verkoopboekingen.values()].find((b) => b.factuurnummer.endsWith(String(ordernumber)));
+        assert.ok(target, `order ${ordernumber} is booked`);
+        const shopCents = Math.round(target.factuurbedrag * 100);
+        const changedCents = shopCents + 500;
+        await control(koppeling.snelstart.url, "PATCH", `/__sim/verkoopboekingen/${target.id}`, { factuurbedrag: changedCents / 100 });
+        const month = target.factuurdatum.slice(0, 7);
+        // The month's other bookings: the rest of Run now's orders (the demo's own are months before).
+        const others = [...koppeling.snelstart.state.verkoopboekingen.values()].filter((b) => b.factuurdatum.startsWith(month) && b !== target);
+        assert.ok(others.length >= 2, `other bookings in ${month}: ${others.map((b) => b.factuurnummer).join(", ")}`);
+
+        const section = page.locator('.ccv-koppeling-section[data-section="controle"]');
+        await section.scrollIntoViewIfNeeded();
+        const now = new Date();
+        const previous = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+        assert.equal(await section.locator(".ccv-koppeling-controle-month").inputValue(), `${previous.getFullYear()}-${String(previous.getMonth() + 1).padStart(2, "0")}`, "last month by default");
+        await page.fill(".ccv-koppeling-controle-month", month);
+        // SnelStart lists its invoices slowly: the sidebar shows it is busy meanwhile.
+        await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "delay", ms: 1500, method: "GET", path: "/verkoopfacturen", count: 1 });
+        await section.locator("button.ccv-koppeling-controle-run").click();
+        await section.locator(".ccv-koppeling-controle-busy").waitFor({ state: "visible" });
+        assert.equal(await section.locator("button.ccv-koppeling-controle-run").isDisabled(), true, "no second reconciliation while one goes");
+        assert.equal((await section.locator(".ccv-koppeling-controle-busy").innerText()).trim(), TEXT.controle.busy);
+        await section.locator(".ccv-koppeling-controle-summary").waitFor({ timeout: 60_000 });
+        assert.equal(await section.locator(".ccv-koppeling-controle-busy").isVisible(), false);
+        assert.equal(await section.locator("button.ccv-koppeling-controle-run").isEnabled(), true);
+
+        const lines = section.locator(".ccv-koppeling-controle-line");
+        assert.equal(await lines.count(), 1, "exactly one difference");
+        const line = lines.first();
+        assert.deepEqual(
+          [await line.getAttribute("data-finding"), await line.getAttribute("data-ordernumber"), await line.getAttribute("data-factuurnummer")],
+          ["amount-differs", String(ordernumber), target.factuurnummer],
+        );
+        const amounts = line.locator(".ccv-koppeling-amounts");
+        assert.deepEqual([await amounts.getAttribute("data-shop-cents"), await amounts.getAttribute("data-snelstart-cents")], [String(shopCents), String(changedCents)]);
+        // Euros as the catalogue's locale writes them (en-GB: €30.25).
+        const locale = TEXT.sidebar.locale;
+        const euro = (cents: number) => page!.evaluate(([c, l]) => new Intl.NumberFormat(l, { style: "currency", currency: "EUR" }).format(c / 100), [cents, locale] as [number, string]);
+        const [shopText, changedText] = [await euro(shopCents), await euro(changedCents)];
+        assert.match(shopText, /^€\d+\.\d\d$/);
+        assert.equal(await amounts.innerText(), TEXT.controle.amounts.replace("__shop__", shopText).replace("__snelstart__", changedText));
+        assert.equal(await line.locator(".ccv-koppeling-reason").innerText(), TEXT.controle.findings["amount-differs"].reason);
+        assert.match(await line.locator(".ccv-koppeling-item-title").innerText(), new RegExp(`^${TEXT.controle.findings["amount-differs"].label}: .*\\b${ordernumber}\\b.*\\b${target.factuurnummer}$`));
+        assert.equal(await section.locator('.ccv-koppeling-controle-counts li[data-finding="equal"]').innerText(), `${TEXT.controle.findings.equal.label}: ${others.length}`);
+        assert.equal(await section.locator('.ccv-koppeling-controle-counts li[data-finding="amount-differs"]').innerText(), `${TEXT.controle.findings["amount-differs"].label}: 1`);
+        assert.equal(await section.locator(".ccv-koppeling-controle-counts li").count(), 2, "no other finding");
+        await browser.settled(page);
+        await section.scrollIntoViewIfNeeded();
+        await browser.shot(page, `${prefix}-4-controle`);
+
+        // The CSV: the route's download, with the one difference (decimal commas, as the CSV writes euros).
+        const [download] = await Promise.all([page.waitForEvent("download"), section.locator("a.ccv-koppeling-controle-csv").click()]);
+        assert.equal(download.suggestedFilename(), `controle-${month}.csv`);
+        const csv = fs.readFileSync(await download.path(), "utf8");
+        const rows = csv.trim().split("\r\n").slice(1);
+        const comma = (cents: number) => (cents / 100).toFixed(2).replace(".", ",");
+        assert.deepEqual(
+          rows.filter((r) => !r.startsWith("equal;")).map((r) => r.split(";").slice(0, 6)),
+          [["amount-differs", target.factuurnummer, String(ordernumber), comma(shopCents), comma(changedCents), comma(changedCents - shopCents)]],
+        );
+        assert.equal(rows.length, others.length + 1);
+
+        // The order search: the amount the koppeling booked (the ledger's, not the one changed by hand).
+        await page.fill(".ccv-koppeling-search-input", String(ordernumber));
+        await page.click(".ccv-koppeling-search-button");
+        const amount = page.locator(`.ccv-koppeling-search-result[data-ordernumber="${ordernumber}"] .ccv-koppeling-booked .ccv-koppeling-amount`);
+        await amount.waitFor();
+        assert.equal(await amount.getAttribute("data-cents"), String(shopCents));
+        assert.equal(await amount.innerText(), TEXT.search.amount.replace("__amount__", shopText));
         assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
       });
     });

@@ -1,13 +1,14 @@
 /**
  * The Koppeling sidebar's message catalogue (nodes/locales/<lang>/koppeling-sidebar.json): it
  * explains every error code of the error catalogue (in en-US with the catalogue's own words: the
- * reason and what to do), it has every key the sidebar asks for, and every language has the keys
- * of en-US.
+ * reason and what to do), it has every key the sidebar asks for (with the reconciliation's
+ * findings), and every language has the keys of en-US.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, specOf } from "../../src/error-codes";
+import { FINDINGS } from "../../src/koppeling/reconcile";
 import { RUN_TRIGGERS } from "../../src/nodes/run-log";
 import { ROOT as REPO_ROOT } from "../../scripts/repo-root";
 
@@ -43,7 +44,8 @@ describe("the Koppeling sidebar's message catalogue", () => {
 
   it("has every key the sidebar asks for", () => {
     const html = fs.readFileSync(path.join(ROOT, "nodes", "koppeling-sidebar.html"), "utf8");
-    const asked = [...html.matchAll(/\bt\("([a-zA-Z]+\.[a-zA-Z.]+)"/g)].map((m) => m[1]);
+    // A key that ends in "." is the start of keys made of parts (below).
+    const asked = [...html.matchAll(/\bt\("([a-zA-Z]+\.[a-zA-Z.]+)"/g)].map((m) => m[1]).filter((k) => !k.endsWith("."));
     assert.ok(asked.length > 30, `only ${asked.length} keys found in the sidebar`);
     // Keys made of parts: the triggers, run states, document kinds and the two attention groups.
     const made = [
@@ -53,6 +55,8 @@ describe("the Koppeling sidebar's message catalogue", () => {
       ...["failed", "unknown"].map((g) => `attention.${g}Title`),
       ...["start", "trigger", "due", "booked", "skipped", "failed", "duration"].map((c) => `runs.${c}`),
       "attention.attempts_plural",
+      // The reconciliation's findings (src/koppeling/reconcile.ts), each with a label and a reason.
+      ...FINDINGS.flatMap((f) => [`controle.findings.${f}.label`, `controle.findings.${f}.reason`]),
     ];
     const missing = [...asked, ...made].filter((k) => !keys.has(k));
     assert.deepEqual(missing, []);
