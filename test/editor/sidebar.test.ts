@@ -9,8 +9,9 @@
  * the simulator, "Retry this order", and the order found booked under the invoice number the
  * SnelStart simulator holds. Then the Controle of the month of "Run now"'s orders, after one of
  * their bookings was changed by hand in the SnelStart simulator: exactly that difference, both
- * amounts, the CSV download; and the order search with the amount booked. Screenshots go to
- * `test-artifacts/koppeling-sidebar-*.png`.
+ * amounts, the CSV download; and the order search with the amount booked. Last, the editor set
+ * to Dutch: the sidebar's texts, amounts and month in Dutch (Node-RED's own language stays en-US).
+ * Screenshots go to `test-artifacts/koppeling-sidebar-*.png`.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -30,7 +31,19 @@ type Catalogue = {
   attention: Record<string, string>;
   codes: Record<string, { reason: string; action: string }>;
 };
-const TEXT = JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", "koppeling-sidebar.json"), "utf8")) as Catalogue;
+const catalogue = (lang: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", lang, "koppeling-sidebar.json"), "utf8")) as Catalogue;
+const TEXT = catalogue("en-US");
+const NL = catalogue("nl");
+
+/** The editor page's local storage, where Node-RED keeps the user's language (`editor-language`). */
+interface PageStorage {
+  localStorage: { setItem(key: string, value: string): void; removeItem(key: string): void };
+}
+
+/** Cents as the browser writes euros in `locale` (what the sidebar should show in that language). */
+function euro(page: Page, cents: number, locale: string): Promise<string> {
+  return page.evaluate(([c, l]) => new Intl.NumberFormat(l, { style: "currency", currency: "EUR" }).format(c / 100), [cents, locale] as [number, string]);
+}
 
 const NR5 = path.join(ROOT, "tools", "nr5", "node_modules");
 const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; expect: RegExp }> = [
@@ -116,6 +129,8 @@ describe("editor (real browser): the Koppeling sidebar", function () {
       let koppeling: KoppelingRuntime | undefined;
       let bad: SimOrder | undefined;
       let badTax = 0;
+      /** The booking the Controle test changed by hand: its order, month and amounts. */
+      let changed: { ordernumber: number; month: string; shopCents: number; changedCents: number } | undefined;
       const prefix = `koppeling-sidebar-${version.expect.source.includes("5") ? "nr5" : "nr4"}`;
 
       before(async function () {
@@ -140,6 +155,9 @@ describe("editor (real browser): the Koppeling sidebar", function () {
       /** Opens the Koppeling tab as a user does: its button in the tab bar, or (Node-RED 4, when the bar is full) its entry in the bar's menu. */
       async function openSidebar(p: Page): Promise<void> {
         const button = p.locator('#red-ui-tab-koppeling-link-button, button[data-tab-id="koppeling"]').first();
+        // Once the tab is added, a page opened again may show it already (Node-RED 5 keeps the sidebar's last tab): a click would close it.
+        await button.waitFor({ state: "attached" });
+        if (await p.locator(".ccv-koppeling").isVisible()) return;
         if (await button.isVisible()) {
           await button.click();
         } else {
@@ -295,9 +313,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         const amounts = line.locator(".ccv-koppeling-amounts");
         assert.deepEqual([await amounts.getAttribute("data-shop-cents"), await amounts.getAttribute("data-snelstart-cents")], [String(shopCents), String(changedCents)]);
         // Euros as the catalogue's locale writes them (en-GB: €30.25).
-        const locale = TEXT.sidebar.locale;
-        const euro = (cents: number) => page!.evaluate(([c, l]) => new Intl.NumberFormat(l, { style: "currency", currency: "EUR" }).format(c / 100), [cents, locale] as [number, string]);
-        const [shopText, changedText] = [await euro(shopCents), await euro(changedCents)];
+        const [shopText, changedText] = [await euro(page, shopCents, TEXT.sidebar.locale), await euro(page, changedCents, TEXT.sidebar.locale)];
         assert.match(shopText, /^€\d+\.\d\d$/);
         assert.equal(await amounts.innerText(), TEXT.controle.amounts.replace("__shop__", shopText).replace("__snelstart__", changedText));
         assert.equal(await line.locator(".ccv-koppeling-reason").innerText(), TEXT.controle.findings["amount-differs"].reason);
@@ -329,6 +345,49 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         assert.equal(await amount.getAttribute("data-cents"), String(shopCents));
         assert.equal(await amount.innerText(), TEXT.search.amount.replace("__amount__", shopText));
         assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+        changed = { ordernumber, month, shopCents, changedCents };
+      });
+
+      it("set to Dutch (nl): the sidebar's texts are Dutch, and so are its amounts and month, though Node-RED's own language stays en-US", async function () {
+        this.timeout(60_000);
+        assert.ok(koppeling && browser && page && changed);
+        const { ordernumber, month, shopCents, changedCents } = changed;
+        await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.setItem("editor-language", "nl"));
+        try {
+          page = await browser.open(koppeling.url);
+          await openSidebar(page);
+          const lang = await page.evaluate(() => (globalThis as unknown as { RED: { i18n: { lang(): string } } }).RED.i18n.lang());
+          assert.equal(lang, "en-US", "Node-RED has no Dutch of its own");
+          const section = page.locator('.ccv-koppeling-section[data-section="controle"]');
+          assert.equal((await section.locator(".ccv-koppeling-section-header").innerText()).trim(), NL.controle.title);
+
+          await page.fill(".ccv-koppeling-search-input", String(ordernumber));
+          await page.click(".ccv-koppeling-search-button");
+          const amount = page.locator(`.ccv-koppeling-search-result[data-ordernumber="${ordernumber}"] .ccv-koppeling-amount`);
+          await amount.waitFor();
+          const shopText = await euro(page, shopCents, NL.sidebar.locale);
+          assert.match(shopText, /^€\s\d+,\d\d$/, "Dutch euros: a space and a decimal comma");
+          assert.equal(await amount.innerText(), NL.search.amount.replace("__amount__", shopText));
+
+          await section.scrollIntoViewIfNeeded();
+          await page.fill(".ccv-koppeling-controle-month", month);
+          await section.locator("button.ccv-koppeling-controle-run").click();
+          const summary = section.locator(".ccv-koppeling-controle-summary");
+          await summary.waitFor({ timeout: 60_000 });
+          const [y, m] = month.split("-").map(Number);
+          const monthText = await page.evaluate(([yy, mm, l]) => new Date(yy, mm - 1, 1).toLocaleDateString(l, { month: "long", year: "numeric" }), [y, m, NL.sidebar.locale] as [number, number, string]);
+          assert.match(monthText, /^[a-z]+ \d{4}$/, "a Dutch month is written in lower case");
+          assert.equal(await summary.innerText(), NL.controle.summary.replace("__period__", monthText).replace("__equal__", "2").replace("__count__", "1"));
+          const amounts = section.locator(".ccv-koppeling-controle-line .ccv-koppeling-amounts");
+          assert.equal(await amounts.innerText(), NL.controle.amounts.replace("__shop__", shopText).replace("__snelstart__", await euro(page, changedCents, NL.sidebar.locale)));
+          assert.equal(await section.locator(".ccv-koppeling-controle-line .ccv-koppeling-reason").innerText(), NL.controle.findings["amount-differs"].reason);
+          await browser.settled(page);
+          await section.scrollIntoViewIfNeeded();
+          await browser.shot(page, `${prefix}-5-nl-controle`);
+          assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+        } finally {
+          if (page && !page.isClosed()) await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.removeItem("editor-language"));
+        }
       });
     });
   }

@@ -62,6 +62,19 @@ describe("the Koppeling sidebar's message catalogue", () => {
     assert.deepEqual(missing, []);
   });
 
+  it("names the locale its dates and amounts are written in: one the runtime knows, of the catalogue's own language", () => {
+    const langs = fs.readdirSync(LOCALES).filter((l) => fs.existsSync(path.join(LOCALES, l, FILE)));
+    for (const lang of langs) {
+      const locale = flat(read(lang)).get("sidebar.locale") ?? "";
+      assert.deepEqual(Intl.DateTimeFormat.supportedLocalesOf([locale]), [locale], `${lang}: sidebar.locale ${JSON.stringify(locale)}`);
+      assert.equal(new Intl.Locale(locale).language, new Intl.Locale(lang).language, `${lang}: sidebar.locale ${locale} is another language`);
+    }
+    // Dutch writes a day before its month and euros with a decimal comma.
+    const nl = flat(read("nl")).get("sidebar.locale");
+    assert.equal(new Date(Date.UTC(2025, 2, 4, 12)).toLocaleDateString(nl, { timeZone: "UTC" }), "4-3-2025");
+    assert.match(new Intl.NumberFormat(nl, { style: "currency", currency: "EUR" }).format(30.25), /^€\s30,25$/);
+  });
+
   it("every language has the keys of en-US, with the same placeholders", () => {
     const langs = fs.readdirSync(LOCALES).filter((l) => fs.existsSync(path.join(LOCALES, l, FILE)));
     assert.ok(langs.includes("en-US"));
