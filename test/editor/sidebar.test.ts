@@ -7,9 +7,10 @@
  * In the sidebar: the deploy's run and the failed order with its plain-language reason; "Run
  * now" over new orders that CCV Shop answers slowly, with live progress; then the cause fixed in
  * the simulator, "Retry this order", and the order found booked under the invoice number the
- * SnelStart simulator holds. Then the Controle of the month of "Run now"'s orders, after one of
- * their bookings was changed by hand in the SnelStart simulator: exactly that difference, both
- * amounts, the CSV download; and the order search with the amount booked. Last, the editor set
+ * SnelStart simulator holds. Then the Controle of the month of "Run now"'s orders: refused once by
+ * SnelStart (the code, its reason and what to do), then, after one of their bookings was changed
+ * by hand in the SnelStart simulator: exactly that difference, both amounts, the CSV download;
+ * and the order search with the amount booked. Last, the editor set
  * to Dutch: the sidebar's texts, amounts and month in Dutch (Node-RED's own language stays en-US).
  * Screenshots go to `test-artifacts/koppeling-sidebar-*.png`.
  */
@@ -272,7 +273,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
       });
 
-      it("Controle: one booking changed by hand in SnelStart is the month's one difference, with both amounts; the CSV link downloads it; the search shows the amount booked", async function () {
+      it("Controle: SnelStart refusing shows the code and its reason; one booking changed by hand in SnelStart is the month's one difference, with both amounts; the CSV link downloads it; the search shows the amount booked", async function () {
         this.timeout(90_000);
         assert.ok(koppeling && browser && page);
         // One of the orders Run now booked, its amount changed by hand in SnelStart (5 euros more).
@@ -293,6 +294,15 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         const previous = new Date(now.getFullYear(), now.getMonth() - 1, 1);
         assert.equal(await section.locator(".ccv-koppeling-controle-month").inputValue(), `${previous.getFullYear()}-${String(previous.getMonth() + 1).padStart(2, "0")}`, "last month by default");
         await page.fill(".ccv-koppeling-controle-month", month);
+        // SnelStart refuses the listing once (403): the error's code, what it means and what to do.
+        await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "status", status: 403, method: "GET", path: "/verkoopfacturen", count: 1 });
+        await section.locator("button.ccv-koppeling-controle-run").click();
+        const error = section.locator(".ccv-koppeling-controle-error");
+        await error.waitFor({ timeout: 60_000 });
+        assert.equal(await error.locator(".ccv-koppeling-code").innerText(), "SNELSTART_FORBIDDEN");
+        assert.equal(await error.locator(".ccv-koppeling-reason").innerText(), TEXT.codes.SNELSTART_FORBIDDEN.reason);
+        assert.equal(await error.locator(".ccv-koppeling-todo").innerText(), `${TEXT.attention.todo} ${TEXT.codes.SNELSTART_FORBIDDEN.action}`);
+        assert.equal(await section.locator(".ccv-koppeling-controle-summary").count(), 0);
         // SnelStart lists its invoices slowly: the sidebar shows it is busy meanwhile.
         await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "delay", ms: 1500, method: "GET", path: "/verkoopfacturen", count: 1 });
         await section.locator("button.ccv-koppeling-controle-run").click();
@@ -301,6 +311,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         assert.equal((await section.locator(".ccv-koppeling-controle-busy").innerText()).trim(), TEXT.controle.busy);
         await section.locator(".ccv-koppeling-controle-summary").waitFor({ timeout: 60_000 });
         assert.equal(await section.locator(".ccv-koppeling-controle-busy").isVisible(), false);
+        assert.equal(await error.count(), 0, "the earlier error is gone");
         assert.equal(await section.locator("button.ccv-koppeling-controle-run").isEnabled(), true);
 
         const lines = section.locator(".ccv-koppeling-controle-line");
