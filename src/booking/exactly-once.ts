@@ -103,6 +103,8 @@ export interface BookRequest<P> {
   document?: DocumentRef;
   /** The shop's sync ledger; absent when the message names no shop. */
   ledger?: LedgerPort;
+  /** The document's total incl. VAT in cents (the booking's `factuurbedrag`), kept with its outcome in the ledger (the sidebar shows it). */
+  amountCents?: number;
   /** A credit whose original the ledger does not know as booked: the original, looked up before anything is credited. */
   original?: { posting: P; factuurnummer: string };
 }
@@ -203,7 +205,9 @@ export class ExactlyOnce<P> {
     try {
       const stored = await this.post(req, mayExist);
       if (ledger && d) {
-        const entry = { ordernumber: d.ordernumber, factuurnummer: req.factuurnummer, snelstartId: stored.id, type: stored.type, adopted: stored.adopted, ...(d.kind === "order" && d.created ? { created: d.created } : {}) };
+        const amount = req.amountCents !== undefined && Number.isSafeInteger(req.amountCents) ? { amountCents: req.amountCents } : {};
+        const created = d.kind === "order" && d.created ? { created: d.created } : {};
+        const entry = { ordernumber: d.ordernumber, factuurnummer: req.factuurnummer, snelstartId: stored.id, type: stored.type, adopted: stored.adopted, ...amount, ...created };
         await ledger.update((l) => markBooked(l, d.key, entry, this.clock.now()));
       }
       return { status: "booked", id: stored.id, type: stored.type, factuurnummer: req.factuurnummer, adopted: stored.adopted, warnings: stored.warnings ?? [] };

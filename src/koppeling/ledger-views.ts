@@ -1,8 +1,8 @@
 /**
  * What the Koppeling sidebar shows of a shop's sync ledger (./sync-ledger.ts): the documents that
  * need attention (failed ones, and those whose outcome in SnelStart is unknown), and what the
- * ledger knows of one order number. Pure; the ledger holds numbers, codes and times only, and so
- * do these views.
+ * ledger knows of one order number. Pure; the ledger holds numbers, amounts, codes and times only,
+ * and so do these views.
  */
 import { type BookedEntry, type LedgerState, bookedByNumber } from "./sync-ledger";
 
@@ -107,6 +107,8 @@ export interface BookedView {
   at: string;
   adopted: boolean;
   folded: boolean;
+  /** The total incl. VAT in cents as booked (negative for a credit note); null when the ledger keeps none (an older or folded entry, nothing to credit). */
+  amountCents: number | null;
 }
 
 export interface PendingView {
@@ -132,7 +134,18 @@ export function lookupOrder(ledger: LedgerState, ordernumber: number, now: Date)
   for (const kind of ["order", "cancel", "credit"] as const) {
     for (const { key, entry } of bookedByNumber(ledger, kind, ordernumber)) {
       const k = parseKey(key);
-      booked.push({ key, kind, id: k?.id ?? null, factuurnummer: entry.factuurnummer, type: entry.type, snelstartId: entry.snelstartId, at: entry.at, adopted: entry.adopted, folded: entry.folded === true });
+      booked.push({
+        key,
+        kind,
+        id: k?.id ?? null,
+        factuurnummer: entry.factuurnummer,
+        type: entry.type,
+        snelstartId: entry.snelstartId,
+        at: entry.at,
+        adopted: entry.adopted,
+        folded: entry.folded === true,
+        amountCents: typeof entry.amountCents === "number" && Number.isSafeInteger(entry.amountCents) ? entry.amountCents : null,
+      });
     }
   }
   const failed: AttentionItem[] = [];

@@ -33,6 +33,12 @@ export interface BookedEntry {
    * follows the VAT rules of that day (see input.ts `vatDay`). Not folded.
    */
   created?: string;
+  /**
+   * The invoice total incl. VAT in cents as the koppeling booked it (its `factuurbedrag`; negative
+   * for a credit note; for an adopted one, what it would have booked). Absent in entries written
+   * before it was kept, for an original adopted by a credit's lookup, and once folded.
+   */
+  amountCents?: number;
   /** Read from the folded part of the ledger: only the number survives (snelstartId and at are empty). */
   folded?: true;
 }

@@ -4,8 +4,8 @@
  * differs, cancelled in the shop, credit note missing, not in the shop, duplicate). On an input
  * (`msg.topic` "reconcile" or none; `msg.payload` `{month: "2025-03"}`, `{from, to}` or nothing:
  * last month) it sends `msg.payload` = the reconciliation and `msg.csv` = it as CSV. The same is
- * available through the admin routes (./reconcile-routes.ts), for the sidebar's coming
- * "Controle" section or another tool.
+ * available through the admin routes (./reconcile-routes.ts), which the Koppeling sidebar's
+ * "Controle" section asks (or another tool).
  *
  * What is due is what the shop's ccv-orders-in judges due: its settings are read from the
  * deployed flows, not kept twice (docs/design.md "Reconciliation"). The work is

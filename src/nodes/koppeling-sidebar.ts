@@ -3,7 +3,7 @@
  * editor half is koppeling-sidebar.html) with the admin routes the sidebar reads, per deployed
  * shop (ccv-config node):
  *
- *   GET  /ccv-snelstart/koppeling/shops                    the shops and their ccv-orders-in nodes
+ *   GET  /ccv-snelstart/koppeling/shops                    the shops, their ccv-orders-in and ccv-snelstart-reconcile nodes
  *   GET  /ccv-snelstart/koppeling/:config/runs             the last runs (run-log.ts)
  *   GET  /ccv-snelstart/koppeling/:config/attention        failed documents, outcome unknown
  *   GET  /ccv-snelstart/koppeling/:config/orders/:number   what the ledger knows of one order number
@@ -17,6 +17,8 @@
  * Errors answer `{ok:false, code, message}` (HTTP 200, as the dialogs' routes in admin.ts).
  * The buttons send ccv-orders-in the message its own inputs take (`msg.topic` "retry" with
  * `msg.payload.id`; any other message runs), with `msg.trigger` "manual" for the run log.
+ * The sidebar's "Controle" asks a shop's ccv-snelstart-reconcile node through that node's own
+ * routes (./reconcile-routes.ts, permission `ccv-snelstart-reconcile.read`).
  */
 import type { Node, NodeAPI } from "node-red";
 import type { NextFunction, Request, Response } from "express";
@@ -56,6 +58,13 @@ function ordersInOf(RED: NodeAPI, configId: string): Array<{ def: FlowDef; node:
     .filter((d) => d.type === "ccv-orders-in" && d.ccv === configId)
     .map((def) => ({ def, node: RED.nodes.getNode(def.id) as Receiver | null }))
     .filter((x): x is { def: FlowDef; node: Receiver } => x.node !== null);
+}
+
+/** The running ccv-snelstart-reconcile nodes of shop `configId`: the sidebar's Controle asks them. */
+function reconcilersOf(RED: NodeAPI, configId: string): Array<{ id: string; name: string }> {
+  return defs(RED)
+    .filter((d) => d.type === "ccv-snelstart-reconcile" && d.ccv === configId && RED.nodes.getNode(d.id) !== null)
+    .map((d) => ({ id: d.id, name: d.name || "" }));
 }
 
 /** The ccv-orders-in node the buttons of shop `configId` send to: the one named, else the first. */
@@ -98,6 +107,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
         name: d.name || shop.shopId,
         shopId: shop.shopId,
         ordersIn: ordersInOf(RED, d.id).map((x) => ({ id: x.def.id, name: x.def.name || "" })),
+        reconcile: reconcilersOf(RED, d.id),
       });
     }
     return { shops };

@@ -62,6 +62,7 @@ export default function (RED: NodeAPI): void {
           posting,
           type: posting.type,
           factuurnummer: doc.factuurnummer,
+          amountCents: doc.totalCents,
           ...(ccv ? { document: { key: ledgerKeyOf(ccv), kind: ccv.kind, orderId: ccv.orderId, ordernumber: ccv.ordernumber, created } } : {}),
           ...(shop ? { ledger: shop.ledger } : {}),
           ...(original ? { original } : {}),

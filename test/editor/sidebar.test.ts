@@ -7,7 +7,12 @@
  * In the sidebar: the deploy's run and the failed order with its plain-language reason; "Run
  * now" over new orders that CCV Shop answers slowly, with live progress; then the cause fixed in
  * the simulator, "Retry this order", and the order found booked under the invoice number the
- * SnelStart simulator holds. Screenshots go to `test-artifacts/koppeling-sidebar-*.png`.
+ * SnelStart simulator holds. Then the Controle of the month of "Run now"'s orders: refused once by
+ * SnelStart (the code, its reason and what to do), then, after one of their bookings was changed
+ * by hand in the SnelStart simulator: exactly that difference, both amounts, the CSV download;
+ * and the order search with the amount booked. Last, the editor set
+ * to Dutch: the sidebar's texts, amounts and month in Dutch (Node-RED's own language stays en-US).
+ * Screenshots go to `test-artifacts/koppeling-sidebar-*.png`.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -18,13 +23,28 @@ import type { SimOrder } from "../../sim/ccv/types";
 import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
 type Catalogue = {
+  sidebar: Record<string, string>;
+  search: Record<string, string>;
+  controle: Record<string, string> & { findings: Record<string, { label: string; reason: string }> };
   triggers: Record<string, string>;
   progress: Record<string, string>;
   actions: Record<string, string>;
   attention: Record<string, string>;
   codes: Record<string, { reason: string; action: string }>;
 };
-const TEXT = JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", "koppeling-sidebar.json"), "utf8")) as Catalogue;
+const catalogue = (lang: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", lang, "koppeling-sidebar.json"), "utf8")) as Catalogue;
+const TEXT = catalogue("en-US");
+const NL = catalogue("nl");
+
+/** The editor page's local storage, where Node-RED keeps the user's language (`editor-language`). */
+interface PageStorage {
+  localStorage: { setItem(key: string, value: string): void; removeItem(key: string): void };
+}
+
+/** Cents as the browser writes euros in `locale` (what the sidebar should show in that language). */
+function euro(page: Page, cents: number, locale: string): Promise<string> {
+  return page.evaluate(([c, l]) => new Intl.NumberFormat(l, { style: "currency", currency: "EUR" }).format(c / 100), [cents, locale] as [number, string]);
+}
 
 const NR5 = path.join(ROOT, "tools", "nr5", "node_modules");
 const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; expect: RegExp }> = [
@@ -42,6 +62,9 @@ const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; 
     expect: /^5\./,
   },
 ];
+
+/** The orders "Run now" books (added to the CCV simulator by hand). */
+const NEW_ORDERS = [880_001, 880_002, 880_003];
 
 /** The statuses the example books: every status but 8 (cancelled). */
 const BOOKED_STATUSES = new Set([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]);
@@ -107,6 +130,8 @@ describe("editor (real browser): the Koppeling sidebar", function () {
       let koppeling: KoppelingRuntime | undefined;
       let bad: SimOrder | undefined;
       let badTax = 0;
+      /** The booking the Controle test changed by hand: its order, month and amounts. */
+      let changed: { ordernumber: number; month: string; shopCents: number; changedCents: number } | undefined;
       const prefix = `koppeling-sidebar-${version.expect.source.includes("5") ? "nr5" : "nr4"}`;
 
       before(async function () {
@@ -131,6 +156,9 @@ describe("editor (real browser): the Koppeling sidebar", function () {
       /** Opens the Koppeling tab as a user does: its button in the tab bar, or (Node-RED 4, when the bar is full) its entry in the bar's menu. */
       async function openSidebar(p: Page): Promise<void> {
         const button = p.locator('#red-ui-tab-koppeling-link-button, button[data-tab-id="koppeling"]').first();
+        // Once the tab is added, a page opened again may show it already (Node-RED 5 keeps the sidebar's last tab): a click would close it.
+        await button.waitFor({ state: "attached" });
+        if (await p.locator(".ccv-koppeling").isVisible()) return;
         if (await button.isVisible()) {
           await button.click();
         } else {
@@ -180,8 +208,8 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         assert.ok(koppeling && browser && page && bad);
         const base = await page.locator(".ccv-koppeling-runs tbody tr[data-run-id]").count();
         const numbers = [];
-        for (let i = 0; i < 3; i++) {
-          const o = (await control(koppeling.ccv.url, "POST", "/__sim/orders", newOrder(880_001 + i))) as SimOrder;
+        for (const n of NEW_ORDERS) {
+          const o = (await control(koppeling.ccv.url, "POST", "/__sim/orders", newOrder(n))) as SimOrder;
           numbers.push(o.ordernumber);
         }
         // Each order's rows come 1.5 s late: the run takes a few seconds.
@@ -243,6 +271,134 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         await browser.settled(page);
         await browser.shot(page, `${prefix}-3-booked`);
         assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+      });
+
+      it("Controle: SnelStart refusing shows the code and its reason; one booking changed by hand in SnelStart is the month's one difference, with both amounts; the CSV link downloads it; the search shows the amount booked", async function () {
+        this.timeout(90_000);
+        assert.ok(koppeling && browser && page);
+        // One of the orders Run now booked, its amount changed by hand in SnelStart (5 euros more).
+        const ordernumber = NEW_ORDERS[1];
+        const target = [...koppeling.snelstart.state.verkoopboekingen.values()].find((b) => b.factuurnummer.endsWith(String(ordernumber)));
+        assert.ok(target, `order ${ordernumber} is booked`);
+        const shopCents = Math.round(target.factuurbedrag * 100);
+        const changedCents = shopCents + 500;
+        await control(koppeling.snelstart.url, "PATCH", `/__sim/verkoopboekingen/${target.id}`, { factuurbedrag: changedCents / 100 });
+        const month = target.factuurdatum.slice(0, 7);
+        // The month's other bookings: the rest of Run now's orders (the demo's own are months before).
+        const others = [...koppeling.snelstart.state.verkoopboekingen.values()].filter((b) => b.factuurdatum.startsWith(month) && b !== target);
+        assert.ok(others.length >= 2, `other bookings in ${month}: ${others.map((b) => b.factuurnummer).join(", ")}`);
+
+        const section = page.locator('.ccv-koppeling-section[data-section="controle"]');
+        await section.scrollIntoViewIfNeeded();
+        const now = new Date();
+        const previous = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+        assert.equal(await section.locator(".ccv-koppeling-controle-month").inputValue(), `${previous.getFullYear()}-${String(previous.getMonth() + 1).padStart(2, "0")}`, "last month by default");
+        await page.fill(".ccv-koppeling-controle-month", month);
+        // SnelStart refuses the listing once (403): the error's code, what it means and what to do.
+        await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "status", status: 403, method: "GET", path: "/verkoopfacturen", count: 1 });
+        await section.locator("button.ccv-koppeling-controle-run").click();
+        const error = section.locator(".ccv-koppeling-controle-error");
+        await error.waitFor({ timeout: 60_000 });
+        assert.equal(await error.locator(".ccv-koppeling-code").innerText(), "SNELSTART_FORBIDDEN");
+        assert.equal(await error.locator(".ccv-koppeling-reason").innerText(), TEXT.codes.SNELSTART_FORBIDDEN.reason);
+        assert.equal(await error.locator(".ccv-koppeling-todo").innerText(), `${TEXT.attention.todo} ${TEXT.codes.SNELSTART_FORBIDDEN.action}`);
+        assert.equal(await section.locator(".ccv-koppeling-controle-summary").count(), 0);
+        // SnelStart lists its invoices slowly: the sidebar shows it is busy meanwhile.
+        await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "delay", ms: 1500, method: "GET", path: "/verkoopfacturen", count: 1 });
+        await section.locator("button.ccv-koppeling-controle-run").click();
+        await section.locator(".ccv-koppeling-controle-busy").waitFor({ state: "visible" });
+        assert.equal(await section.locator("button.ccv-koppeling-controle-run").isDisabled(), true, "no second reconciliation while one goes");
+        assert.equal((await section.locator(".ccv-koppeling-controle-busy").innerText()).trim(), TEXT.controle.busy);
+        await section.locator(".ccv-koppeling-controle-summary").waitFor({ timeout: 60_000 });
+        assert.equal(await section.locator(".ccv-koppeling-controle-busy").isVisible(), false);
+        assert.equal(await error.count(), 0, "the earlier error is gone");
+        assert.equal(await section.locator("button.ccv-koppeling-controle-run").isEnabled(), true);
+
+        const lines = section.locator(".ccv-koppeling-controle-line");
+        assert.equal(await lines.count(), 1, "exactly one difference");
+        const line = lines.first();
+        assert.deepEqual(
+          [await line.getAttribute("data-finding"), await line.getAttribute("data-ordernumber"), await line.getAttribute("data-factuurnummer")],
+          ["amount-differs", String(ordernumber), target.factuurnummer],
+        );
+        const amounts = line.locator(".ccv-koppeling-amounts");
+        assert.deepEqual([await amounts.getAttribute("data-shop-cents"), await amounts.getAttribute("data-snelstart-cents")], [String(shopCents), String(changedCents)]);
+        // Euros as the catalogue's locale writes them (en-GB: €30.25).
+        const [shopText, changedText] = [await euro(page, shopCents, TEXT.sidebar.locale), await euro(page, changedCents, TEXT.sidebar.locale)];
+        assert.match(shopText, /^€\d+\.\d\d$/);
+        assert.equal(await amounts.innerText(), TEXT.controle.amounts.replace("__shop__", shopText).replace("__snelstart__", changedText));
+        assert.equal(await line.locator(".ccv-koppeling-reason").innerText(), TEXT.controle.findings["amount-differs"].reason);
+        assert.match(await line.locator(".ccv-koppeling-item-title").innerText(), new RegExp(`^${TEXT.controle.findings["amount-differs"].label}: .*\\b${ordernumber}\\b.*\\b${target.factuurnummer}$`));
+        assert.equal(await section.locator('.ccv-koppeling-controle-counts li[data-finding="equal"]').innerText(), `${TEXT.controle.findings.equal.label}: ${others.length}`);
+        assert.equal(await section.locator('.ccv-koppeling-controle-counts li[data-finding="amount-differs"]').innerText(), `${TEXT.controle.findings["amount-differs"].label}: 1`);
+        assert.equal(await section.locator(".ccv-koppeling-controle-counts li").count(), 2, "no other finding");
+        await browser.settled(page);
+        await section.scrollIntoViewIfNeeded();
+        await browser.shot(page, `${prefix}-4-controle`);
+
+        // The CSV: the route's download, with the one difference (decimal commas, as the CSV writes euros).
+        const [download] = await Promise.all([page.waitForEvent("download"), section.locator("a.ccv-koppeling-controle-csv").click()]);
+        assert.equal(download.suggestedFilename(), `controle-${month}.csv`);
+        const csv = fs.readFileSync(await download.path(), "utf8");
+        const rows = csv.trim().split("\r\n").slice(1);
+        const comma = (cents: number) => (cents / 100).toFixed(2).replace(".", ",");
+        assert.deepEqual(
+          rows.filter((r) => !r.startsWith("equal;")).map((r) => r.split(";").slice(0, 6)),
+          [["amount-differs", target.factuurnummer, String(ordernumber), comma(shopCents), comma(changedCents), comma(changedCents - shopCents)]],
+        );
+        assert.equal(rows.length, others.length + 1);
+
+        // The order search: the amount the koppeling booked (the ledger's, not the one changed by hand).
+        await page.fill(".ccv-koppeling-search-input", String(ordernumber));
+        await page.click(".ccv-koppeling-search-button");
+        const amount = page.locator(`.ccv-koppeling-search-result[data-ordernumber="${ordernumber}"] .ccv-koppeling-booked .ccv-koppeling-amount`);
+        await amount.waitFor();
+        assert.equal(await amount.getAttribute("data-cents"), String(shopCents));
+        assert.equal(await amount.innerText(), TEXT.search.amount.replace("__amount__", shopText));
+        assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+        changed = { ordernumber, month, shopCents, changedCents };
+      });
+
+      it("set to Dutch (nl): the sidebar's texts are Dutch, and so are its amounts and month, though Node-RED's own language stays en-US", async function () {
+        this.timeout(60_000);
+        assert.ok(koppeling && browser && page && changed);
+        const { ordernumber, month, shopCents, changedCents } = changed;
+        await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.setItem("editor-language", "nl"));
+        try {
+          page = await browser.open(koppeling.url);
+          await openSidebar(page);
+          const lang = await page.evaluate(() => (globalThis as unknown as { RED: { i18n: { lang(): string } } }).RED.i18n.lang());
+          assert.equal(lang, "en-US", "Node-RED has no Dutch of its own");
+          const section = page.locator('.ccv-koppeling-section[data-section="controle"]');
+          assert.equal((await section.locator(".ccv-koppeling-section-header").innerText()).trim(), NL.controle.title);
+
+          await page.fill(".ccv-koppeling-search-input", String(ordernumber));
+          await page.click(".ccv-koppeling-search-button");
+          const amount = page.locator(`.ccv-koppeling-search-result[data-ordernumber="${ordernumber}"] .ccv-koppeling-amount`);
+          await amount.waitFor();
+          const shopText = await euro(page, shopCents, NL.sidebar.locale);
+          assert.match(shopText, /^€\s\d+,\d\d$/, "Dutch euros: a space and a decimal comma");
+          assert.equal(await amount.innerText(), NL.search.amount.replace("__amount__", shopText));
+
+          await section.scrollIntoViewIfNeeded();
+          await page.fill(".ccv-koppeling-controle-month", month);
+          await section.locator("button.ccv-koppeling-controle-run").click();
+          const summary = section.locator(".ccv-koppeling-controle-summary");
+          await summary.waitFor({ timeout: 60_000 });
+          const [y, m] = month.split("-").map(Number);
+          const monthText = await page.evaluate(([yy, mm, l]) => new Date(yy, mm - 1, 1).toLocaleDateString(l, { month: "long", year: "numeric" }), [y, m, NL.sidebar.locale] as [number, number, string]);
+          assert.match(monthText, /^[a-z]+ \d{4}$/, "a Dutch month is written in lower case");
+          assert.equal(await summary.innerText(), NL.controle.summary.replace("__period__", monthText).replace("__equal__", "2").replace("__count__", "1"));
+          const amounts = section.locator(".ccv-koppeling-controle-line .ccv-koppeling-amounts");
+          assert.equal(await amounts.innerText(), NL.controle.amounts.replace("__shop__", shopText).replace("__snelstart__", await euro(page, changedCents, NL.sidebar.locale)));
+          assert.equal(await section.locator(".ccv-koppeling-controle-line .ccv-koppeling-reason").innerText(), NL.controle.findings["amount-differs"].reason);
+          await browser.settled(page);
+          await section.scrollIntoViewIfNeeded();
+          await browser.shot(page, `${prefix}-5-nl-controle`);
+          assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
+        } finally {
+          if (page && !page.isClosed()) await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.removeItem("editor-language"));
+        }
       });
     });
   }

@@ -122,10 +122,12 @@ describe("nodes: booking an order (snelstart-debtor, vat-mapper, snelstart-invoi
     assert.equal(m.snelstart.relatieCreated, true);
     assert.equal(b.klantId, m.snelstart.relatieId);
     assert.equal(m.snelstart.adopted, undefined);
-    const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: { booked: Record<string, { snelstartId: string; factuurnummer: string }> }) => T): Promise<T> } };
+    const shop = helper.getNode("ccv") as unknown as { ledger: { read<T>(fn: (l: { booked: Record<string, { snelstartId: string; factuurnummer: string; amountCents?: number }> }) => T): Promise<T> } };
     const entry = await shop.ledger.read((l) => l.booked[`order:${order.id}`]);
     assert.equal(entry?.snelstartId, m.snelstart.boekingId);
     assert.equal(entry?.factuurnummer, "202510330");
+    // The total booked, in cents (the sidebar's order search shows it).
+    assert.equal(entry?.amountCents, Math.round(b.factuurbedrag * 100));
     assert.ok(statuses("mapper").some((s) => s.fill === "green" && s.shape === "dot" && s.text === "1 mapped"));
     assert.ok(statuses("invoice").some((s) => s.fill === "green" && s.shape === "dot" && s.text === "1 booked"));
   });

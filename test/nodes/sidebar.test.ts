@@ -1,7 +1,7 @@
 /**
  * The Koppeling sidebar's admin routes (src/nodes/koppeling-sidebar.ts) over the koppeling flow
- * against both simulators: the shops, the run log a run leaves (with its live messages on comms),
- * the failed order with its code, the order search, and the buttons (run now, retry this order,
+ * against both simulators: the shops (with their reconcile nodes), the run log a run leaves (with its live messages on comms),
+ * the failed order with its code, the order search (with the amount booked), and the buttons (run now, retry this order,
  * retry all failed) that send ccv-orders-in its own messages. Answers hold numbers, codes and
  * times: never the customer.
  */
@@ -57,12 +57,17 @@ describe("nodes: the Koppeling sidebar's admin routes", function () {
     for (let n = 0; n < 4; n++) orders.push(await addOrder(sims, simpleOrder(6100 + n)));
     const bad = orders[2];
     await control(sims.ccv.url, "PATCH", `/__sim/orders/${bad.id}/raw`, { set: { total_tax: null } });
-    await helper.load([...NODES, sidebar], koppelingFlow(sims), credentials(sims));
+    // A reconcile node of the shop (the sidebar's Controle asks it), and a disabled one it leaves out.
+    const reconcilers = [
+      { id: "rec", type: "ccv-snelstart-reconcile", name: "controle", ccv: "ccv", mapping: "map", wires: [] },
+      { id: "rec-off", type: "ccv-snelstart-reconcile", ccv: "ccv", mapping: "map", d: true, wires: [] },
+    ];
+    await helper.load([...NODES, sidebar], koppelingFlow(sims, { extra: reconcilers }), credentials(sims));
     const published = comms();
     const summaries = collect("summary");
 
     const shops = await get("/ccv-snelstart/koppeling/shops");
-    assert.deepEqual(shops, { ok: true, shops: [{ id: "ccv", name: "shop", shopId: new URL(sims.ccv.url).host, ordersIn: [{ id: "in", name: "" }] }] });
+    assert.deepEqual(shops, { ok: true, shops: [{ id: "ccv", name: "shop", shopId: new URL(sims.ccv.url).host, ordersIn: [{ id: "in", name: "" }], reconcile: [{ id: "rec", name: "controle" }] }] });
     assert.deepEqual((await get("/ccv-snelstart/koppeling/ccv/runs")).runs, []);
 
     trigger();
@@ -93,8 +98,8 @@ describe("nodes: the Koppeling sidebar's admin routes", function () {
     const boeking = boekingen(sims).find((b) => b.factuurnummer.endsWith("6101"));
     assert.ok(boeking);
     assert.deepEqual(
-      (booked.booked as Array<{ kind: string; factuurnummer: string; snelstartId: string }>).map((b) => [b.kind, b.factuurnummer]),
-      [["order", boeking.factuurnummer]],
+      (booked.booked as Array<{ kind: string; factuurnummer: string; amountCents: number | null }>).map((b) => [b.kind, b.factuurnummer, b.amountCents]),
+      [["order", boeking.factuurnummer, Math.round(boeking.factuurbedrag * 100)]],
     );
     assert.ok((booked.booked as Array<{ snelstartId: string }>)[0].snelstartId.length > 0);
     const why = await get("/ccv-snelstart/koppeling/ccv/orders/6102");
@@ -173,8 +178,8 @@ describe("nodes: the Koppeling sidebar's admin routes", function () {
     sims = await startSims();
     const flow = koppelingFlow(sims).map((n) => (n.id === "in" ? { ...n, d: true } : n));
     await helper.load([...NODES, sidebar], flow, credentials(sims));
-    const shops = (await get("/ccv-snelstart/koppeling/shops")).shops as Array<{ ordersIn: unknown[] }>;
-    assert.deepEqual(shops[0].ordersIn, []);
+    const shops = (await get("/ccv-snelstart/koppeling/shops")).shops as Array<{ ordersIn: unknown[]; reconcile: unknown[] }>;
+    assert.deepEqual([shops[0].ordersIn, shops[0].reconcile], [[], []]);
     const r = await post("/ccv-snelstart/koppeling/ccv/run");
     assert.deepEqual([r.ok, r.code], [false, "CCV_CONFIG"]);
     assert.match(String(r.message), /ccv-orders-in/);

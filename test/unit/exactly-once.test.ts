@@ -142,6 +142,22 @@ describe("exactly once (the protocol, with fakes)", () => {
     assert.deepEqual(ss.prepared, ["20261"], "prepared before the intent");
   });
 
+  it("keeps the document's amount with its outcome, also when it is adopted; none when the request names none", async () => {
+    const ss = new FakeSnelStart();
+    const ledger = new FakeLedger();
+    const booker = new ExactlyOnce(ss, new FakeClock());
+    await booker.book(request(ledger, order1, ref("order", 1, 1), { amountCents: 1210 }));
+    assert.equal(ledger.state.booked["order:1"]?.amountCents, 1210);
+    // SnelStart already holds the credit note (BOE-0021): adopted, with the amount the koppeling books.
+    const credit = { type: "verkoopboeking", number: "C20261", cents: -1210 } as const;
+    ss.held.set("C20261", { id: "by-hand", type: "verkoopboeking", cents: -1210 });
+    ss.next = ["duplicate"];
+    await booker.book(request(ledger, credit, ref("cancellation", 1, 1), { amountCents: -1210 }));
+    assert.deepEqual([ledger.state.booked["cancel:1"]?.adopted, ledger.state.booked["cancel:1"]?.amountCents], [true, -1210]);
+    await booker.book(request(ledger, { type: "verkoopboeking", number: "20262", cents: 500 }, ref("order", 2, 2)));
+    assert.equal("amountCents" in (ledger.state.booked["order:2"] ?? {}), false);
+  });
+
   it("a document the ledger lists as booked is not posted, nor looked up", async () => {
     const ss = new FakeSnelStart();
     const ledger = new FakeLedger();

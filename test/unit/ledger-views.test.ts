@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { INTENT_SETTLE_MS, lookupOrder, needsAttention } from "../../src/koppeling/ledger-views";
-import { type LedgerKey, type LedgerState, emptyLedger, foldBooked, ledgerKey, markBooked, recordFailure, recordIntent } from "../../src/koppeling/sync-ledger";
+import { type LedgerKey, type LedgerState, emptyLedger, foldBooked, ledgerKey, markBooked, markNothingToCredit, recordFailure, recordIntent, reviveLedger } from "../../src/koppeling/sync-ledger";
 
 const t0 = new Date("2026-03-02T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -77,6 +77,23 @@ describe("ledger views (the Koppeling sidebar)", () => {
 
     const unseen = lookupOrder(l, 9999, at(5000));
     assert.deepEqual([unseen.ordernumber, unseen.booked, unseen.failed, unseen.unknown, unseen.pending], [9999, [], [], [], []]);
+  });
+
+  it("an order by number: the amount booked (a credit note's negative), none for an entry written before amounts were kept, or nothing to credit", () => {
+    const l = reviveLedger({
+      // As a ledger written before the amount was kept holds it.
+      booked: { "order:41": { ordernumber: 4041, factuurnummer: "20264041", snelstartId: "ss-old", type: "verkoopboeking", at: at(0).toISOString(), adopted: false } },
+    });
+    markBooked(l, ledgerKey("order", 42), { ordernumber: 4042, factuurnummer: "20264042", snelstartId: "ss-1", type: "verkoopboeking", adopted: false, amountCents: 3025 }, at(0));
+    markBooked(l, ledgerKey("cancel", 42), { ordernumber: 4042, factuurnummer: "C20264042", snelstartId: "ss-2", type: "verkoopboeking", adopted: false, amountCents: -3025 }, at(1000));
+    markNothingToCredit(l, 43, 4043, at(0));
+
+    assert.deepEqual(lookupOrder(l, 4041, at(5000)).booked.map((b) => [b.factuurnummer, b.amountCents]), [["20264041", null]]);
+    assert.deepEqual(lookupOrder(l, 4042, at(5000)).booked.map((b) => [b.factuurnummer, b.amountCents]), [["20264042", 3025], ["C20264042", -3025]]);
+    assert.deepEqual(lookupOrder(l, 4043, at(5000)).booked.map((b) => [b.type, b.amountCents]), [["none", null]]);
+    // Folding keeps the number only.
+    assert.equal(foldBooked(l, at(2000), ["order:42"]), 1);
+    assert.deepEqual(lookupOrder(l, 4042, at(5000)).booked.map((b) => [b.factuurnummer, b.folded, b.amountCents]), [["20264042", true, null], ["C20264042", false, -3025]]);
   });
 
   it("a folded booking is found by its number, with its invoice number only", () => {

@@ -1,13 +1,14 @@
 /**
  * The Koppeling sidebar's message catalogue (nodes/locales/<lang>/koppeling-sidebar.json): it
  * explains every error code of the error catalogue (in en-US with the catalogue's own words: the
- * reason and what to do), it has every key the sidebar asks for, and every language has the keys
- * of en-US.
+ * reason and what to do), it has every key the sidebar asks for (with the reconciliation's
+ * findings), and every language has the keys of en-US.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, specOf } from "../../src/error-codes";
+import { FINDINGS } from "../../src/koppeling/reconcile";
 import { RUN_TRIGGERS } from "../../src/koppeling/run-history";
 import { ROOT as REPO_ROOT } from "../../scripts/repo-root";
 
@@ -43,7 +44,8 @@ describe("the Koppeling sidebar's message catalogue", () => {
 
   it("has every key the sidebar asks for", () => {
     const html = fs.readFileSync(path.join(ROOT, "nodes", "koppeling-sidebar.html"), "utf8");
-    const asked = [...html.matchAll(/\bt\("([a-zA-Z]+\.[a-zA-Z.]+)"/g)].map((m) => m[1]);
+    // A key that ends in "." is the start of keys made of parts (below).
+    const asked = [...html.matchAll(/\bt\("([a-zA-Z]+\.[a-zA-Z.]+)"/g)].map((m) => m[1]).filter((k) => !k.endsWith("."));
     assert.ok(asked.length > 30, `only ${asked.length} keys found in the sidebar`);
     // Keys made of parts: the triggers, run states, document kinds and the two attention groups.
     const made = [
@@ -53,9 +55,24 @@ describe("the Koppeling sidebar's message catalogue", () => {
       ...["failed", "unknown"].map((g) => `attention.${g}Title`),
       ...["start", "trigger", "due", "booked", "skipped", "failed", "duration"].map((c) => `runs.${c}`),
       "attention.attempts_plural",
+      // The reconciliation's findings (src/koppeling/reconcile.ts), each with a label and a reason.
+      ...FINDINGS.flatMap((f) => [`controle.findings.${f}.label`, `controle.findings.${f}.reason`]),
     ];
     const missing = [...asked, ...made].filter((k) => !keys.has(k));
     assert.deepEqual(missing, []);
+  });
+
+  it("names the locale its dates and amounts are written in: one the runtime knows, of the catalogue's own language", () => {
+    const langs = fs.readdirSync(LOCALES).filter((l) => fs.existsSync(path.join(LOCALES, l, FILE)));
+    for (const lang of langs) {
+      const locale = flat(read(lang)).get("sidebar.locale") ?? "";
+      assert.deepEqual(Intl.DateTimeFormat.supportedLocalesOf([locale]), [locale], `${lang}: sidebar.locale ${JSON.stringify(locale)}`);
+      assert.equal(new Intl.Locale(locale).language, new Intl.Locale(lang).language, `${lang}: sidebar.locale ${locale} is another language`);
+    }
+    // Dutch writes a day before its month and euros with a decimal comma.
+    const nl = flat(read("nl")).get("sidebar.locale");
+    assert.equal(new Date(Date.UTC(2025, 2, 4, 12)).toLocaleDateString(nl, { timeZone: "UTC" }), "4-3-2025");
+    assert.match(new Intl.NumberFormat(nl, { style: "currency", currency: "EUR" }).format(30.25), /^€\s30,25$/);
   });
 
   it("every language has the keys of en-US, with the same placeholders", () => {
