@@ -52,11 +52,11 @@ export default function (RED: NodeAPI): void {
     const node = this;
     const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
     if (!shop) {
-      node.status(status.error("no CCV Shop configured"));
+      node.status(status.error("ccv-orders-in.statusText.noShop"));
       node.on("input", (_msg, _send, done) => done(new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node")));
       return;
     }
-    node.status(status.idle("ready"));
+    node.status(status.idle("ccv-orders-in.statusText.ready"));
     /** The run log of the Koppeling sidebar (run-log.ts). */
     const runs = trackRuns(RED, node, shop);
     const webhooks = def.webhook ? openOrderWebhooks(RED, node, node.credentials?.webhookToken, () => shop.client().webhooks()) : null;
@@ -69,6 +69,7 @@ export default function (RED: NodeAPI): void {
       clock: systemClock,
       newId: () => RED.util.generateId(),
       status: (s) => node.status(s),
+      t: RED._,
       fail: (err, msg) => {
         runs.failedHere(msg);
         node.error(err, msg);

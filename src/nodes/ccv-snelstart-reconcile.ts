@@ -62,16 +62,16 @@ export default function (RED: NodeAPI): void {
       settings: () => shopDueSettings(flows(), configured().shop.id),
       firstRunAt: () => configured().shop.ledger.read((l) => l.runs.firstRunAt),
       verkooporderMode: () => bookedAsVerkooporders(flows(), configured().admin.id),
-      progress: (text) => node.status(status.busy(text)),
+      progress: (step, count) => node.status(status.busy(count === undefined ? `ccv-snelstart-reconcile.statusText.${step}` : RED._(`ccv-snelstart-reconcile.statusText.${step}`, { count }))),
     });
-    node.status(shop && mappingNode ? status.idle("ready") : status.error("no shop or VAT mapping"));
+    node.status(shop && mappingNode ? status.idle("ccv-snelstart-reconcile.statusText.ready") : status.error("ccv-snelstart-reconcile.statusText.notSetUp"));
 
     node.reconcile = async (period) => {
       try {
         configured();
         const report = await controller.run(period);
         const attention = report.lines.length - report.counts.equal;
-        node.status(attention ? status.error(`${report.period.label}: ${attention} to check`) : status.ok(`${report.period.label}: ${report.counts.equal} equal`));
+        node.status(attention ? status.error(RED._("ccv-snelstart-reconcile.statusText.toCheck", { period: report.period.label, count: attention })) : status.ok(RED._("ccv-snelstart-reconcile.statusText.equal", { period: report.period.label, count: report.counts.equal })));
         return report;
       } catch (err) {
         const e = asKoppelingError(err);

@@ -90,10 +90,22 @@ export function asKoppelingError(err: unknown): KoppelingError {
   return new KoppelingError("UNEXPECTED", message, {}, { cause: err });
 }
 
+/**
+ * Status texts (docs/design.md#dutch-status-texts-and-error-messages): a text without numbers is
+ * the key `<type>.statusText.<name>` of the node's message catalogue, which the editor translates
+ * into the user's language (as Node-RED's own nodes do); a text with numbers or ids is rendered
+ * here with the runtime's translation (`RED._`, in the runtime's language), since the editor
+ * fills in no parameters. Error statuses show the error code, which stays as it is.
+ */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** A status text the editor translates: a key of a node's catalogue, shown whole. */
+const STATUS_KEY = /^[a-z-]+\.statusText\.\w+$/;
+
 export const status = {
   busy: (text: string): NodeStatus => ({ fill: "yellow", shape: "ring", text }),
   ok: (text: string): NodeStatus => ({ fill: "green", shape: "dot", text }),
-  error: (text: string): NodeStatus => ({ fill: "red", shape: "ring", text: text.length > 32 ? `${text.slice(0, 31)}…` : text }),
+  error: (text: string): NodeStatus => ({ fill: "red", shape: "ring", text: text.length > 32 && !STATUS_KEY.test(text) ? `${text.slice(0, 31)}…` : text }),
   idle: (text: string): NodeStatus => ({ fill: "grey", shape: "ring", text }),
   clear: (): NodeStatus => ({}),
 };

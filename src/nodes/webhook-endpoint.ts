@@ -247,19 +247,19 @@ export function openOrderWebhooks(RED: NodeAPI, node: Node, credential: string |
   };
   if (token === "") {
     // The example flow has webhooks on: without a token yet, the schedule works and the node says why webhooks do not.
-    node.status({ fill: "yellow", shape: "ring", text: "webhooks off: no token" });
+    node.status({ fill: "yellow", shape: "ring", text: "ccv-orders-in.statusText.webhooksOff" });
     node.warn(`Webhooks are off: no webhook token. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV} (at least 32 characters, e.g. openssl rand -hex 24); scheduled runs work without it.`);
     return null;
   }
   const problem = tokenProblem(token);
-  if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
+  if (problem) return fail("ccv-orders-in.statusText.tokenInvalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
   const hashCheck = webhookHashCheck(async () => {
     const mine = `${WEBHOOK_PATH}/${token}`;
     const ours = (address: string) => URL.canParse(address) && new URL(address).pathname.endsWith(mine);
     return (await listWebhooks()).filter((w) => w.is_active !== false && w.key && ours(w.address)).map((w) => ({ address: w.address, key: w.key ?? "" }));
   });
   const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify: hashCheck.verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
-  if ("takenBy" in added) return fail("webhook token in use", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
+  if ("takenBy" in added) return fail("ccv-orders-in.statusText.tokenInUse", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
   const httpNodeRoot = (RED.settings as unknown as { httpNodeRoot?: unknown }).httpNodeRoot;
   return { target: (base) => webhookTarget(base, httpNodeRoot, token), forgetKeys: () => hashCheck.forget(), remove: () => added.remove() };
 }
