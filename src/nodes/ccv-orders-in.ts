@@ -15,6 +15,7 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import { OrdersInController, systemClock } from "../controllers/orders-in";
 import { KoppelingError } from "../errors";
 import { dueSettings } from "../koppeling/due";
+import { inRuntimeLanguage } from "./error-language";
 import type { CcvConfigNode } from "./ccv-config";
 import { type KoppelingMessage, registerVersioned, status } from "./shared";
 import { trackRuns } from "./run-log";
@@ -53,7 +54,7 @@ export default function (RED: NodeAPI): void {
     const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
     if (!shop) {
       node.status(status.error("ccv-orders-in.statusText.noShop"));
-      node.on("input", (_msg, _send, done) => done(new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node")));
+      node.on("input", (_msg, _send, done) => done(inRuntimeLanguage(RED._, new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node"))));
       return;
     }
     node.status(status.idle("ccv-orders-in.statusText.ready"));
@@ -72,7 +73,7 @@ export default function (RED: NodeAPI): void {
       t: RED._,
       fail: (err, msg) => {
         runs.failedHere(msg);
-        node.error(err, msg);
+        node.error(inRuntimeLanguage(RED._, err), msg);
       },
       warn: (text) => node.warn(text),
       runs,
@@ -83,7 +84,7 @@ export default function (RED: NodeAPI): void {
       void controller.input(msg, send).then((outcome) => {
         if (outcome.ok) return done();
         if (outcome.run) msg.run = outcome.run;
-        done(outcome.error);
+        done(inRuntimeLanguage(RED._, outcome.error));
       });
     });
 

@@ -17,6 +17,7 @@ import { KoppelingError } from "../errors";
 import { reconciliationCsv } from "../koppeling/reconcile";
 import { type Period, parsePeriod } from "../koppeling/reconcile-shop";
 import type { CcvConfigNode } from "./ccv-config";
+import { inRuntimeLanguage } from "./error-language";
 import { type KoppelingMessage, asKoppelingError, registerVersioned, status } from "./shared";
 import { reconcileRoutes } from "./reconcile-routes";
 import type { SnelStartConfigNode } from "./snelstart-config";
@@ -92,7 +93,7 @@ export default function (RED: NodeAPI): void {
         period = parsePeriod(typeof msg.payload === "number" ? undefined : msg.payload, new Date());
       } catch (err) {
         node.status(status.error("RECONCILE_PERIOD"));
-        done(asKoppelingError(err));
+        done(inRuntimeLanguage(RED._, asKoppelingError(err)));
         return;
       }
       node.reconcile(period).then(
@@ -103,7 +104,7 @@ export default function (RED: NodeAPI): void {
           send(msg);
           done();
         },
-        (err: unknown) => done(asKoppelingError(err)),
+        (err: unknown) => done(inRuntimeLanguage(RED._, asKoppelingError(err))),
       );
     });
   }

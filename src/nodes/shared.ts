@@ -5,6 +5,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
 import { asLive } from "../live";
+import { inRuntimeLanguage } from "./error-language";
 import { type DueKind, dueKey } from "../koppeling/due";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
@@ -132,10 +133,10 @@ export const UNKNOWN_OUTCOME = "SNELSTART_UNKNOWN_OUTCOME";
 /**
  * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
  * retry and the alert: its code, not its message, which can name the customer), sets the status,
- * then done(err) so a Catch node sees `msg.error.code` and the message.
+ * then done(err) so a Catch node sees `msg.error.code` and the message (in the runtime's language: error-language.ts).
  */
 export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err: unknown, done: (err?: Error) => void): void {
-  const e = asKoppelingError(err);
+  const e = inRuntimeLanguage(RED._, asKoppelingError(err));
   node.status(status.error(e.code));
   const shop = shopOf(RED, msg);
   shop?.window.leave(msg._msgid);
@@ -232,7 +233,7 @@ export function registerVersioned<T extends Node, D extends NodeDef>(RED: NodeAP
     }
     RED.nodes.createNode(this, def);
     const err = new KoppelingError("CONFIG_TOO_NEW", `${type}: its settings are of version ${m.from}, saved by a newer version of this package; this one reads up to version ${m.to}. Update the package, or check the node's settings and deploy again.`, { from: m.from, to: m.to });
-    this.error(`${err.code}: ${err.message}`);
+    this.error(`${err.code}: ${inRuntimeLanguage(RED._, err).message}`);
     this.status(status.error(err.code));
   }
   RED.nodes.registerType(type, Versioned as unknown as Parameters<NodeAPI["nodes"]["registerType"]>[1], opts);

@@ -19,6 +19,7 @@ import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, t
 import type { CcvWebhook } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import { secureUrl } from "../secure-url";
+import { inRuntimeLanguage } from "./error-language";
 import { status } from "./shared";
 
 export interface WebhookReceiver {
@@ -242,7 +243,7 @@ export function openOrderWebhooks(RED: NodeAPI, node: Node, credential: string |
   const token = (credential || process.env[WEBHOOK_TOKEN_ENV] || "").trim();
   const fail = (text: string, message: string) => {
     node.status(status.error(text));
-    node.error(new KoppelingError("CCV_WEBHOOK_TOKEN", message));
+    node.error(inRuntimeLanguage(RED._, new KoppelingError("CCV_WEBHOOK_TOKEN", message)));
     return null;
   };
   if (token === "") {

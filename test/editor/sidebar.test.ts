@@ -14,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { ROOT, startKoppeling, type KoppelingOptions, type KoppelingRuntime } from "../../scripts/node-red-runtime";
+import { builtSidebarCatalogue, type Tree } from "../../scripts/sidebar-catalogue";
 import type { SimOrder } from "../../sim/ccv/types";
 import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
@@ -24,7 +25,8 @@ type Catalogue = {
   attention: Record<string, string>;
   codes: Record<string, { reason: string; action: string }>;
 };
-const TEXT = JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", "koppeling-sidebar.json"), "utf8")) as Catalogue;
+/** The en-US catalogue as built: the codes' texts come from src/error-codes.ts. */
+const TEXT = builtSidebarCatalogue(JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", "koppeling-sidebar.json"), "utf8")) as Tree) as unknown as Catalogue;
 
 const NR5 = path.join(ROOT, "tools", "nr5", "node_modules");
 const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; expect: RegExp }> = [

@@ -9,14 +9,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../../scripts/repo-root";
+import { builtSidebarCatalogue, type Tree } from "../../../scripts/sidebar-catalogue";
 import type { Translate } from "../../../src/nodes/shared";
 
-type Tree = { [k: string]: string | Tree };
+/** The catalogue of `set` in `lang` as the package ships it (the sidebar's en-US as built: scripts/sidebar-catalogue.ts); null when there is none. */
+export function catalogue(set: string, lang: string): Tree | null {
+  const file = path.join(ROOT, "nodes", "locales", lang, `${set}.json`);
+  if (!fs.existsSync(file)) return null;
+  const tree = JSON.parse(fs.readFileSync(file, "utf8")) as Tree;
+  return set === "koppeling-sidebar" && lang === "en-US" ? builtSidebarCatalogue(tree) : tree;
+}
 
 function lookup(lang: string, set: string, key: string): string | undefined {
-  const file = path.join(ROOT, "nodes", "locales", lang, `${set}.json`);
-  if (!fs.existsSync(file)) return undefined;
-  let at: string | Tree | undefined = JSON.parse(fs.readFileSync(file, "utf8")) as Tree;
+  let at: string | Tree | undefined = catalogue(set, lang) ?? undefined;
   for (const part of key.split(".")) at = typeof at === "object" ? at[part] : undefined;
   return typeof at === "string" ? at : undefined;
 }
