@@ -8,16 +8,15 @@
  * reads msg.error.message's Dutch from (src/nodes/error-language.ts).
  */
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, type ErrorSpec, specOf } from "../src/error-codes";
-import { FAMILY_ENTRY } from "../src/nodes/error-language";
 
 export type Tree = { [k: string]: string | Tree };
 
-/** Every code's entry of the sidebar catalogue (`codes.<CODE>.reason` / `.action`), with SnelStart's message codes not listed by name as FAMILY_ENTRY. */
+/** Every code's entry of the sidebar catalogue (`codes.<CODE>.reason` / `.action`), with SnelStart's message codes not listed by name under the family's entry. */
 export function codeTexts(): Record<string, { reason: string; action: string }> {
   const entry = (s: ErrorSpec) => ({ reason: s.meaning, action: s.action });
   return {
     ...Object.fromEntries(ERROR_CODES.map((c) => [c, entry(specOf(c))])),
-    [FAMILY_ENTRY]: entry(SNELSTART_MESSAGE_FAMILY.spec),
+    [SNELSTART_MESSAGE_FAMILY.entry]: entry(SNELSTART_MESSAGE_FAMILY.spec),
   };
 }
 

@@ -10,14 +10,12 @@ import { KoppelingError } from "../errors";
 
 /** The Koppeling sidebar's message catalogue (the plugin koppeling-sidebar of this package): every code's reason and action. */
 export const CODES_NAMESPACE = "@open-koppeling/node-red-ccv-snelstart/koppeling-sidebar";
-/** The catalogue's entry for SnelStart's message codes not listed by name. */
-export const FAMILY_ENTRY = "SNELSTART_MESSAGE";
 
 /** The code's reason and action in the runtime's language; null when the runtime has none of its own (English, or no catalogue). */
 export function codeTextsOf(translate: (key: string) => string, code: string): { reason: string; action: string } | null {
   const spec = errorSpec(code);
   if (!spec) return null;
-  const entry = spec === SNELSTART_MESSAGE_FAMILY.spec ? FAMILY_ENTRY : code;
+  const entry = spec === SNELSTART_MESSAGE_FAMILY.spec ? SNELSTART_MESSAGE_FAMILY.entry : code;
   const key = `${CODES_NAMESPACE}:codes.${entry}`;
   const reason = translate(`${key}.reason`);
   const action = translate(`${key}.action`);

@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, specOf } from "../../src/error-codes";
-import { FAMILY_ENTRY } from "../../src/nodes/error-language";
 import { RUN_TRIGGERS } from "../../src/nodes/run-log";
 import { ROOT as REPO_ROOT } from "../../scripts/repo-root";
 import { builtSidebarCatalogue, type Tree } from "../../scripts/sidebar-catalogue";
@@ -42,9 +41,9 @@ describe("the Koppeling sidebar's message catalogue", () => {
     const wrong = ERROR_CODES.filter((c) => keys.get(`codes.${c}.reason`) !== specOf(c).meaning || keys.get(`codes.${c}.action`) !== specOf(c).action);
     assert.deepEqual(wrong, []);
     // SnelStart's message codes not listed by name, and a code this version does not know.
-    assert.deepEqual([keys.get(`codes.${FAMILY_ENTRY}.reason`), keys.get(`codes.${FAMILY_ENTRY}.action`)], [SNELSTART_MESSAGE_FAMILY.spec.meaning, SNELSTART_MESSAGE_FAMILY.spec.action]);
+    assert.deepEqual([keys.get(`codes.${SNELSTART_MESSAGE_FAMILY.entry}.reason`), keys.get(`codes.${SNELSTART_MESSAGE_FAMILY.entry}.action`)], [SNELSTART_MESSAGE_FAMILY.spec.meaning, SNELSTART_MESSAGE_FAMILY.spec.action]);
     assert.ok(keys.get("codes.unknown.reason") && keys.get("codes.unknown.action"));
-    assert.deepEqual(codesOf(EN), [...ERROR_CODES, FAMILY_ENTRY, "unknown"].sort(), "codes the catalogue does not have, or lacks");
+    assert.deepEqual(codesOf(EN), [...ERROR_CODES, SNELSTART_MESSAGE_FAMILY.entry, "unknown"].sort(), "codes the catalogue does not have, or lacks");
     // The source has no copy of the catalogue's words to fall behind.
     assert.deepEqual(codesOf(SOURCE), ["unknown"], "nodes/locales/en-US/koppeling-sidebar.json: the codes' texts are generated from src/error-codes.ts; keep only codes.unknown there");
   });
