@@ -211,6 +211,36 @@ export async function launchEditorBrowser(): Promise<EditorBrowser> {
   };
 }
 
+/**
+ * One browser for a test file's `describe`, with its mocha hooks: launched before the tests,
+ * closed after them, and for a test that failed a screenshot of the page it had open
+ * (`<prefix>-FAILED-<test>.png`). `browser()` is the browser while the tests run.
+ */
+export function editorBrowserFor(prefix: string): { browser(): EditorBrowser } {
+  let launched: EditorBrowser | undefined;
+  let open: Page | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    const b = await launchEditorBrowser();
+    launched = { ...b, open: async (url, readyNodeId) => (open = await b.open(url, readyNodeId)) };
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await launched?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && open && !open.isClosed()) {
+      await launched?.shot(open, `${prefix}-FAILED-${slug(this.currentTest.title)}`).catch(() => undefined);
+    }
+  });
+  return {
+    browser() {
+      assert.ok(launched, "the browser is launched before the tests");
+      return launched;
+    },
+  };
+}
+
 /** A name for a screenshot file: the test's title in lower case with dashes. */
 export function slug(text: string): string {
   return text

@@ -10,10 +10,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { EXAMPLE_FILE, EXAMPLE_IDS, ROOT, startKoppeling, type KoppelingRuntime } from "../../scripts/node-red-runtime";
 import { dueSettings } from "../../src/koppeling/due";
-import { NODE_RED_VERSIONS, launchEditorBrowser, slug, type EditorBrowser } from "./browser";
+import { NODE_RED_VERSIONS, editorBrowserFor } from "./browser";
 
 type Texts = Record<string, string>;
 /** The status texts of a node set in a language, as its catalogue has them. */
@@ -35,24 +34,7 @@ interface PageStorage {
 }
 
 describe("editor (real browser): node statuses in Dutch", function () {
-  let browser: EditorBrowser | undefined;
-  let page: Page | undefined;
-
-  before(async function () {
-    this.timeout(60_000);
-    browser = await launchEditorBrowser();
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await browser?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed" && page && !page.isClosed()) {
-      await browser?.shot(page, `dutch-status-FAILED-${slug(this.currentTest.title)}`).catch(() => undefined);
-    }
-  });
+  const editor = editorBrowserFor("dutch-status");
 
   for (const version of NODE_RED_VERSIONS) {
     describe(version.name, function () {
@@ -87,12 +69,10 @@ describe("editor (real browser): node statuses in Dutch", function () {
         assert.ok(message.startsWith(`KoppelingError: ${dutchReason("CCV_INVALID_DOCUMENT")}`), `msg.error.message: ${message}`);
         assert.match(message, /\(.*total_tax.*\)$/s, "the original message, naming the field, in brackets");
 
-        assert.ok(browser);
-        const b = browser;
-        page = await b.open(koppeling.url, EXAMPLE_IDS.ordersIn);
-        await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.setItem("editor-language", "nl"));
-        page = await b.open(koppeling.url, EXAMPLE_IDS.ordersIn);
-        const p = page;
+        const b = editor.browser();
+        const first = await b.open(koppeling.url, EXAMPLE_IDS.ordersIn);
+        await first.evaluate(() => (globalThis as unknown as PageStorage).localStorage.setItem("editor-language", "nl"));
+        const p = await b.open(koppeling.url, EXAMPLE_IDS.ordersIn);
         const label = (id: string) => p.locator(`#red-ui-workspace-chart g[id="${id}"] .red-ui-flow-node-status-label`);
         /** Waits for the status under node `id` to match `expected` and returns it. */
         const shown = async (id: string, expected: RegExp | string): Promise<string> => {
