@@ -1,6 +1,6 @@
 // Build: compile every TypeScript file with tsc into dist/, then copy the editor side
 // (nodes/*.html, nodes/locales, icons/) next to the compiled runtime files in dist/src/nodes/,
-// which is where Node-RED looks for them.
+// which is where Node-RED looks for them; the sidebar's en-US catalogue gets the error codes' texts.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -27,6 +27,12 @@ if (fs.existsSync(path.join(root, "nodes", "locales"))) {
   fs.cpSync(path.join(root, "nodes", "locales"), path.join(nodesOut, "locales"), { recursive: true });
 }
 fs.cpSync(path.join(root, "icons"), path.join(nodesOut, "icons"), { recursive: true });
+
+// The Koppeling sidebar's en-US catalogue gets every error code's reason and action from the error
+// catalogue (src/error-codes.ts, compiled above): scripts/sidebar-catalogue.ts.
+const { builtSidebarCatalogue } = require(path.join(out, "scripts", "sidebar-catalogue.js"));
+const sidebarCatalogue = path.join(nodesOut, "locales", "en-US", "koppeling-sidebar.json");
+fs.writeFileSync(sidebarCatalogue, `${JSON.stringify(builtSidebarCatalogue(JSON.parse(fs.readFileSync(sidebarCatalogue, "utf8"))), null, 2)}\n`);
 
 // The editor's copy of the settings migrations (src/nodes/config-version.ts, which imports
 // nothing): its compiled form wrapped for the browser, then the editor's listener. Node-RED serves

@@ -98,6 +98,8 @@ export interface KoppelingOptions {
    * runtime's own admin calls log in as the first user with "*" permission.
    */
   adminAuth?: AdminUser[];
+  /** The runtime's language (settings.js `lang`, e.g. "nl"); default: none, so Node-RED's (the environment's, else en-US). */
+  lang?: string;
 }
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -191,7 +193,7 @@ function bcryptHash(password: string): string {
   return bcrypt.hashSync(password, 8);
 }
 
-function settingsJs(port: number, rateLimits: RateLimitMode, users: readonly AdminUser[] = []): string {
+function settingsJs(port: number, rateLimits: RateLimitMode, users: readonly AdminUser[] = [], lang?: string): string {
   const adminAuth = users.length
     ? `\n  adminAuth: ${JSON.stringify({ type: "credentials", users: users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })) })},`
     : "";
@@ -207,7 +209,7 @@ function settingsJs(port: number, rateLimits: RateLimitMode, users: readonly Adm
   externalModules: { autoInstall: false, palette: { allowInstall: false }, modules: { allowInstall: false } },
   editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
   // The API clients keep to the same rate limits as the simulators they talk to (for the simulators only).
-  ccvSnelstart: { rateLimits: ${JSON.stringify(formatRateLimitSetting(rateLimits))} },${adminAuth}
+  ccvSnelstart: { rateLimits: ${JSON.stringify(formatRateLimitSetting(rateLimits))} },${adminAuth}${lang ? `\n  lang: ${JSON.stringify(lang)},` : ""}
 };
 `;
 }
@@ -331,7 +333,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     const users = opts.adminAuth ?? [];
     const adminUser = users.find((u) => u.permissions === "*");
     if (users.length && !adminUser) throw new Error('adminAuth needs a user with "*" permission for the runtime\'s own admin calls');
-    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, rateLimits, users));
+    fs.writeFileSync(path.join(userDir, "settings.js"), settingsJs(port, rateLimits, users, opts.lang));
     fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "koppeling-user-dir", private: true }, null, 2));
     installPackage(userDir);
     installEmailNode(userDir);

@@ -592,6 +592,8 @@ const SNELSTART_MESSAGE_CODE = /^SNELSTART_[A-Z]{3}_\d{4}$/;
 export const SNELSTART_MESSAGE_FAMILY = {
   /** How the README and the help write the family. */
   code: "SNELSTART_<RES>_<NNNN>",
+  /** Its entry in the message catalogues (the Koppeling sidebar's `codes.<entry>`), as a code's is the code. */
+  entry: "SNELSTART_MESSAGE",
   pattern: SNELSTART_MESSAGE_CODE,
   spec: {
     layer: "snelstart",
@@ -601,7 +603,7 @@ export const SNELSTART_MESSAGE_FAMILY = {
     action: "Correct what SnelStart's message names (the order in CCV Shop, the mapping, or the relatie in SnelStart); see SnelStart's list of error codes.",
     refusesDocument: true,
   },
-} as const satisfies { code: string; pattern: RegExp; spec: ErrorSpec };
+} as const satisfies { code: string; entry: string; pattern: RegExp; spec: ErrorSpec };
 
 /**
  * The error code for SnelStart's message code (`BOE-0021` -> `SNELSTART_BOE_0021`), or null when

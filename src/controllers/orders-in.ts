@@ -53,7 +53,7 @@ import {
 import { type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
 import { asLive } from "../live";
 import type { MessageWindow } from "../nodes/message-window";
-import { type CcvMeta, type KoppelingMessage, type RunMeta, asKoppelingError, clock as hhmm, status } from "../nodes/shared";
+import { type CcvMeta, type KoppelingMessage, type RunMeta, type Translate, asKoppelingError, clock as hhmm, status } from "../nodes/shared";
 
 /** Webhooks for one order within this time cost one fetch (CCV sends several for one change). */
 export const WEBHOOK_GATHER_MS = 100;
@@ -99,6 +99,8 @@ export interface OrdersInDeps {
   /** A new message id (RED.util.generateId). */
   newId: () => string;
   status: (s: NodeStatus) => void;
+  /** The runtime's translation (RED._) of a status text with numbers (../nodes/shared.ts Translate). */
+  t: Translate;
   /** One document failed here (the run goes on): to a Catch node with the document's message. */
   fail: (err: KoppelingError, msg: KoppelingMessage) => void;
   warn: (text: string) => void;
@@ -200,7 +202,7 @@ export class OrdersInController {
       return this.failed(asKoppelingError(err));
     }
     if (orderId == null && this.running) {
-      this.d.status(status.busy("run already busy"));
+      this.d.status(status.busy("ccv-orders-in.statusText.busy"));
       return OK;
     }
     const runId = `${this.now().getTime().toString(36)}-${++this.runCounter}`;
@@ -241,7 +243,7 @@ export class OrdersInController {
       // The client first: without API keys that is the failure (CCV_CONFIG), as for a run.
       const client = this.d.client();
       const r = await this.guard(registerWebhooks(client, w.target(base)));
-      this.d.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept${r.removed ? `, ${r.removed} removed` : ""}`));
+      this.d.status(status.ok(this.d.t(r.removed ? "ccv-orders-in.statusText.webhooksRemoved" : "ccv-orders-in.statusText.webhooks", { created: r.created, existing: r.existing, removed: r.removed })));
       return OK;
     } catch (err) {
       return err instanceof Cancelled || this.closed ? OK : this.failed(asKoppelingError(err));
@@ -260,7 +262,7 @@ export class OrdersInController {
     const { ledger, settings: s } = this.d;
     const now = this.now();
     const plan = await ledger.update((l) => planRun(l, s, now, { full }));
-    this.d.status(status.busy(plan.full ? "full sweep…" : "fetching…"));
+    this.d.status(status.busy(plan.full ? "ccv-orders-in.statusText.fullSweep" : "ccv-orders-in.statusText.fetching"));
     const out = this.outbox(client, runId, "schedule", send);
     const seen = new RunSightings();
     /** Notes a document's pending state (durably) and sends it when due. */
@@ -323,8 +325,15 @@ export class OrdersInController {
       advanceMarks(l, plan, seen.marks, this.now());
       recordRunSuccess(l, this.now());
     });
-    const expired = plan.expired ? `, ${plan.expired} expired` : "";
-    this.d.status(out.index ? status.ok(`${out.sent}/${out.index} sent${expired} ${hhmm(this.now())}`) : status.ok(`nothing due${expired} ${hhmm(this.now())}`));
+    const said = { sent: out.sent, found: out.index, expired: plan.expired, at: hhmm(this.now()) };
+    const key = out.index
+      ? plan.expired
+        ? "ccv-orders-in.statusText.sentExpired"
+        : "ccv-orders-in.statusText.sent"
+      : plan.expired
+        ? "ccv-orders-in.statusText.nothingDueExpired"
+        : "ccv-orders-in.statusText.nothingDue";
+    this.d.status(status.ok(this.d.t(key, said)));
   }
 
   /**
@@ -357,7 +366,7 @@ export class OrdersInController {
     this.check();
     const client = this.d.client();
     const { ledger, settings: s } = this.d;
-    this.d.status(status.busy(`order ${id}…`));
+    this.d.status(status.busy(this.d.t("ccv-orders-in.statusText.order", { id })));
     const now = this.now();
     if (retry) await ledger.update((l) => forgetFailures(l, id));
     let c: Checked<CcvOrder, CcvOrderHead>;
@@ -368,7 +377,7 @@ export class OrdersInController {
       // An order id the shop does not know: webhook noise, counted, never a failed fetch or an alert.
       await ledger.update((l) => recordWebhookNoise(l, this.now()));
       this.check();
-      this.d.status(status.idle(`order ${id} unknown ${hhmm(this.now())}`));
+      this.d.status(status.idle(this.d.t("ccv-orders-in.statusText.orderUnknown", { id, at: hhmm(this.now()) })));
       return;
     }
     this.check();
@@ -379,7 +388,7 @@ export class OrdersInController {
     if (sentId) await this.guard(this.d.window.settled(sentId));
     await ledger.update((l) => recordRunSuccess(l, this.now()));
     this.check();
-    this.d.status(out.sent ? status.ok(`order ${id} sent ${hhmm(this.now())}`) : status.idle(`order ${id} not due ${hhmm(this.now())}`));
+    this.d.status(out.sent ? status.ok(this.d.t("ccv-orders-in.statusText.orderSent", { id, at: hhmm(this.now()) })) : status.idle(this.d.t("ccv-orders-in.statusText.orderNotDue", { id, at: hhmm(this.now()) })));
   }
 
   /** Waits for room in the shop's window (unless `live`), then counts `id` as this node's message on its way. */
@@ -526,7 +535,7 @@ class Outbox {
     const { d, life } = this;
     life.check();
     const out = this.messageFor(doc, ++this.index);
-    d.status(status.busy(this.trigger === "webhook" ? `order ${doc.ordernumber ?? doc.id}…` : `${this.index} found…`));
+    d.status(status.busy(this.trigger === "webhook" ? d.t("ccv-orders-in.statusText.order", { id: doc.ordernumber ?? doc.id }) : d.t("ccv-orders-in.statusText.found", { count: this.index })));
     try {
       const it = doc.doc;
       if ("error" in it) throw it.error;

@@ -41,8 +41,8 @@ export interface ReconcileSources {
   /** Whether the administration is booked in sales-order mode. */
   verkooporderMode(): boolean;
   now?(): Date;
-  /** Hears what it is doing, for a status. */
-  progress?(text: string): void;
+  /** Hears what it is doing, for a status: reading CCV Shop, reading SnelStart, looking up `count` invoice numbers. */
+  progress?(step: "readingCcv" | "readingSnelStart" | "lookingUp", count?: number): void;
 }
 
 /** A reconciliation as the node sends it and the admin route answers it: the lines that need a person first, as in the CSV. */
@@ -94,7 +94,7 @@ export class ReconcileController {
     const ccv = this.src.ccv();
     const snelstart = this.src.snelstart();
 
-    progress("reading CCV Shop");
+    progress("readingCcv");
     const shop = new ShopSide(mapping, settings, effectiveStart(settings, firstRun ?? now.toISOString()), period);
     const bounds = { min_create_date: listingBounds(period).min, max_create_date: listingBounds(period).max };
     for await (const c of ccv.orders(bounds)) shop.order(c);
@@ -102,7 +102,7 @@ export class ReconcileController {
     for (const id of shop.ordersToRead()) shop.originalOrder(await ccv.readOrder(id));
     const { shop: docs, cancelled } = shop.result();
 
-    progress("reading SnelStart");
+    progress("readingSnelStart");
     const held = (await snelstart.verkoopfacturenBetween(period.from, period.to)).map(heldOf);
     const checked = new Map<ShopCancellation, string[]>();
     // With credit notes off the koppeling books no CCV credit invoice: none can settle a cancellation.
@@ -117,7 +117,7 @@ export class ReconcileController {
     const withCredits = cancelled.map((c) => (checked.has(c) ? { ...c, creditInvoiceNumbers: checked.get(c) } : c));
 
     const wanted = lookupsNeeded({ shop: docs, cancelled: withCredits, held });
-    if (wanted.length) progress(`looking up ${wanted.length} numbers`);
+    if (wanted.length) progress("lookingUp", wanted.length);
     const found: HeldInvoice[] = [];
     let next = 0;
     const worker = async () => {

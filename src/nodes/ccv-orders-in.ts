@@ -15,6 +15,7 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import { OrdersInController, systemClock } from "../controllers/orders-in";
 import { KoppelingError } from "../errors";
 import { dueSettings } from "../koppeling/due";
+import { inRuntimeLanguage } from "./error-language";
 import type { CcvConfigNode } from "./ccv-config";
 import { type KoppelingMessage, registerVersioned, status } from "./shared";
 import { trackRuns } from "./run-log";
@@ -52,11 +53,11 @@ export default function (RED: NodeAPI): void {
     const node = this;
     const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
     if (!shop) {
-      node.status(status.error("no CCV Shop configured"));
-      node.on("input", (_msg, _send, done) => done(new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node")));
+      node.status(status.error("ccv-orders-in.statusText.noShop"));
+      node.on("input", (_msg, _send, done) => done(inRuntimeLanguage(RED._, new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node"))));
       return;
     }
-    node.status(status.idle("ready"));
+    node.status(status.idle("ccv-orders-in.statusText.ready"));
     /** The run log of the Koppeling sidebar (run-log.ts). */
     const runs = trackRuns(RED, node, shop);
     const webhooks = def.webhook ? openOrderWebhooks(RED, node, node.credentials?.webhookToken, () => shop.client().webhooks()) : null;
@@ -69,9 +70,10 @@ export default function (RED: NodeAPI): void {
       clock: systemClock,
       newId: () => RED.util.generateId(),
       status: (s) => node.status(s),
+      t: RED._,
       fail: (err, msg) => {
         runs.failedHere(msg);
-        node.error(err, msg);
+        node.error(inRuntimeLanguage(RED._, err), msg);
       },
       warn: (text) => node.warn(text),
       runs,
@@ -82,7 +84,7 @@ export default function (RED: NodeAPI): void {
       void controller.input(msg, send).then((outcome) => {
         if (outcome.ok) return done();
         if (outcome.run) msg.run = outcome.run;
-        done(outcome.error);
+        done(inRuntimeLanguage(RED._, outcome.error));
       });
     });
 

@@ -17,6 +17,7 @@ import { KoppelingError } from "../errors";
 import { reconciliationCsv } from "../koppeling/reconcile";
 import { type Period, parsePeriod } from "../koppeling/reconcile-shop";
 import type { CcvConfigNode } from "./ccv-config";
+import { inRuntimeLanguage } from "./error-language";
 import { type KoppelingMessage, asKoppelingError, registerVersioned, status } from "./shared";
 import { reconcileRoutes } from "./reconcile-routes";
 import type { SnelStartConfigNode } from "./snelstart-config";
@@ -62,16 +63,16 @@ export default function (RED: NodeAPI): void {
       settings: () => shopDueSettings(flows(), configured().shop.id),
       firstRunAt: () => configured().shop.ledger.read((l) => l.runs.firstRunAt),
       verkooporderMode: () => bookedAsVerkooporders(flows(), configured().admin.id),
-      progress: (text) => node.status(status.busy(text)),
+      progress: (step, count) => node.status(status.busy(count === undefined ? `ccv-snelstart-reconcile.statusText.${step}` : RED._(`ccv-snelstart-reconcile.statusText.${step}`, { count }))),
     });
-    node.status(shop && mappingNode ? status.idle("ready") : status.error("no shop or VAT mapping"));
+    node.status(shop && mappingNode ? status.idle("ccv-snelstart-reconcile.statusText.ready") : status.error("ccv-snelstart-reconcile.statusText.notSetUp"));
 
     node.reconcile = async (period) => {
       try {
         configured();
         const report = await controller.run(period);
         const attention = report.lines.length - report.counts.equal;
-        node.status(attention ? status.error(`${report.period.label}: ${attention} to check`) : status.ok(`${report.period.label}: ${report.counts.equal} equal`));
+        node.status(attention ? status.error(RED._("ccv-snelstart-reconcile.statusText.toCheck", { period: report.period.label, count: attention })) : status.ok(RED._("ccv-snelstart-reconcile.statusText.equal", { period: report.period.label, count: report.counts.equal })));
         return report;
       } catch (err) {
         const e = asKoppelingError(err);
@@ -92,7 +93,7 @@ export default function (RED: NodeAPI): void {
         period = parsePeriod(typeof msg.payload === "number" ? undefined : msg.payload, new Date());
       } catch (err) {
         node.status(status.error("RECONCILE_PERIOD"));
-        done(asKoppelingError(err));
+        done(inRuntimeLanguage(RED._, asKoppelingError(err)));
         return;
       }
       node.reconcile(period).then(
@@ -103,7 +104,7 @@ export default function (RED: NodeAPI): void {
           send(msg);
           done();
         },
-        (err: unknown) => done(asKoppelingError(err)),
+        (err: unknown) => done(inRuntimeLanguage(RED._, asKoppelingError(err))),
       );
     });
   }

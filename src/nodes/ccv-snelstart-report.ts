@@ -34,7 +34,7 @@ export default function (RED: NodeAPI): void {
     const threshold = Math.max(1, Math.floor(Number(def.threshold) || 3));
     /** Runs being counted; `known`: the run's number of documents is known (its end message, or a webhook's one order). */
     const runs = new Map<string, { summary: RunSummary; configId: string; timer: NodeJS.Timeout; known: boolean }>();
-    node.status(status.idle("waiting for a run"));
+    node.status(status.idle("ccv-snelstart-report.statusText.waiting"));
 
     node.on("input", (msg: KoppelingMessage & { error?: CaughtError }, send, done) => {
       const run = msg.run;
@@ -82,10 +82,10 @@ export default function (RED: NodeAPI): void {
       const summary: RunSummary = { ...entry.summary, incomplete, finishedAt: new Date().toISOString() };
       node.status(
         summary.runError
-          ? status.error(`run failed: ${summary.runError.code}`)
+          ? status.error(RED._("ccv-snelstart-report.statusText.runFailed", { code: summary.runError.code }))
           : summary.failed
-            ? status.error(`${summary.booked} booked, ${summary.failed} failed`)
-            : status.ok(`${summary.booked} booked ${clock()}`),
+            ? status.error(RED._("ccv-snelstart-report.statusText.failed", { booked: summary.booked, failed: summary.failed }))
+            : status.ok(RED._("ccv-snelstart-report.statusText.booked", { booked: summary.booked, at: clock() })),
       );
       const out: Array<KoppelingMessage | null> = [{ _msgid: RED.util.generateId(), topic: "summary", payload: summary } as KoppelingMessage, null];
       const shop = RED.nodes.getNode(entry.configId) as CcvConfigNode | null;

@@ -5,6 +5,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
 import { asLive } from "../live";
+import { inRuntimeLanguage } from "./error-language";
 import { type DueKind, dueKey } from "../koppeling/due";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
@@ -92,10 +93,22 @@ export function asKoppelingError(err: unknown): KoppelingError {
   return new KoppelingError("UNEXPECTED", message, {}, { cause: err });
 }
 
+/**
+ * Status texts (docs/design.md#dutch-status-texts-and-error-messages): a text without numbers is
+ * the key `<type>.statusText.<name>` of the node's message catalogue, which the editor translates
+ * into the user's language (as Node-RED's own nodes do); a text with numbers or ids is rendered
+ * here with the runtime's translation (`RED._`, in the runtime's language), since the editor
+ * fills in no parameters. Error statuses show the error code, which stays as it is.
+ */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** A status text the editor translates: a key of a node's catalogue, shown whole. */
+const STATUS_KEY = /^[a-z-]+\.statusText\.\w+$/;
+
 export const status = {
   busy: (text: string): NodeStatus => ({ fill: "yellow", shape: "ring", text }),
   ok: (text: string): NodeStatus => ({ fill: "green", shape: "dot", text }),
-  error: (text: string): NodeStatus => ({ fill: "red", shape: "ring", text: text.length > 32 ? `${text.slice(0, 31)}…` : text }),
+  error: (text: string): NodeStatus => ({ fill: "red", shape: "ring", text: text.length > 32 && !STATUS_KEY.test(text) ? `${text.slice(0, 31)}…` : text }),
   idle: (text: string): NodeStatus => ({ fill: "grey", shape: "ring", text }),
   clear: (): NodeStatus => ({}),
 };
@@ -122,10 +135,10 @@ export const UNKNOWN_OUTCOME = "SNELSTART_UNKNOWN_OUTCOME";
 /**
  * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
  * retry and the alert: its code, not its message, which can name the customer), sets the status,
- * then done(err) so a Catch node sees `msg.error.code` and the message.
+ * then done(err) so a Catch node sees `msg.error.code` and the message (in the runtime's language: error-language.ts).
  */
 export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err: unknown, done: (err?: Error) => void): void {
-  const e = asKoppelingError(err);
+  const e = inRuntimeLanguage(RED._, asKoppelingError(err));
   node.status(status.error(e.code));
   const shop = shopOf(RED, msg);
   shop?.window.leave(msg._msgid);
@@ -222,7 +235,7 @@ export function registerVersioned<T extends Node, D extends NodeDef>(RED: NodeAP
     }
     RED.nodes.createNode(this, def);
     const err = new KoppelingError("CONFIG_TOO_NEW", `${type}: its settings are of version ${m.from}, saved by a newer version of this package; this one reads up to version ${m.to}. Update the package, or check the node's settings and deploy again.`, { from: m.from, to: m.to });
-    this.error(`${err.code}: ${err.message}`);
+    this.error(`${err.code}: ${inRuntimeLanguage(RED._, err).message}`);
     this.status(status.error(err.code));
   }
   RED.nodes.registerType(type, Versioned as unknown as Parameters<NodeAPI["nodes"]["registerType"]>[1], opts);

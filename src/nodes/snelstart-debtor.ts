@@ -33,7 +33,7 @@ export default function (RED: NodeAPI): void {
     const finder = admin ? new DebtorFinder(async () => ({ port: admin.client(), landen: (await admin.reference()).landen }), def.matchOnEmail !== false) : null;
     let found = 0;
     let created = 0;
-    node.status(!admin ? status.error("no SnelStart configured") : !mappingNode ? status.error("no VAT mapping configured") : status.idle("ready"));
+    node.status(!admin ? status.error("snelstart-debtor.statusText.noSnelStart") : !mappingNode ? status.error("snelstart-debtor.statusText.noMapping") : status.idle("snelstart-debtor.statusText.ready"));
 
     /** The relatie the message's document got on an earlier attempt, in its shop's ledger. */
     const relatiesOf = (msg: KoppelingMessage): DocumentRelaties | undefined => {
@@ -57,7 +57,7 @@ export default function (RED: NodeAPI): void {
         msg.snelstart = { ...msg.snelstart, relatieId: r.relatieId, relatieCreated: r.created, relatieHasVatNumber: r.hasVatNumber, ...(r.warnings.length ? { warnings: r.warnings } : {}) };
         if (r.created) created++;
         else found++;
-        return status.ok(`${found} found, ${created} created`);
+        return status.ok(RED._("snelstart-debtor.statusText.done", { found, created }));
       },
       { close: () => finder?.close() ?? Promise.resolve() },
     );

@@ -34,7 +34,7 @@ export default function (RED: NodeAPI): void {
     let booked = 0;
     let skipped = 0;
     const leaveWindows = addWindowConsumer();
-    node.status(admin ? status.idle("ready") : status.error("no SnelStart configured"));
+    node.status(admin ? status.idle("snelstart-invoice.statusText.ready") : status.error("snelstart-invoice.statusText.noSnelStart"));
 
     onOrderMessage(
       RED,
@@ -57,7 +57,7 @@ export default function (RED: NodeAPI): void {
         const shop = shopOf(RED, msg);
         const { posting, original } = postingOf(doc, relatieId, { orderId: ccv?.orderId ?? null, originalUnconfirmed: ccv?.originalUnconfirmed });
         const created = (ccv?.order as { order?: { create_date?: string } } | undefined)?.order?.create_date;
-        node.status(status.busy(`booking ${doc.factuurnummer}`));
+        node.status(status.busy(RED._("snelstart-invoice.statusText.booking", { factuurnummer: doc.factuurnummer })));
         const r = await booker.book({
           posting,
           type: posting.type,
@@ -77,7 +77,7 @@ export default function (RED: NodeAPI): void {
           const warnings = [...(msg.snelstart?.warnings ?? []), ...r.warnings];
           msg.snelstart = { ...msg.snelstart, ...idsOf(r.type, r.id), factuurnummer: r.factuurnummer, ...(r.adopted ? { adopted: true } : {}), ...(warnings.length ? { warnings } : {}) };
         }
-        return status.ok(`${booked} booked${skipped ? `, ${skipped} already` : ""}`);
+        return status.ok(skipped ? RED._("snelstart-invoice.statusText.bookedAlready", { booked, skipped }) : RED._("snelstart-invoice.statusText.booked", { booked }));
       },
       {
         last: true,

@@ -27,7 +27,7 @@ export default function (RED: NodeAPI): void {
     const config = RED.nodes.getNode(def.mapping) as VatMappingNode | null;
     const mode: BookingMode = def.mode === "verkooporder" ? "verkooporder" : "verkoopboeking";
     let mapped = 0;
-    node.status(config ? status.idle(mode === "verkooporder" ? "ready (sales orders)" : "ready") : status.error("no VAT mapping configured"));
+    node.status(config ? status.idle(mode === "verkooporder" ? "vat-mapper.statusText.readyOrders" : "vat-mapper.statusText.ready") : status.error("vat-mapper.statusText.noMapping"));
 
     onOrderMessage(RED, node, async (msg: KoppelingMessage) => {
       if (!config) throw new KoppelingError("MAPPING_INVALID", "Select a VAT mapping (vat-mapping) in this node");
@@ -40,7 +40,7 @@ export default function (RED: NodeAPI): void {
       mapped++;
       const warnings = [...new Set([...mappedDoc.warnings, ...(mappedDoc.verkooporder?.warnings ?? [])])];
       for (const w of warnings) node.warn(`${mappedDoc.factuurnummer}: ${w}`);
-      return warnings.length ? status.busy(`${mapped} mapped, warning`) : status.ok(`${mapped} mapped`);
+      return warnings.length ? status.busy(RED._("vat-mapper.statusText.mappedWarning", { mapped })) : status.ok(RED._("vat-mapper.statusText.mapped", { mapped }));
     });
   }
 

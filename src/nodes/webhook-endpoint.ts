@@ -19,6 +19,7 @@ import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, t
 import type { CcvWebhook } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import { secureUrl } from "../secure-url";
+import { inRuntimeLanguage } from "./error-language";
 import { status } from "./shared";
 
 export interface WebhookReceiver {
@@ -242,20 +243,20 @@ export function openOrderWebhooks(RED: NodeAPI, node: Node, credential: string |
   const token = (credential || process.env[WEBHOOK_TOKEN_ENV] || "").trim();
   const fail = (text: string, message: string) => {
     node.status(status.error(text));
-    node.error(new KoppelingError("CCV_WEBHOOK_TOKEN", message));
+    node.error(inRuntimeLanguage(RED._, new KoppelingError("CCV_WEBHOOK_TOKEN", message)));
     return null;
   };
   if (token === "") {
     // The example flow has webhooks on: without a token yet, the schedule works and the node says why webhooks do not.
-    node.status({ fill: "yellow", shape: "ring", text: "webhooks off: no token" });
+    node.status({ fill: "yellow", shape: "ring", text: "ccv-orders-in.statusText.webhooksOff" });
     node.warn(`Webhooks are off: no webhook token. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV} (at least 32 characters, e.g. openssl rand -hex 24); scheduled runs work without it.`);
     return null;
   }
   const problem = tokenProblem(token);
-  if (problem) return fail("webhook token invalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
+  if (problem) return fail("ccv-orders-in.statusText.tokenInvalid", `Webhooks are off: ${problem}. Set the node's webhook token or ${WEBHOOK_TOKEN_ENV}.`);
   const hashCheck = webhookHashCheck(async () => webhookKeysFor(await listWebhooks(), token));
   const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify: hashCheck.verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
-  if ("takenBy" in added) return fail("webhook token in use", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
+  if ("takenBy" in added) return fail("ccv-orders-in.statusText.tokenInUse", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
   const httpNodeRoot = (RED.settings as unknown as { httpNodeRoot?: unknown }).httpNodeRoot;
   return { target: (base) => webhookTarget(base, httpNodeRoot, token), forgetKeys: () => hashCheck.forget(), remove: () => added.remove() };
 }

