@@ -295,6 +295,14 @@ describe("editor (real browser): configuration dialogs and help", function () {
       assert.equal(((await p.locator("#node-config-snelstart-test").textContent()) ?? "").trim(), ss.test.button);
       assert.equal(((await p.locator('#node-config-input-tier option[value="production"]').textContent()) ?? "").trim(), ss.tier.production);
       await b.shot(p, "editor-6-nl-snelstart-config");
+      // A refused key: the code, its reason and what to do in Dutch (the sidebar's nl catalogue), then the runtime's message.
+      const nlCodes = (JSON.parse(fs.readFileSync(path.join(ROOT, "nodes", "locales", "nl", "koppeling-sidebar.json"), "utf8")) as { codes: Record<string, { reason: string; action: string }> }).codes;
+      await p.fill("#node-config-input-koppelsleutel", `not-${SIM_CREDENTIALS.koppelsleutel}`);
+      await p.click("#node-config-snelstart-test");
+      const refused = p.locator("#node-config-snelstart-test-result.ccv-snelstart-fail");
+      await refused.waitFor();
+      const refusedText = ((await refused.textContent()) ?? "").trim();
+      assert.ok(refusedText.startsWith(`SNELSTART_AUTH: ${nlCodes.SNELSTART_AUTH.reason} ${nlCodes.SNELSTART_AUTH.action} (`), refusedText);
       await cancelDialog(p);
       assert.deepEqual(b.takePageErrors(), [], "uncaught errors in the editor page");
     } finally {
