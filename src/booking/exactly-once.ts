@@ -23,6 +23,7 @@
  * a lookup, or the intent, POST and outcome together — and leaves the ledger as consistent as
  * after any step; a wait between lookups is cut short. Then it resolves.
  */
+import { type Clock, systemClock } from "../clock";
 import { type ErrorCode, refusesDocument } from "../error-codes";
 import { KoppelingError, isKoppelingError } from "../errors";
 import { type BookedEntry, type LedgerKey, type LedgerState, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
@@ -62,29 +63,6 @@ export interface LedgerPort {
   read<T>(fn: (ledger: LedgerState) => T): Promise<T>;
   update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
 }
-
-export interface Clock {
-  now(): Date;
-  /** Waits `ms`; rejects when `signal` aborts (the timer is cleared then). */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", abort);
-        resolve();
-      }, ms);
-      const abort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      signal.addEventListener("abort", abort, { once: true });
-    }),
-};
 
 /** The CCV document a posting is for (absent for a message not from ccv-orders-in: posted as it is). */
 export interface DocumentRef {
@@ -204,7 +182,7 @@ export class ExactlyOnce<P> {
       const stored = await this.post(req, mayExist);
       if (ledger && d) {
         const entry = { ordernumber: d.ordernumber, factuurnummer: req.factuurnummer, snelstartId: stored.id, type: stored.type, adopted: stored.adopted };
-        await ledger.update((l) => markBooked(l, d.key, entry, this.clock.now()));
+        await ledger.update((l) => markBooked(l, d.key, entry, this.clock.date()));
       }
       return { status: "booked", id: stored.id, type: stored.type, factuurnummer: req.factuurnummer, adopted: stored.adopted, warnings: stored.warnings ?? [] };
     } catch (err) {
@@ -223,12 +201,12 @@ export class ExactlyOnce<P> {
     const d = req.document;
     const found = await this.port.find(original.posting, "original");
     if (!found) {
-      if (ledger && d) await ledger.update((l) => markNothingToCredit(l, d.orderId, d.ordernumber, this.clock.now()));
+      if (ledger && d) await ledger.update((l) => markNothingToCredit(l, d.orderId, d.ordernumber, this.clock.date()));
       return { status: "already", nothingToCredit: true };
     }
     if (ledger && d) {
       const entry = { ordernumber: d.ordernumber, factuurnummer: original.factuurnummer, snelstartId: found.id, type: found.type, adopted: true };
-      await ledger.update((l) => markBooked(l, ledgerKey("order", d.orderId), entry, this.clock.now()));
+      await ledger.update((l) => markBooked(l, ledgerKey("order", d.orderId), entry, this.clock.date()));
     }
     return null;
   }
@@ -247,7 +225,7 @@ export class ExactlyOnce<P> {
     }
     this.checkOpen();
     const d = req.document;
-    if (req.ledger && d) await req.ledger.update((l) => recordIntent(l, d.key, { factuurnummer: req.factuurnummer, type: req.type }, this.clock.now()));
+    if (req.ledger && d) await req.ledger.update((l) => recordIntent(l, d.key, { factuurnummer: req.factuurnummer, type: req.type }, this.clock.date()));
     try {
       return { ...(await this.port.post(posting)), adopted: false };
     } catch (err) {

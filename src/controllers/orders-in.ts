@@ -31,6 +31,7 @@ import type { NodeStatus } from "node-red";
 import type { CcvClient, Checked } from "../ccv/client";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import { WEBHOOK_PATH } from "../ccv/webhook";
+import type { Clock } from "../clock";
 import { endsRun } from "../error-codes";
 import { KoppelingError } from "../errors";
 import {
@@ -64,19 +65,6 @@ export const FULL_SYNC = "full-sync";
 /** `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
 export const RETRY = "retry";
 export const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
-
-/** Time and timers: the system's in the node, a fake one in the unit tests. */
-export interface Clock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** The shop's sync ledger (ledger-store.ts LedgerStore): changes applied one at a time, each stored before it resolves. */
 export interface LedgerPort {
@@ -341,7 +329,8 @@ export class OrdersInController {
     const entry = { fetching: false, again: false };
     this.live.set(id, entry);
     try {
-      await this.sleep(WEBHOOK_GATHER_MS);
+      // The timer is cleared (Cancelled, the lifetime's reason) when the node closes.
+      await this.d.clock.sleep(WEBHOOK_GATHER_MS, this.life.signal);
       do {
         entry.again = false;
         entry.fetching = true;
@@ -399,7 +388,7 @@ export class OrdersInController {
   }
 
   private now(): Date {
-    return this.d.clock.now();
+    return this.d.clock.date();
   }
 
   private check(): void {
@@ -429,22 +418,6 @@ export class OrdersInController {
     }
   }
 
-  /** Waits `ms` on the clock; the timer is cleared (Cancelled) when the node closes. */
-  private sleep(ms: number): Promise<void> {
-    const { signal } = this.life;
-    return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(new Cancelled());
-      const onAbort = () => {
-        this.d.clock.clearTimeout(timer);
-        reject(new Cancelled());
-      };
-      const timer = this.d.clock.setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-  }
 }
 
 /** The node's lifetime: close() ends it; the work checks it between steps and races its CCV requests and waits against it. */
@@ -534,7 +507,7 @@ class Outbox {
     } catch (err) {
       const e = perDocument(err);
       const key = doc.key;
-      if (key) await d.ledger.update((l) => recordFailure(l, key, { ordernumber: doc.ordernumber, stage: "ccv-orders-in", code: e.code, runId: this.runId }, d.clock.now()));
+      if (key) await d.ledger.update((l) => recordFailure(l, key, { ordernumber: doc.ordernumber, stage: "ccv-orders-in", code: e.code, runId: this.runId }, d.clock.date()));
       life.check();
       d.fail(e, out);
       return null;

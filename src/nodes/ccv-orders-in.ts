@@ -12,7 +12,8 @@
  * in ../koppeling/due.ts.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { OrdersInController, systemClock } from "../controllers/orders-in";
+import { systemClock } from "../clock";
+import { OrdersInController } from "../controllers/orders-in";
 import { KoppelingError } from "../errors";
 import { dueSettings } from "../koppeling/due";
 import type { CcvConfigNode } from "./ccv-config";
