@@ -271,9 +271,9 @@ export class OrdersInController {
       }
     }
     // The pending documents the plan reads one by one (an order listed this run is not read again).
-    for (const { key, id } of plan.recheck) {
+    for (const { key, kind, id } of plan.recheck) {
       try {
-        if (key.startsWith("credit:")) {
+        if (kind === "credit") {
           const c = await this.guard(client.readInvoice(id));
           await found((l) => creditInvoiceFound(c, s, l, now));
         } else if (!seen.listed(id)) {

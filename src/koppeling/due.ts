@@ -24,7 +24,7 @@ import type { Checked } from "../ccv/check";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import type { KoppelingError } from "../errors";
 import { amsterdamMidnightUtc } from "./dates";
-import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey, recordFailure } from "./sync-ledger";
+import { type LedgerKey, type LedgerKind, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey, parseLedgerKey, recordFailure } from "./sync-ledger";
 
 export const CANCELLED = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -146,14 +146,9 @@ export interface RunPlan {
   invoicesFrom: string | undefined;
   cancellationsFrom: string | undefined;
   /** Pending documents read one by one: their listing does not reach back to them. */
-  recheck: Array<{ key: LedgerKey; id: number }>;
+  recheck: Array<{ key: LedgerKey; kind: LedgerKind; id: number }>;
   /** Documents that only waited (unpaid, status not selected) past the horizon: no longer re-checked. */
   expired: number;
-}
-
-function kindOf(key: string): "order" | "cancel" | "credit" | null {
-  const kind = key.slice(0, key.indexOf(":"));
-  return kind === "order" || kind === "cancel" || kind === "credit" ? kind : null;
 }
 
 /**
@@ -186,9 +181,9 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
   const recheck: RunPlan["recheck"] = [];
   const olderOrders: Array<{ key: LedgerKey; id: number; p: PendingEntry }> = [];
   for (const [key, p] of Object.entries(ledger.pending)) {
-    const kind = kindOf(key);
-    const id = Number(key.slice(key.indexOf(":") + 1));
-    if (!kind || !Number.isSafeInteger(id)) continue;
+    const parsed = parseLedgerKey(key);
+    if (!parsed) continue;
+    const { kind, id } = parsed;
     const k = key as LedgerKey;
     if (kind === "order") {
       if (!covered(p.created, ordersFrom)) olderOrders.push({ key: k, id, p });
@@ -196,7 +191,7 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
       // Nothing to read: it can only become due when its order is booked, which the ledger would show.
       continue;
     } else if (!covered(p.created, kind === "credit" ? invoicesFrom : cancellationsFrom)) {
-      recheck.push({ key: k, id });
+      recheck.push({ key: k, kind, id });
     }
   }
   // The older pending orders: one call each, or the pages back to the oldest of them, whichever is fewer.
@@ -210,7 +205,7 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
       olderOrders.length = 0;
     }
   }
-  for (const o of olderOrders) recheck.push({ key: o.key, id: o.id });
+  for (const o of olderOrders) recheck.push({ key: o.key, kind: "order", id: o.id });
   return { full, start, ordersFrom, recheckFrom, invoicesFrom, cancellationsFrom, recheck, expired };
 }
 

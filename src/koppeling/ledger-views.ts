@@ -4,7 +4,7 @@
  * ledger knows of one order number. Pure; the ledger holds numbers, codes and times only, and so
  * do these views.
  */
-import { type BookedEntry, type LedgerState, bookedByNumber } from "./sync-ledger";
+import { type BookedEntry, type LedgerState, bookedByNumber, parseLedgerKey } from "./sync-ledger";
 
 export type DocumentKind = "order" | "cancel" | "credit";
 
@@ -44,13 +44,8 @@ export interface Attention {
 /** A posting intent younger than this may be a booking in progress, not a lost answer. */
 export const INTENT_SETTLE_MS = 10 * 60 * 1000;
 
-function parseKey(key: string): { kind: DocumentKind; id: number } | null {
-  const m = /^(order|cancel|credit):(\d+)$/.exec(key);
-  return m ? { kind: m[1] as DocumentKind, id: Number(m[2]) } : null;
-}
-
 function itemOf(ledger: LedgerState, key: string): AttentionItem | null {
-  const k = parseKey(key);
+  const k = parseLedgerKey(key);
   if (!k) return null;
   const f = ledger.failed[key];
   const intent = ledger.intents[key];
@@ -131,7 +126,7 @@ export function lookupOrder(ledger: LedgerState, ordernumber: number, now: Date)
   const booked: BookedView[] = [];
   for (const kind of ["order", "cancel", "credit"] as const) {
     for (const { key, entry } of bookedByNumber(ledger, kind, ordernumber)) {
-      const k = parseKey(key);
+      const k = parseLedgerKey(key);
       booked.push({ key, kind, id: k?.id ?? null, factuurnummer: entry.factuurnummer, type: entry.type, snelstartId: entry.snelstartId, at: entry.at, adopted: entry.adopted, folded: entry.folded === true });
     }
   }
@@ -144,7 +139,7 @@ export function lookupOrder(ledger: LedgerState, ordernumber: number, now: Date)
     if (item) (item.unknownOutcome ? unknown : failed).push(item);
   }
   for (const [key, p] of Object.entries(ledger.pending)) {
-    const k = parseKey(key);
+    const k = parseLedgerKey(key);
     if (p.ordernumber !== ordernumber || !k || key in ledger.failed) continue;
     const intent = ledger.intents[key];
     const item = intent && now.getTime() - Date.parse(intent.at) >= INTENT_SETTLE_MS ? itemOf(ledger, key) : null;
