@@ -26,7 +26,8 @@
 import { type Clock, systemClock } from "../clock";
 import { type ErrorCode, refusesDocument } from "../error-codes";
 import { KoppelingError, isKoppelingError } from "../errors";
-import { type BookedEntry, type LedgerKey, type LedgerState, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
+import type { DocumentKind } from "../koppeling/document";
+import { type BookedEntry, type LedgerKey, type LedgerPort, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 
 export type DocumentType = "verkoopboeking" | "verkooporder";
 
@@ -58,16 +59,10 @@ export interface SnelStartPort<P> {
   prepare?(posting: P): Promise<void>;
 }
 
-/** The shop's sync ledger (the ccv-config node's LedgerStore). */
-export interface LedgerPort {
-  read<T>(fn: (ledger: LedgerState) => T): Promise<T>;
-  update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
-}
-
 /** The CCV document a posting is for (absent for a message not from ccv-orders-in: posted as it is). */
 export interface DocumentRef {
   key: LedgerKey;
-  kind: "order" | "cancellation" | "credit-invoice";
+  kind: DocumentKind;
   orderId: number;
   ordernumber: number | null;
   /** The order's `create_date` (an order, or the cancelled order): a document newer than the ledger's fold is never taken for a folded one. */

@@ -51,7 +51,7 @@ import {
   recheckFailed,
   startOf,
 } from "../koppeling/due";
-import { type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
+import { type LedgerPort, type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
 import { asLive } from "../live";
 import type { MessageWindow } from "../nodes/message-window";
 import { type CcvMeta, type KoppelingMessage, type RunMeta, asKoppelingError, clock as hhmm, status } from "../nodes/shared";
@@ -65,11 +65,6 @@ export const FULL_SYNC = "full-sync";
 /** `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
 export const RETRY = "retry";
 export const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
-
-/** The shop's sync ledger (ledger-store.ts LedgerStore): changes applied one at a time, each stored before it resolves. */
-export interface LedgerPort {
-  update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
-}
 
 export type WindowPort = Pick<MessageWindow, "enter" | "leave" | "settled" | "drained">;
 

@@ -24,6 +24,7 @@ import type { Checked } from "../ccv/check";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import type { KoppelingError } from "../errors";
 import { amsterdamMidnightUtc } from "./dates";
+import type { DocumentKind } from "./document";
 import { type LedgerKey, type LedgerKind, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey, parseLedgerKey, recordFailure } from "./sync-ledger";
 
 export const CANCELLED = 8;
@@ -329,13 +330,10 @@ export function advanceMarks(ledger: LedgerState, plan: RunPlan, seen: ListingMa
 // ---------------------------------------------------------------------------------------------
 // what a run found: each listed or re-read document, due or not, its pending state noted
 
-/** What a due document is to the flow (`msg.ccv.kind`). */
-export type DueKind = "order" | "cancellation" | "credit-invoice";
-
 const KEY_KIND = { order: "order", cancellation: "cancel", "credit-invoice": "credit" } as const;
 
 /** The ledger key of a document of `kind` with CCV id `id` (an order id; for a credit invoice, the invoice id). */
-export function dueKey(kind: DueKind, id: number): LedgerKey {
+export function dueKey(kind: DocumentKind, id: number): LedgerKey {
   return ledgerKey(KEY_KIND[kind], id);
 }
 
@@ -344,7 +342,7 @@ export function dueKey(kind: DueKind, id: number): LedgerKey {
  * not fit the schema, the error that names it (it fails alone; the run goes on).
  */
 export interface DueDocument {
-  kind: DueKind;
+  kind: DocumentKind;
   /** null only for a document whose id could not be read (nothing to record it under). */
   key: LedgerKey | null;
   /** The CCV id (0 when unreadable). */
@@ -358,7 +356,7 @@ export interface DueDocument {
 }
 
 /** A due document of `kind` from a check: the document itself, or its failure. */
-export function dueDocument(kind: DueKind, c: Checked<CcvOrder | CcvInvoice, unknown>, id: number | null, ordernumber: number | null, originalFactuurnummer?: string): DueDocument {
+export function dueDocument(kind: DocumentKind, c: Checked<CcvOrder | CcvInvoice, unknown>, id: number | null, ordernumber: number | null, originalFactuurnummer?: string): DueDocument {
   const doc: DueDocument["doc"] = !c.ok ? { error: c.error } : kind === "credit-invoice" ? { invoice: c.value as CcvInvoice } : { order: c.value as CcvOrder };
   return { kind, key: id == null ? null : dueKey(kind, id), id: id ?? 0, ordernumber, originalFactuurnummer, doc };
 }

@@ -4,15 +4,13 @@
  * ledger knows of one order number. Pure; the ledger holds numbers, codes and times only, and so
  * do these views.
  */
-import { type BookedEntry, type LedgerState, bookedByNumber, parseLedgerKey } from "./sync-ledger";
-
-export type DocumentKind = "order" | "cancel" | "credit";
+import { type BookedEntry, type LedgerKind, type LedgerState, bookedByNumber, parseLedgerKey } from "./sync-ledger";
 
 /** A document that needs the owner's attention. */
 export interface AttentionItem {
   /** The ledger key, e.g. `order:123`. */
   key: string;
-  kind: DocumentKind;
+  kind: LedgerKind;
   /** The CCV id (of the order; of the credit invoice for `credit`). */
   id: number;
   ordernumber: number | null;
@@ -90,7 +88,7 @@ export function needsAttention(ledger: LedgerState, now: Date, limit = 200): Att
 
 export interface BookedView {
   key: string;
-  kind: DocumentKind;
+  kind: LedgerKind;
   /** The CCV id; null for a booking kept only by its order number (folded). */
   id: number | null;
   factuurnummer: string;
@@ -106,7 +104,7 @@ export interface BookedView {
 
 export interface PendingView {
   key: string;
-  kind: DocumentKind;
+  kind: LedgerKind;
   id: number;
   /** Due when last seen (on its way, or failing); else waiting (not paid, or not in a selected status yet). */
   due: boolean;

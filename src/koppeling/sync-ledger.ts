@@ -230,6 +230,12 @@ export function reviveLedger(value: unknown): LedgerState {
   };
 }
 
+/** The shop's sync ledger behind its store (src/nodes/ledger-store.ts LedgerStore): changes applied one at a time, each stored before it resolves. */
+export interface LedgerPort {
+  read<T>(fn: (ledger: LedgerState) => T): Promise<T>;
+  update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
+}
+
 export function ledgerKey(kind: LedgerKind, id: number): LedgerKey {
   return `${kind}:${id}`;
 }

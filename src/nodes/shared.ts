@@ -5,7 +5,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
 import { asLive } from "../live";
-import { type DueKind, dueKey } from "../koppeling/due";
+import type { DocumentKind } from "../koppeling/document";
+import { dueKey } from "../koppeling/due";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { type Config, migrateConfig } from "./config-version";
@@ -21,7 +22,7 @@ export interface CcvMeta {
   orderId: number;
   ordernumber: number | null;
   /** `order`: book the order; `cancellation`: credit the booked order; `credit-invoice`: a CCV credit invoice. */
-  kind: DueKind;
+  kind: DocumentKind;
   /** The SnelStart invoice number the original got (cancellations and credit invoices). */
   originalFactuurnummer?: string;
   /**

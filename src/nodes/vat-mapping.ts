@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { KoppelingError } from "../errors";
-import { type LedgerRef, type Mapping, type MappingContext, type MappingInput, EU_COUNTRIES, parseMapping, validateMapping } from "../koppeling";
+import { type ArticleGroups, type LedgerRef, type Mapping, type MappingContext, type MappingInput, EU_COUNTRIES, parseMapping, validateMapping } from "../koppeling";
 import type { Grootboek } from "../snelstart/schemas";
 import { adminRoute } from "./admin";
 import { rateLimitSetting } from "./rate-limits";
@@ -62,9 +62,6 @@ export interface CustomerCountries {
   billingaddress?: { country_code?: string | null } | null;
   deliveryaddress?: { country_code?: string | null } | null;
 }
-
-/** Article revenue groups (ids) per VAT category, for articles the order mode creates. */
-export type ArticleGroups = Partial<Record<"hoog" | "laag" | "overig" | "geen", string>>;
 
 export interface VatMappingNode extends Node {
   snelstart: SnelStartConfigNode | null;

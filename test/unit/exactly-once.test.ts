@@ -5,10 +5,10 @@
  * the ledger and SnelStart the old one left.
  */
 import assert from "node:assert/strict";
-import { ExactlyOnce, FLOW_STOPPED, LOOKUP_GAP_MS, type BookRequest, type DocumentRef, type LedgerPort, type LookupReason, type SnelStartPort, type Stored } from "../../src/booking/exactly-once";
+import { ExactlyOnce, FLOW_STOPPED, LOOKUP_GAP_MS, type BookRequest, type DocumentRef, type LookupReason, type SnelStartPort, type Stored } from "../../src/booking/exactly-once";
 import { systemClock } from "../../src/clock";
 import { KoppelingError } from "../../src/errors";
-import { type LedgerKey, type LedgerState, emptyLedger } from "../../src/koppeling/sync-ledger";
+import { type LedgerKey, type LedgerPort, type LedgerState, emptyLedger } from "../../src/koppeling/sync-ledger";
 import { FakeClock } from "./helpers/fake-clock";
 
 /** What the fake SnelStart is asked to post: a number and an amount (another amount under a number is not this document). */

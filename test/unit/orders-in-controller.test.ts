@@ -14,10 +14,10 @@ import path from "node:path";
 import type { Node } from "node-red";
 import { startCcvSim, type CcvSim } from "../../sim/ccv/server";
 import { CcvClient } from "../../src/ccv/client";
-import { type LedgerPort, type Outcome, OrdersInController, WEBHOOK_GATHER_MS } from "../../src/controllers/orders-in";
+import { type Outcome, OrdersInController, WEBHOOK_GATHER_MS } from "../../src/controllers/orders-in";
 import { KoppelingError } from "../../src/errors";
 import { dueSettings } from "../../src/koppeling/due";
-import { type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/sync-ledger";
+import { type LedgerPort, type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/sync-ledger";
 import { LedgerStore } from "../../src/nodes/ledger-store";
 import { MessageWindow, addWindowConsumer } from "../../src/nodes/message-window";
 import { type KoppelingMessage, clock as hhmm } from "../../src/nodes/shared";
@@ -33,6 +33,10 @@ class CountingLedger implements LedgerPort {
   begun = 0;
   stored = 0;
   constructor(readonly store: LedgerStore) {}
+
+  read<T>(fn: (ledger: LedgerState) => T): Promise<T> {
+    return this.store.read(fn);
+  }
 
   update<T>(fn: (ledger: LedgerState) => T): Promise<T> {
     this.begun++;
