@@ -24,8 +24,9 @@
  * after any step; a wait between lookups is cut short. Then it resolves.
  */
 import { type Clock, systemClock } from "../clock";
-import { type ErrorCode, refusesDocument } from "../error-codes";
+import { refusesDocument } from "../error-codes";
 import { KoppelingError, isKoppelingError } from "../errors";
+import { isUnknownOutcome } from "../http/errors";
 import type { DocumentKind } from "../koppeling/document";
 import { type BookedEntry, type LedgerKey, type LedgerPort, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 
@@ -87,9 +88,6 @@ export type BookResult =
 
 /** SnelStart's answer that a booking's number exists. */
 const DUPLICATE_NUMBER = "SNELSTART_BOE_0021";
-/** The code of a booking not done because its node is closing (redeploy, shutdown). */
-export const FLOW_STOPPED = "FLOW_STOPPED" satisfies ErrorCode;
-
 /** How often, and how far apart (× the try), a document whose answer got lost is looked up before giving up for this run. */
 export const LOOKUP_TRIES = 3;
 export const LOOKUP_GAP_MS = 1000;
@@ -130,7 +128,7 @@ export class ExactlyOnce<P> {
   }
 
   private stopped(): KoppelingError {
-    return new KoppelingError(FLOW_STOPPED, "The flow is being stopped (redeploy or shutdown): this document is booked by the next run");
+    return new KoppelingError("FLOW_STOPPED", "The flow is being stopped (redeploy or shutdown): this document is booked by the next run");
   }
 
   /** Between steps: a closing booker goes no further. */
@@ -230,7 +228,7 @@ export class ExactlyOnce<P> {
         if (found) return { ...found, adopted: true };
         throw err;
       }
-      if (err.code !== "SNELSTART_UNKNOWN_OUTCOME") throw err;
+      if (!isUnknownOutcome(err)) throw err;
       // It may or may not exist: look it up a few times (a document just stored can take a moment to be listed).
       for (let i = 0; i < LOOKUP_TRIES; i++) {
         if (i) await this.clock.sleep(LOOKUP_GAP_MS * i, this.stop.signal);

@@ -4,6 +4,7 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
+import { isUnknownOutcome } from "../http/errors";
 import { asLive } from "../live";
 import type { DocumentKind } from "../koppeling/document";
 import { dueKey } from "../koppeling/due";
@@ -115,9 +116,6 @@ export function shopOf(RED: NodeAPI, msg: KoppelingMessage): CcvConfigNode | nul
   return id ? (RED.nodes.getNode(id) as CcvConfigNode | null) : null;
 }
 
-/** The SnelStart client's code for a POST that may or may not have been stored. */
-export const UNKNOWN_OUTCOME = "SNELSTART_UNKNOWN_OUTCOME";
-
 /**
  * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
  * retry and the alert: its code, not its message, which can name the customer), sets the status,
@@ -133,7 +131,7 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
     done(e);
     return;
   }
-  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: e.code === UNKNOWN_OUTCOME };
+  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: isUnknownOutcome(e) };
   shop.ledger
     .update((l) => recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date()))
     .catch((storeErr: Error) => node.warn(storeErr.message))
