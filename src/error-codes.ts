@@ -645,8 +645,3 @@ export function refusesDocument(code: string): boolean {
 export function refusesVatNumber(code: string): boolean {
   return errorSpec(code)?.refusesVatNumber === true;
 }
-
-/** A later attempt may succeed without anyone changing anything. */
-export function isRetryable(code: string): boolean {
-  return errorSpec(code)?.retryable === true;
-}

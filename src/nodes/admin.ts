@@ -124,16 +124,19 @@ export function resolveTarget<U extends string, S extends string>(RED: NodeAPI, 
   return { urls, secrets, settings, deployedOnly };
 }
 
+/** The JSON of a failed request: `{ok:false, code, message}`. */
+export function failure(err: unknown): { ok: false; code: string; message: string } {
+  const e = asKoppelingError(err);
+  return { ok: false, code: e.code, message: e.message };
+}
+
 /** Answers JSON; errors (also one thrown at once) become `{ok:false, code, message}` with HTTP 200 so the dialog can show them. */
 export function answer(res: Response, work: () => Promise<Record<string, unknown>>): void {
   Promise.resolve()
     .then(work)
     .then(
       (result) => res.json({ ok: true, ...result }),
-      (err: unknown) => {
-        const e = asKoppelingError(err);
-        res.json({ ok: false, code: e.code, message: e.message });
-      },
+      (err: unknown) => res.json(failure(err)),
     );
 }
 
