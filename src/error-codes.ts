@@ -131,7 +131,7 @@ const CATALOGUE = {
     layer: "snelstart",
     endsRun: false,
     retryable: false,
-    meaning: "The SnelStart settings are missing or wrong: no snelstart-config selected, no subscription key or koppelsleutel, or a URL that is not https.",
+    meaning: "The SnelStart settings are missing or wrong: no snelstart-config selected, no subscription key or koppelsleutel, a URL that is not https, or an address that redirects (HTTP 3xx).",
     action: "Correct the snelstart-config node (Test connection names the setting).",
   },
   SNELSTART_AUTH: {
