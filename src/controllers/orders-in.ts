@@ -30,7 +30,6 @@ import { setMaxListeners } from "node:events";
 import type { NodeStatus } from "node-red";
 import type { CcvClient, Checked } from "../ccv/client";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
-import { WEBHOOK_PATH } from "../ccv/webhook";
 import type { Clock } from "../clock";
 import { endsRun } from "../error-codes";
 import { KoppelingError } from "../errors";
@@ -54,6 +53,7 @@ import {
 import { type LedgerPort, type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
 import { asLive } from "../live";
 import type { MessageWindow } from "../nodes/message-window";
+import type { OrderWebhooks } from "../nodes/webhook-endpoint";
 import { type CcvMeta, type KoppelingMessage, type RunMeta, asKoppelingError, clock as hhmm, status } from "../nodes/shared";
 
 /** Webhooks for one order within this time cost one fetch (CCV sends several for one change). */
@@ -87,8 +87,8 @@ export interface OrdersInDeps {
   warn: (text: string) => void;
   /** The run log of the Koppeling sidebar (../nodes/run-log.ts trackRuns): what started each run, its documents, its end. */
   runs?: RunsPort;
-  /** This node's webhooks at the endpoint, when it receives them: the address CCV is to call, and the `x-hash` keys to list again. */
-  webhooks: { publicUrl: string | undefined; target(base: unknown): string; forgetKeys(): void } | null;
+  /** This node's webhooks at the endpoint, when it receives them: the address CCV is to call, the webhooks no running node receives, and the `x-hash` keys to list again. */
+  webhooks: ({ publicUrl: string | undefined } & Pick<OrderWebhooks, "target" | "dead" | "forgetKeys">) | null;
 }
 
 /** A run being recorded in the run log: its `send` counts the documents it sends; `end` when its work ended (with a code: failed). */
@@ -118,14 +118,16 @@ export function webhookOrderId(payload: unknown): number | null {
 }
 
 /**
- * Registers the three order webhooks for `address` with the shop: those already there are kept;
- * the package's webhooks for another address (an old token or host) are removed.
+ * Registers the three order webhooks for `address` with the shop: those already there are kept.
+ * Of the others for these events only the `dead` ones are removed (at this Node-RED's endpoint,
+ * with a token no running node receives on, e.g. this node's old token): a webhook at another
+ * address may be another ccv-orders-in node's of the same shop, here or in another Node-RED.
  */
-export async function registerWebhooks(client: CcvClient, address: string): Promise<{ created: number; existing: number; removed: number }> {
+export async function registerWebhooks(client: CcvClient, address: string, dead: (address: string) => boolean): Promise<{ created: number; existing: number; removed: number }> {
   const present = await client.webhooks();
   let removed = 0;
   for (const w of present) {
-    if (w.address !== address && w.address.includes(`${WEBHOOK_PATH}/`) && (WEBHOOK_EVENTS as readonly string[]).includes(w.event)) {
+    if (w.address !== address && (WEBHOOK_EVENTS as readonly string[]).includes(w.event) && dead(w.address)) {
       await client.deleteWebhook(w.id);
       removed++;
     }
@@ -223,7 +225,8 @@ export class OrdersInController {
       const base = (payload as { address?: unknown } | null)?.address ?? w.publicUrl;
       // The client first: without API keys that is the failure (CCV_CONFIG), as for a run.
       const client = this.d.client();
-      const r = await this.guard(registerWebhooks(client, w.target(base)));
+      const address = w.target(base);
+      const r = await this.guard(registerWebhooks(client, address, (other) => w.dead(other, address)));
       this.d.status(status.ok(`webhooks: ${r.created} new, ${r.existing} kept${r.removed ? `, ${r.removed} removed` : ""}`));
       return OK;
     } catch (err) {

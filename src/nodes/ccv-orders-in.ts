@@ -76,7 +76,7 @@ export default function (RED: NodeAPI): void {
       },
       warn: (text) => node.warn(text),
       runs,
-      webhooks: webhooks && { publicUrl: def.publicUrl, target: webhooks.target, forgetKeys: webhooks.forgetKeys },
+      webhooks: webhooks && { publicUrl: def.publicUrl, target: webhooks.target, dead: webhooks.dead, forgetKeys: webhooks.forgetKeys },
     });
 
     node.on("input", (msg: KoppelingMessage, send, done) => {

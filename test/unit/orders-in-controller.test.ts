@@ -14,12 +14,14 @@ import path from "node:path";
 import type { Node } from "node-red";
 import { startCcvSim, type CcvSim } from "../../sim/ccv/server";
 import { CcvClient } from "../../src/ccv/client";
-import { type Outcome, OrdersInController, WEBHOOK_GATHER_MS } from "../../src/controllers/orders-in";
+import { type Outcome, OrdersInController, WEBHOOK_EVENTS, WEBHOOK_GATHER_MS, registerWebhooks } from "../../src/controllers/orders-in";
 import { KoppelingError } from "../../src/errors";
 import { dueSettings } from "../../src/koppeling/due";
 import { type LedgerPort, type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/sync-ledger";
 import { LedgerStore } from "../../src/nodes/ledger-store";
 import { MessageWindow, addWindowConsumer } from "../../src/nodes/message-window";
+import { deadAtEndpoint } from "../../src/nodes/webhook-endpoint";
+import { tokenDigest } from "../../src/ccv/webhook";
 import { type KoppelingMessage, clock as hhmm } from "../../src/nodes/shared";
 import { FakeClock } from "./helpers/fake-clock";
 
@@ -280,5 +282,52 @@ describe("unit: the ccv-orders-in controller", function () {
     await window.enter("other-2");
     assert.equal(window.inFlight, 2);
     assert.equal(ledger.stored, ledger.begun);
+  });
+});
+
+describe("unit: registering the order webhooks", function () {
+  let sim: CcvSim;
+  beforeEach(async () => (sim = await startCcvSim({ orders: 0, rateLimits: "off", publicKey: PUBLIC, secret: SECRET })));
+  afterEach(async () => sim.close());
+
+  const token = (c: string) => c.repeat(32);
+  const at = (base: string, t: string) => `${base}/ccv-snelstart/webhook/${t}`;
+
+  it("removes only the webhooks at this Node-RED's endpoint that no running node receives; another node's, here or elsewhere, stay", async () => {
+    const here = "https://node-red.example.nl";
+    const [mine, other, old] = [token("a"), token("b"), token("c")];
+    const running = [tokenDigest(mine), tokenDigest(other)];
+    const theirs = [at(here, other), at("https://other-node-red.example.nl", token("d")), at("https://old.example.nl", mine)];
+    for (const address of [...theirs, at(here, old)]) for (const event of WEBHOOK_EVENTS) sim.state.addWebhook({ event, address });
+    const client = new CcvClient({ shopUrl: sim.url, publicKey: PUBLIC, secret: SECRET, rateLimitWindowMs: null, maxRetries: 0 });
+    const address = at(here, mine);
+
+    const r = await registerWebhooks(client, address, (a) => deadAtEndpoint(a, address, running));
+    assert.deepEqual(r, { created: 3, existing: 0, removed: 3 }, "the old token's three");
+    const left = (a: string) => sim.state.webhooks.filter((w) => w.address === a).map((w) => w.event).sort();
+    for (const a of [...theirs, address]) assert.deepEqual(left(a), [...WEBHOOK_EVENTS].sort(), a);
+    assert.deepEqual(left(at(here, old)), []);
+
+    assert.deepEqual(await registerWebhooks(client, address, (a) => deadAtEndpoint(a, address, running)), { created: 0, existing: 3, removed: 0 }, "again: nothing to do");
+  });
+
+  it("a webhook is dead only at the same public address and path, with a token no running node holds", () => {
+    const ours = "https://nr.example.nl/red/ccv-snelstart/webhook/" + token("a");
+    const running = [tokenDigest(token("a")), tokenDigest(token("b"))];
+    assert.equal(deadAtEndpoint(`https://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}`, ours, running), true);
+    assert.equal(deadAtEndpoint(`https://NR.example.nl:443/red/ccv-snelstart/webhook/${token("c")}/`, ours, running), true, "the same address written otherwise");
+    assert.equal(deadAtEndpoint("https://nr.example.nl/red/ccv-snelstart/webhook/", ours, running), true, "no token: refused by the endpoint");
+    assert.equal(deadAtEndpoint(`https://nr.example.nl/red/ccv-snelstart/webhook/${token("b")}`, ours, running), false, "another running node's");
+    for (const elsewhere of [
+      `https://other.example.nl/red/ccv-snelstart/webhook/${token("c")}`,
+      `http://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}`,
+      `https://nr.example.nl:8443/red/ccv-snelstart/webhook/${token("c")}`,
+      `https://nr.example.nl/ccv-snelstart/webhook/${token("c")}`,
+      `https://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}/more`,
+      `https://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}?x=1`,
+      "not a url",
+    ]) {
+      assert.equal(deadAtEndpoint(elsewhere, ours, running), false, elsewhere);
+    }
   });
 });
