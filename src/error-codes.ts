@@ -131,7 +131,7 @@ const CATALOGUE = {
     layer: "snelstart",
     endsRun: false,
     retryable: false,
-    meaning: "The SnelStart settings are missing or wrong: no snelstart-config selected, no subscription key or koppelsleutel, or a URL that is not https.",
+    meaning: "The SnelStart settings are missing or wrong: no snelstart-config selected, no subscription key or koppelsleutel, a URL that is not https, or an address that redirects (HTTP 3xx).",
     action: "Correct the snelstart-config node (Test connection names the setting).",
   },
   SNELSTART_AUTH: {
@@ -646,9 +646,4 @@ export function refusesDocument(code: string): boolean {
 /** SnelStart refused the customer's VAT number (snelstart-debtor creates the relatie without it). */
 export function refusesVatNumber(code: string): boolean {
   return errorSpec(code)?.refusesVatNumber === true;
-}
-
-/** A later attempt may succeed without anyone changing anything. */
-export function isRetryable(code: string): boolean {
-  return errorSpec(code)?.retryable === true;
 }

@@ -23,9 +23,12 @@
  * a lookup, or the intent, POST and outcome together — and leaves the ledger as consistent as
  * after any step; a wait between lookups is cut short. Then it resolves.
  */
-import { type ErrorCode, refusesDocument } from "../error-codes";
+import { type Clock, systemClock } from "../clock";
+import { refusesDocument } from "../error-codes";
 import { KoppelingError, isKoppelingError } from "../errors";
-import { type BookedEntry, type LedgerKey, type LedgerState, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
+import { isUnknownOutcome } from "../http/errors";
+import type { DocumentKind } from "../koppeling/document";
+import { type BookedEntry, type LedgerKey, type LedgerPort, clearIntent, earlierCredit, findBooked, intentOf, ledgerKey, markBooked, markNothingToCredit, recordIntent } from "../koppeling/sync-ledger";
 
 export type DocumentType = "verkoopboeking" | "verkooporder";
 
@@ -57,39 +60,10 @@ export interface SnelStartPort<P> {
   prepare?(posting: P): Promise<void>;
 }
 
-/** The shop's sync ledger (the ccv-config node's LedgerStore). */
-export interface LedgerPort {
-  read<T>(fn: (ledger: LedgerState) => T): Promise<T>;
-  update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
-}
-
-export interface Clock {
-  now(): Date;
-  /** Waits `ms`; rejects when `signal` aborts (the timer is cleared then). */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", abort);
-        resolve();
-      }, ms);
-      const abort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      signal.addEventListener("abort", abort, { once: true });
-    }),
-};
-
 /** The CCV document a posting is for (absent for a message not from ccv-orders-in: posted as it is). */
 export interface DocumentRef {
   key: LedgerKey;
-  kind: "order" | "cancellation" | "credit-invoice";
+  kind: DocumentKind;
   orderId: number;
   ordernumber: number | null;
   /** The order's `create_date` (an order, or the cancelled order): a document newer than the ledger's fold is never taken for a folded one. */
@@ -116,9 +90,6 @@ export type BookResult =
 
 /** SnelStart's answer that a booking's number exists. */
 const DUPLICATE_NUMBER = "SNELSTART_BOE_0021";
-/** The code of a booking not done because its node is closing (redeploy, shutdown). */
-export const FLOW_STOPPED = "FLOW_STOPPED" satisfies ErrorCode;
-
 /** How often, and how far apart (× the try), a document whose answer got lost is looked up before giving up for this run. */
 export const LOOKUP_TRIES = 3;
 export const LOOKUP_GAP_MS = 1000;
@@ -159,7 +130,7 @@ export class ExactlyOnce<P> {
   }
 
   private stopped(): KoppelingError {
-    return new KoppelingError(FLOW_STOPPED, "The flow is being stopped (redeploy or shutdown): this document is booked by the next run");
+    return new KoppelingError("FLOW_STOPPED", "The flow is being stopped (redeploy or shutdown): this document is booked by the next run");
   }
 
   /** Between steps: a closing booker goes no further. */
@@ -208,7 +179,7 @@ export class ExactlyOnce<P> {
         const amount = req.amountCents !== undefined && Number.isSafeInteger(req.amountCents) ? { amountCents: req.amountCents } : {};
         const created = d.kind === "order" && d.created ? { created: d.created } : {};
         const entry = { ordernumber: d.ordernumber, factuurnummer: req.factuurnummer, snelstartId: stored.id, type: stored.type, adopted: stored.adopted, ...amount, ...created };
-        await ledger.update((l) => markBooked(l, d.key, entry, this.clock.now()));
+        await ledger.update((l) => markBooked(l, d.key, entry, this.clock.date()));
       }
       return { status: "booked", id: stored.id, type: stored.type, factuurnummer: req.factuurnummer, adopted: stored.adopted, warnings: stored.warnings ?? [] };
     } catch (err) {
@@ -227,12 +198,12 @@ export class ExactlyOnce<P> {
     const d = req.document;
     const found = await this.port.find(original.posting, "original");
     if (!found) {
-      if (ledger && d) await ledger.update((l) => markNothingToCredit(l, d.orderId, d.ordernumber, this.clock.now()));
+      if (ledger && d) await ledger.update((l) => markNothingToCredit(l, d.orderId, d.ordernumber, this.clock.date()));
       return { status: "already", nothingToCredit: true };
     }
     if (ledger && d) {
       const entry = { ordernumber: d.ordernumber, factuurnummer: original.factuurnummer, snelstartId: found.id, type: found.type, adopted: true };
-      await ledger.update((l) => markBooked(l, ledgerKey("order", d.orderId), entry, this.clock.now()));
+      await ledger.update((l) => markBooked(l, ledgerKey("order", d.orderId), entry, this.clock.date()));
     }
     return null;
   }
@@ -251,7 +222,7 @@ export class ExactlyOnce<P> {
     }
     this.checkOpen();
     const d = req.document;
-    if (req.ledger && d) await req.ledger.update((l) => recordIntent(l, d.key, { factuurnummer: req.factuurnummer, type: req.type }, this.clock.now()));
+    if (req.ledger && d) await req.ledger.update((l) => recordIntent(l, d.key, { factuurnummer: req.factuurnummer, type: req.type }, this.clock.date()));
     try {
       return { ...(await this.port.post(posting)), adopted: false };
     } catch (err) {
@@ -261,7 +232,7 @@ export class ExactlyOnce<P> {
         if (found) return { ...found, adopted: true };
         throw err;
       }
-      if (err.code !== "SNELSTART_UNKNOWN_OUTCOME") throw err;
+      if (!isUnknownOutcome(err)) throw err;
       // It may or may not exist: look it up a few times (a document just stored can take a moment to be listed).
       for (let i = 0; i < LOOKUP_TRIES; i++) {
         if (i) await this.clock.sleep(LOOKUP_GAP_MS * i, this.stop.signal);

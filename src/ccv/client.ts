@@ -24,7 +24,7 @@
 import { z } from "zod";
 import { describeIssues, KoppelingError } from "../errors";
 import type { HttpMethod } from "../http/policy";
-import { RequestSender, type HttpResponse } from "../http/sender";
+import { RequestSender, type HttpResponse, type WaitInfo } from "../http/sender";
 import type { Throttle } from "../http/throttle";
 import { requestTarget, serviceUrl } from "../http/url";
 import { type Checked, checkDocument, invalidDocument, unwrap } from "./check";
@@ -63,9 +63,6 @@ export type { Checked } from "./check";
 
 export const API_PATH = "/api/rest/v1/";
 
-/** rate-limit: a wait for the client's budget or after a 429; retry: before another attempt after a failure. */
-export type WaitReason = "rate-limit" | "retry";
-
 export interface CcvClientOptions {
   /** The shop's address, e.g. `https://myshop.ccvshop.nl`; the client appends `/api/rest/v1/`. */
   shopUrl: string;
@@ -84,8 +81,8 @@ export interface CcvClientOptions {
   rateLimitWindowMs?: number | null;
   /** Clock for `x-date` (default the system clock). */
   now?: () => Date;
-  /** Hears every wait: for the rate-limit budget or before a retry. */
-  onWait?: (info: { reason: WaitReason; ms: number }) => void;
+  /** Hears every wait (the HTTP layer's reasons): for a place in the rate-limit budget (`throttle`), after a 429 (`rate-limit`), before a retry. */
+  onWait?: (info: WaitInfo) => void;
 }
 
 export type CcvOrderSort = "create_date" | "create_date_desc" | "id" | "id_desc" | "ordernumber" | "ordernumber_desc";
@@ -137,16 +134,17 @@ function checkId(id: number, what: string): number {
 }
 
 /**
- * The origin of a shop URL; a trailing `/api/rest/v1/` is tolerated, any other path is refused,
- * and so is plain http:// to another machine (the key would travel in clear text).
+ * The shop's address (`origin`; `host` is its stable name, see ../nodes/ccv-config.ts) from a
+ * shop URL; a trailing `/api/rest/v1/` is tolerated, any other path is refused, and so is plain
+ * http:// to another machine (the key would travel in clear text).
  */
-function shopOrigin(shopUrl: string): string {
+export function shopAddress(shopUrl: string): { origin: string; host: string } {
   const u = serviceUrl(shopUrl, undefined, "CCV_CONFIG", "shop URL");
   const path = u.pathname.replace(/\/+$/, "");
   if ((path !== "" && path !== API_PATH.slice(0, -1)) || u.search) {
     throw new KoppelingError("CCV_CONFIG", `The shop URL "${shopUrl}" must be just the shop's address, e.g. https://myshop.ccvshop.nl`, { shopUrl });
   }
-  return u.origin;
+  return { origin: u.origin, host: u.host };
 }
 
 export class CcvClient {
@@ -159,9 +157,8 @@ export class CcvClient {
 
   constructor(opts: CcvClientOptions) {
     if (!opts.publicKey || !opts.secret) throw new KoppelingError("CCV_CONFIG", "The CCV Shop API public key and secret are both needed");
-    const origin = shopOrigin(opts.shopUrl);
+    const { origin } = shopAddress(opts.shopUrl);
     const windowMs = opts.rateLimitWindowMs === undefined ? RATE_LIMIT_WINDOW_MS : opts.rateLimitWindowMs;
-    const onWait = opts.onWait;
     this.origin = origin;
     this.publicKey = opts.publicKey;
     this.secret = opts.secret;
@@ -172,8 +169,7 @@ export class CcvClient {
       timeoutMs: opts.timeoutMs ?? 30_000,
       throttle: this.throttle,
       error: (f) => ccvError(f, origin),
-      // The budget is CCV's rate limit: a wait for it is a rate-limit wait.
-      onWait: onWait && ((w) => onWait({ reason: w.reason === "retry" ? "retry" : "rate-limit", ms: w.ms })),
+      onWait: opts.onWait,
     });
   }
 

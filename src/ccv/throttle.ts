@@ -8,7 +8,7 @@
  * that spends its budget in a minute's first seconds would otherwise leave a webhook's order
  * waiting for the rest of that minute.
  */
-import type { Clock } from "../http/clock";
+import type { Clock } from "../clock";
 import { Throttle, liveReserve } from "../http/throttle";
 
 /** Documented limits per resource and method per window of a minute. */

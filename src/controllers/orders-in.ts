@@ -30,7 +30,7 @@ import { setMaxListeners } from "node:events";
 import type { NodeStatus } from "node-red";
 import type { CcvClient, Checked } from "../ccv/client";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
-import { WEBHOOK_PATH } from "../ccv/webhook";
+import type { Clock } from "../clock";
 import { endsRun } from "../error-codes";
 import { KoppelingError } from "../errors";
 import {
@@ -50,9 +50,10 @@ import {
   recheckFailed,
   startOf,
 } from "../koppeling/due";
-import { type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
+import { type LedgerPort, type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
 import { asLive } from "../live";
 import type { MessageWindow } from "../nodes/message-window";
+import type { OrderWebhooks } from "../nodes/webhook-endpoint";
 import { type CcvMeta, type KoppelingMessage, type RunMeta, type Translate, asKoppelingError, clock as hhmm, status } from "../nodes/shared";
 
 /** Webhooks for one order within this time cost one fetch (CCV sends several for one change). */
@@ -64,24 +65,6 @@ export const FULL_SYNC = "full-sync";
 /** `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
 export const RETRY = "retry";
 export const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
-
-/** Time and timers: the system's in the node, a fake one in the unit tests. */
-export interface Clock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-/** The shop's sync ledger (ledger-store.ts LedgerStore): changes applied one at a time, each stored before it resolves. */
-export interface LedgerPort {
-  update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
-}
 
 export type WindowPort = Pick<MessageWindow, "enter" | "leave" | "settled" | "drained">;
 
@@ -106,8 +89,8 @@ export interface OrdersInDeps {
   warn: (text: string) => void;
   /** The run log of the Koppeling sidebar (../nodes/run-log.ts trackRuns): what started each run, its documents, its end. */
   runs?: RunsPort;
-  /** This node's webhooks at the endpoint, when it receives them: the address CCV is to call, and the `x-hash` keys to list again. */
-  webhooks: { publicUrl: string | undefined; target(base: unknown): string; forgetKeys(): void } | null;
+  /** This node's webhooks at the endpoint, when it receives them: the address CCV is to call, the webhooks no running node receives, and the `x-hash` keys to list again. */
+  webhooks: ({ publicUrl: string | undefined } & Pick<OrderWebhooks, "target" | "dead" | "forgetKeys">) | null;
 }
 
 /** A run being recorded in the run log: its `send` counts the documents it sends; `end` when its work ended (with a code: failed). */
@@ -137,14 +120,16 @@ export function webhookOrderId(payload: unknown): number | null {
 }
 
 /**
- * Registers the three order webhooks for `address` with the shop: those already there are kept;
- * the package's webhooks for another address (an old token or host) are removed.
+ * Registers the three order webhooks for `address` with the shop: those already there are kept.
+ * Of the others for these events only the `dead` ones are removed (at this Node-RED's endpoint,
+ * with a token no running node receives on, e.g. this node's old token): a webhook at another
+ * address may be another ccv-orders-in node's of the same shop, here or in another Node-RED.
  */
-export async function registerWebhooks(client: CcvClient, address: string): Promise<{ created: number; existing: number; removed: number }> {
+export async function registerWebhooks(client: CcvClient, address: string, dead: (address: string) => boolean): Promise<{ created: number; existing: number; removed: number }> {
   const present = await client.webhooks();
   let removed = 0;
   for (const w of present) {
-    if (w.address !== address && w.address.includes(`${WEBHOOK_PATH}/`) && (WEBHOOK_EVENTS as readonly string[]).includes(w.event)) {
+    if (w.address !== address && (WEBHOOK_EVENTS as readonly string[]).includes(w.event) && dead(w.address)) {
       await client.deleteWebhook(w.id);
       removed++;
     }
@@ -242,7 +227,8 @@ export class OrdersInController {
       const base = (payload as { address?: unknown } | null)?.address ?? w.publicUrl;
       // The client first: without API keys that is the failure (CCV_CONFIG), as for a run.
       const client = this.d.client();
-      const r = await this.guard(registerWebhooks(client, w.target(base)));
+      const address = w.target(base);
+      const r = await this.guard(registerWebhooks(client, address, (other) => w.dead(other, address)));
       this.d.status(status.ok(this.d.t(r.removed ? "ccv-orders-in.statusText.webhooksRemoved" : "ccv-orders-in.statusText.webhooks", { created: r.created, existing: r.existing, removed: r.removed })));
       return OK;
     } catch (err) {
@@ -285,9 +271,9 @@ export class OrdersInController {
       }
     }
     // The pending documents the plan reads one by one (an order listed this run is not read again).
-    for (const { key, id } of plan.recheck) {
+    for (const { key, kind, id } of plan.recheck) {
       try {
-        if (key.startsWith("credit:")) {
+        if (kind === "credit") {
           const c = await this.guard(client.readInvoice(id));
           await found((l) => creditInvoiceFound(c, s, l, now));
         } else if (!seen.listed(id)) {
@@ -350,7 +336,8 @@ export class OrdersInController {
     const entry = { fetching: false, again: false };
     this.live.set(id, entry);
     try {
-      await this.sleep(WEBHOOK_GATHER_MS);
+      // The timer is cleared (Cancelled, the lifetime's reason) when the node closes.
+      await this.d.clock.sleep(WEBHOOK_GATHER_MS, this.life.signal);
       do {
         entry.again = false;
         entry.fetching = true;
@@ -408,7 +395,7 @@ export class OrdersInController {
   }
 
   private now(): Date {
-    return this.d.clock.now();
+    return this.d.clock.date();
   }
 
   private check(): void {
@@ -438,22 +425,6 @@ export class OrdersInController {
     }
   }
 
-  /** Waits `ms` on the clock; the timer is cleared (Cancelled) when the node closes. */
-  private sleep(ms: number): Promise<void> {
-    const { signal } = this.life;
-    return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(new Cancelled());
-      const onAbort = () => {
-        this.d.clock.clearTimeout(timer);
-        reject(new Cancelled());
-      };
-      const timer = this.d.clock.setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-  }
 }
 
 /** The node's lifetime: close() ends it; the work checks it between steps and races its CCV requests and waits against it. */
@@ -543,7 +514,7 @@ class Outbox {
     } catch (err) {
       const e = perDocument(err);
       const key = doc.key;
-      if (key) await d.ledger.update((l) => recordFailure(l, key, { ordernumber: doc.ordernumber, stage: "ccv-orders-in", code: e.code, runId: this.runId }, d.clock.now()));
+      if (key) await d.ledger.update((l) => recordFailure(l, key, { ordernumber: doc.ordernumber, stage: "ccv-orders-in", code: e.code, runId: this.runId }, d.clock.date()));
       life.check();
       d.fail(e, out);
       return null;

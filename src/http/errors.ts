@@ -45,3 +45,8 @@ export class HttpError extends KoppelingError implements HttpErrorFacts {
 export function isHttpError(err: unknown): err is HttpError {
   return err instanceof HttpError;
 }
+
+/** A request that may have taken effect although no success came back (`unknownOutcome`): look it up before sending it again. */
+export function isUnknownOutcome(err: unknown): err is HttpError {
+  return isHttpError(err) && err.unknownOutcome;
+}

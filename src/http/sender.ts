@@ -15,7 +15,7 @@
  *   response object; nothing is built for a failure until one happens.
  */
 import axios, { type AxiosInstance } from "axios";
-import { type Clock, systemClock } from "./clock";
+import { type Clock, systemClock } from "../clock";
 import { type HttpMethod, type RetryPolicy, type WaitReason, isIdempotent } from "./policy";
 import type { Throttle } from "./throttle";
 

@@ -14,7 +14,7 @@
  * permit per call, no timer. A lane without windows keeps no timestamps at all.
  */
 import { isLive } from "../live";
-import { type Clock, systemClock } from "./clock";
+import { type Clock, systemClock } from "../clock";
 
 export interface WindowLimit {
   /** At most this many calls … */

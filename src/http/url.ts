@@ -20,6 +20,12 @@ export function baseOf(url: URL): string {
   return url.href.replace(/\/+$/, "");
 }
 
+/** Whether two settings name one address: compared parsed and normalised (host case, default port, trailing slash), else as typed. */
+export function sameAddress(a: string, b: string): boolean {
+  const norm = (u: string) => (URL.canParse(u) ? baseOf(new URL(u)) : u);
+  return norm(a) === norm(b);
+}
+
 /**
  * The path and query of `target` (a path or an absolute link) exactly as axios puts them on the
  * wire (WHATWG URL parsing), resolved against `origin`: the host of an absolute link is ignored.

@@ -8,7 +8,7 @@ import type { BtwSoort, VatRateCode, VerkoopBoekingCreate, VerkoopBtwSoort } fro
 import { isEu } from "./countries";
 import { normaliseCustomer, truncate, type BookingCustomer } from "./customer";
 import { amsterdamDate, snelstartDate } from "./dates";
-import { creditNumber, invoiceNumberOnDate } from "./invoice-number";
+import { creditNumber, invoiceNumberOfOrdernumber, invoiceNumberOnDate } from "./invoice-number";
 import { creditInvoiceSource, orderSource, unmappedRate as unmapped, type CreditInvoiceInput, type OrderInput, type Source } from "./input";
 import { ledgerAllows, ledgerName, roundingRuleOf, type LedgerRef, type Mapping, type MappingContext } from "./mapping";
 import { centsToEuros, rateToBasisPoints } from "./money";
@@ -415,11 +415,8 @@ export function mapOrder(input: OrderInput, mapping: Mapping, context: MappingCo
 export function mapCreditInvoice(input: CreditInvoiceInput, mapping: Mapping, context: MappingContext = {}): Booking {
   const src = creditInvoiceSource(input);
   const rule = mapping.invoiceNumber;
-  let original = input.originalFactuurnummer;
-  if (original === undefined && rule.source === "ordernumber" && !rule.yearPrefix && src.ordernumber !== null) {
-    original = invoiceNumberOnDate(rule, src.ordernumber, src.day, src.label);
-  }
-  if (original === undefined || original === "") {
+  const original = input.originalFactuurnummer ?? invoiceNumberOfOrdernumber(rule, src.ordernumber, src.label);
+  if (original == null || original === "") {
     throw new KoppelingError(
       "ORIGINAL_INVOICE_MISSING",
       `${src.label}: the invoice number its order got in SnelStart is needed to number and describe the credit note.`,

@@ -24,7 +24,8 @@ import type { Checked } from "../ccv/check";
 import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
 import type { KoppelingError } from "../errors";
 import { amsterdamMidnightUtc } from "./dates";
-import { type LedgerKey, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey, recordFailure } from "./sync-ledger";
+import type { DocumentKind } from "./document";
+import { type LedgerKey, type LedgerKind, type LedgerState, type PendingEntry, type SyncMarks, bookedByNumber, clearFailure, earlierCredit, findBooked, firstRunAt, intentOf, ledgerKey, parseLedgerKey, recordFailure } from "./sync-ledger";
 
 export const CANCELLED = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -146,14 +147,9 @@ export interface RunPlan {
   invoicesFrom: string | undefined;
   cancellationsFrom: string | undefined;
   /** Pending documents read one by one: their listing does not reach back to them. */
-  recheck: Array<{ key: LedgerKey; id: number }>;
+  recheck: Array<{ key: LedgerKey; kind: LedgerKind; id: number }>;
   /** Documents that only waited (unpaid, status not selected) past the horizon: no longer re-checked. */
   expired: number;
-}
-
-function kindOf(key: string): "order" | "cancel" | "credit" | null {
-  const kind = key.slice(0, key.indexOf(":"));
-  return kind === "order" || kind === "cancel" || kind === "credit" ? kind : null;
 }
 
 /**
@@ -186,9 +182,9 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
   const recheck: RunPlan["recheck"] = [];
   const olderOrders: Array<{ key: LedgerKey; id: number; p: PendingEntry }> = [];
   for (const [key, p] of Object.entries(ledger.pending)) {
-    const kind = kindOf(key);
-    const id = Number(key.slice(key.indexOf(":") + 1));
-    if (!kind || !Number.isSafeInteger(id)) continue;
+    const parsed = parseLedgerKey(key);
+    if (!parsed) continue;
+    const { kind, id } = parsed;
     const k = key as LedgerKey;
     if (kind === "order") {
       if (!covered(p.created, ordersFrom)) olderOrders.push({ key: k, id, p });
@@ -196,7 +192,7 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
       // Nothing to read: it can only become due when its order is booked, which the ledger would show.
       continue;
     } else if (!covered(p.created, kind === "credit" ? invoicesFrom : cancellationsFrom)) {
-      recheck.push({ key: k, id });
+      recheck.push({ key: k, kind, id });
     }
   }
   // The older pending orders: one call each, or the pages back to the oldest of them, whichever is fewer.
@@ -210,7 +206,7 @@ export function planRun(ledger: LedgerState, s: DueSettings, now: Date, opts: { 
       olderOrders.length = 0;
     }
   }
-  for (const o of olderOrders) recheck.push({ key: o.key, id: o.id });
+  for (const o of olderOrders) recheck.push({ key: o.key, kind: "order", id: o.id });
   return { full, start, ordersFrom, recheckFrom, invoicesFrom, cancellationsFrom, recheck, expired };
 }
 
@@ -335,13 +331,10 @@ export function advanceMarks(ledger: LedgerState, plan: RunPlan, seen: ListingMa
 // ---------------------------------------------------------------------------------------------
 // what a run found: each listed or re-read document, due or not, its pending state noted
 
-/** What a due document is to the flow (`msg.ccv.kind`). */
-export type DueKind = "order" | "cancellation" | "credit-invoice";
-
 const KEY_KIND = { order: "order", cancellation: "cancel", "credit-invoice": "credit" } as const;
 
 /** The ledger key of a document of `kind` with CCV id `id` (an order id; for a credit invoice, the invoice id). */
-export function dueKey(kind: DueKind, id: number): LedgerKey {
+export function dueKey(kind: DocumentKind, id: number): LedgerKey {
   return ledgerKey(KEY_KIND[kind], id);
 }
 
@@ -350,7 +343,7 @@ export function dueKey(kind: DueKind, id: number): LedgerKey {
  * not fit the schema, the error that names it (it fails alone; the run goes on).
  */
 export interface DueDocument {
-  kind: DueKind;
+  kind: DocumentKind;
   /** null only for a document whose id could not be read (nothing to record it under). */
   key: LedgerKey | null;
   /** The CCV id (0 when unreadable). */
@@ -366,7 +359,7 @@ export interface DueDocument {
 }
 
 /** A due document of `kind` from a check: the document itself, or its failure. */
-export function dueDocument(kind: DueKind, c: Checked<CcvOrder | CcvInvoice, unknown>, id: number | null, ordernumber: number | null, originalFactuurnummer?: string): DueDocument {
+export function dueDocument(kind: DocumentKind, c: Checked<CcvOrder | CcvInvoice, unknown>, id: number | null, ordernumber: number | null, originalFactuurnummer?: string): DueDocument {
   const doc: DueDocument["doc"] = !c.ok ? { error: c.error } : kind === "credit-invoice" ? { invoice: c.value as CcvInvoice } : { order: c.value as CcvOrder };
   return { kind, key: id == null ? null : dueKey(kind, id), id: id ?? 0, ordernumber, originalFactuurnummer, doc };
 }

@@ -37,6 +37,21 @@ export function invoiceNumber(rule: Pick<InvoiceNumberRule, "yearPrefix" | "pref
   return invoiceNumberOnDate(rule, number, amsterdamDate(createDateUtc));
 }
 
+/** Numbering by order number without a year: an order's invoice number follows from its CCV order number alone. */
+export function followsFromOrdernumber(rule: Pick<InvoiceNumberRule, "source" | "yearPrefix">): boolean {
+  return rule.source === "ordernumber" && !rule.yearPrefix;
+}
+
+/**
+ * The invoice number of the order with CCV order number `ordernumber` when it follows from that
+ * number alone (`followsFromOrdernumber`); null when the order itself is needed (its date or its
+ * CCV invoice number). A credit invoice names its original by it.
+ */
+export function invoiceNumberOfOrdernumber(rule: Pick<InvoiceNumberRule, "source" | "yearPrefix" | "prefix">, ordernumber: number | null, what?: string): string | null {
+  // Without a year prefix the date plays no part.
+  return followsFromOrdernumber(rule) && ordernumber !== null ? invoiceNumberOnDate(rule, ordernumber, "", what) : null;
+}
+
 /** The credit-note number: `[creditPrefix]<original>` plus `-<CCV credit invoice number>` for a credit invoice. */
 export function creditNumber(rule: Pick<InvoiceNumberRule, "creditPrefix">, original: string, creditInvoiceNumber?: number | null, what = `the credit note of ${original}`): string {
   const suffix = creditInvoiceNumber == null ? "" : `-${creditInvoiceNumber}`;

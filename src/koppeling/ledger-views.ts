@@ -4,15 +4,13 @@
  * ledger knows of one order number. Pure; the ledger holds numbers, amounts, codes and times only,
  * and so do these views.
  */
-import { type BookedEntry, type LedgerState, bookedByNumber } from "./sync-ledger";
-
-export type DocumentKind = "order" | "cancel" | "credit";
+import { type BookedEntry, type LedgerKind, type LedgerState, bookedByNumber, parseLedgerKey } from "./sync-ledger";
 
 /** A document that needs the owner's attention. */
 export interface AttentionItem {
   /** The ledger key, e.g. `order:123`. */
   key: string;
-  kind: DocumentKind;
+  kind: LedgerKind;
   /** The CCV id (of the order; of the credit invoice for `credit`). */
   id: number;
   ordernumber: number | null;
@@ -44,13 +42,8 @@ export interface Attention {
 /** A posting intent younger than this may be a booking in progress, not a lost answer. */
 export const INTENT_SETTLE_MS = 10 * 60 * 1000;
 
-function parseKey(key: string): { kind: DocumentKind; id: number } | null {
-  const m = /^(order|cancel|credit):(\d+)$/.exec(key);
-  return m ? { kind: m[1] as DocumentKind, id: Number(m[2]) } : null;
-}
-
 function itemOf(ledger: LedgerState, key: string): AttentionItem | null {
-  const k = parseKey(key);
+  const k = parseLedgerKey(key);
   if (!k) return null;
   const f = ledger.failed[key];
   const intent = ledger.intents[key];
@@ -95,7 +88,7 @@ export function needsAttention(ledger: LedgerState, now: Date, limit = 200): Att
 
 export interface BookedView {
   key: string;
-  kind: DocumentKind;
+  kind: LedgerKind;
   /** The CCV id; null for a booking kept only by its order number (folded). */
   id: number | null;
   factuurnummer: string;
@@ -113,7 +106,7 @@ export interface BookedView {
 
 export interface PendingView {
   key: string;
-  kind: DocumentKind;
+  kind: LedgerKind;
   id: number;
   /** Due when last seen (on its way, or failing); else waiting (not paid, or not in a selected status yet). */
   due: boolean;
@@ -133,7 +126,7 @@ export function lookupOrder(ledger: LedgerState, ordernumber: number, now: Date)
   const booked: BookedView[] = [];
   for (const kind of ["order", "cancel", "credit"] as const) {
     for (const { key, entry } of bookedByNumber(ledger, kind, ordernumber)) {
-      const k = parseKey(key);
+      const k = parseLedgerKey(key);
       booked.push({
         key,
         kind,
@@ -157,7 +150,7 @@ export function lookupOrder(ledger: LedgerState, ordernumber: number, now: Date)
     if (item) (item.unknownOutcome ? unknown : failed).push(item);
   }
   for (const [key, p] of Object.entries(ledger.pending)) {
-    const k = parseKey(key);
+    const k = parseLedgerKey(key);
     if (p.ordernumber !== ordernumber || !k || key in ledger.failed) continue;
     const intent = ledger.intents[key];
     const item = intent && now.getTime() - Date.parse(intent.at) >= INTENT_SETTLE_MS ? itemOf(ledger, key) : null;

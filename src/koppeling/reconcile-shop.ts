@@ -17,7 +17,7 @@ import { orderFactuurnummer } from "./booking";
 import { amsterdamDate, amsterdamDateOfMs, amsterdamMidnightUtc } from "./dates";
 import { CANCELLED, type DueSettings, orderQualifies } from "./due";
 import { creditInvoiceSource, orderSource } from "./input";
-import { creditNumber, invoiceNumberOnDate } from "./invoice-number";
+import { creditNumber, followsFromOrdernumber, invoiceNumberOfOrdernumber, invoiceNumberOnDate } from "./invoice-number";
 import type { Mapping } from "./mapping";
 import type { ShopCancellation, ShopDocument } from "./reconcile";
 
@@ -29,7 +29,7 @@ export interface Period {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest period: a year (a leap year has 366 days). */
-export const MAX_PERIOD_DAYS = 366;
+const MAX_PERIOD_DAYS = 366;
 
 function periodError(message: string, details: Record<string, unknown> = {}): KoppelingError {
   return new KoppelingError("RECONCILE_PERIOD", message, details);
@@ -175,7 +175,7 @@ export class ShopSide {
 
   /** The CCV ids of the orders the period's credit invoices credit that were not listed with the period's orders. */
   ordersToRead(): number[] {
-    if (this.originalFollowsFromNumber()) return [];
+    if (followsFromOrdernumber(this.mapping.invoiceNumber)) return [];
     return [...new Set(this.credits.map((c) => c.orderId).filter((id): id is number => id !== null && !this.orders.has(id)))];
   }
 
@@ -199,12 +199,6 @@ export class ShopSide {
     }
   }
 
-  /** Numbering by order number without a year: the original's number follows from the order number alone (as mapCreditInvoice). */
-  private originalFollowsFromNumber(): boolean {
-    const rule = this.mapping.invoiceNumber;
-    return rule.source === "ordernumber" && !rule.yearPrefix;
-  }
-
   /** The invoice number from an order's head: only when numbering by order number (the head has no CCV invoice number). */
   private numberFromHead(head: CcvOrderHead): string | null {
     const rule = this.mapping.invoiceNumber;
@@ -216,10 +210,10 @@ export class ShopSide {
     }
   }
 
+  /** The original's invoice number, by the rule mapCreditInvoice numbers the credit note with. */
   private originalOf(c: PendingCredit): string {
-    const rule = this.mapping.invoiceNumber;
-    // Without a year prefix the date plays no part.
-    if (this.originalFollowsFromNumber()) return invoiceNumberOnDate(rule, c.head.ordernumber, this.period.from);
+    const byNumber = invoiceNumberOfOrdernumber(this.mapping.invoiceNumber, c.head.ordernumber);
+    if (byNumber !== null) return byNumber;
     const order = c.orderId === null ? undefined : this.orders.get(c.orderId);
     if (!order) {
       throw new KoppelingError("ORIGINAL_INVOICE_MISSING", `The order of credit invoice ${c.head.id} could not be read, so its invoice number is not known.`, { ordernumber: c.head.ordernumber });

@@ -6,7 +6,7 @@
  * The sync ledger keeps only codes, so the reasons in the alert come from the live messages of
  * the run in which it fires (its summary), never from context.
  */
-import type { DueAlerts } from "./sync-ledger";
+import { type DueAlerts, parseLedgerKey } from "./sync-ledger";
 
 export interface RunSummary {
   runId: string;
@@ -52,7 +52,7 @@ export function alertText(shopId: string, alerts: DueAlerts, threshold: number, 
   if (alerts.orders.length) {
     lines.push(`These ${alerts.orders.length === 1 ? "document was" : `${alerts.orders.length} documents were`} not booked in SnelStart in ${threshold} or more runs:`);
     for (const o of alerts.orders) {
-      lines.push(`  ${o.key.startsWith("order") ? "Order" : "Credit for order"} ${o.ordernumber ?? o.key}: ${o.code} (${o.stage}, ${o.attempts} runs since ${o.firstAt.slice(0, 10)})`);
+      lines.push(`  ${parseLedgerKey(o.key)?.kind === "order" ? "Order" : "Credit for order"} ${o.ordernumber ?? o.key}: ${o.code} (${o.stage}, ${o.attempts} runs since ${o.firstAt.slice(0, 10)})`);
       const reason = liveReason(live, o.ordernumber, o.code);
       if (reason) lines.push(`    ${reason}`);
     }

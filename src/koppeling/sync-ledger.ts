@@ -16,7 +16,10 @@
  * documents still waiting (`pending`: listed, not booked, and not yet or not finally due).
  */
 
-export type LedgerKey = `${"order" | "cancel" | "credit"}:${number}`;
+/** What a ledger key names: an order, the cancellation of an order, a credit invoice. */
+export type LedgerKind = "order" | "cancel" | "credit";
+
+export type LedgerKey = `${LedgerKind}:${number}`;
 
 export interface BookedEntry {
   ordernumber: number | null;
@@ -254,8 +257,22 @@ export function reviveLedger(value: unknown): LedgerState {
   };
 }
 
-export function ledgerKey(kind: "order" | "cancel" | "credit", id: number): LedgerKey {
+/** The shop's sync ledger behind its store (src/nodes/ledger-store.ts LedgerStore): changes applied one at a time, each stored before it resolves. */
+export interface LedgerPort {
+  read<T>(fn: (ledger: LedgerState) => T): Promise<T>;
+  update<T>(fn: (ledger: LedgerState) => T): Promise<T>;
+}
+
+export function ledgerKey(kind: LedgerKind, id: number): LedgerKey {
   return `${kind}:${id}`;
+}
+
+/** The kind and CCV id a ledger key names (as `ledgerKey` writes it); null for any other string. */
+export function parseLedgerKey(key: string): { kind: LedgerKind; id: number } | null {
+  const m = /^(order|cancel|credit):(\d+)$/.exec(key);
+  if (!m) return null;
+  const id = Number(m[2]);
+  return Number.isSafeInteger(id) ? { kind: m[1] as LedgerKind, id } : null;
 }
 
 export function isBooked(ledger: LedgerState, key: LedgerKey): BookedEntry | null {
@@ -273,9 +290,14 @@ export function findBooked(ledger: LedgerState, key: LedgerKey, ordernumber: num
   if (entry) return entry;
   const f = ledger.folded;
   if (ordernumber == null || f.before == null || (created != null && !(Date.parse(created) < Date.parse(f.before)))) return null;
-  const kind = key.slice(0, key.indexOf(":"));
-  const id = Number(key.slice(key.indexOf(":") + 1));
-  if (kind === "credit") return f.credits.some(([i]) => i === id) ? foldedEntry(ordernumber, "") : null;
+  const k = parseLedgerKey(key);
+  if (!k) return null;
+  if (k.kind === "credit") return f.credits.some(([i]) => i === k.id) ? foldedEntry(ordernumber, "") : null;
+  return foldedByNumber(f, k.kind, ordernumber);
+}
+
+/** The folded booking of an order or a cancellation: found by its order number (the fold keeps no CCV ids of these). */
+function foldedByNumber(f: FoldedState, kind: "order" | "cancel", ordernumber: number): BookedEntry | null {
   if (kind === "cancel" && inRanges(f.noCredit, ordernumber)) return { ...foldedEntry(ordernumber, ""), type: "none" };
   const number = foldedNumber(kind === "order" ? f.orders : f.cancels, ordernumber);
   return number === null ? null : foldedEntry(ordernumber, number);
@@ -336,13 +358,13 @@ export function foldBooked(ledger: LedgerState, before: Date, keys: readonly str
   let n = 0;
   for (const key of keys) {
     const e = ledger.booked[key];
-    if (!e || e.ordernumber == null || !(Date.parse(e.at) < cutoff)) continue;
-    const kind = key.slice(0, key.indexOf(":"));
-    if (kind !== "credit" && (index.get(`${kind}:${e.ordernumber}`)?.size ?? 0) > 1) continue;
-    if (kind === "credit") f.credits.push([Number(key.slice(key.indexOf(":") + 1)), e.ordernumber]);
-    else if (kind === "cancel" && e.type === "none") noCredit.push(e.ordernumber);
+    const k = parseLedgerKey(key);
+    if (!e || !k || e.ordernumber == null || !(Date.parse(e.at) < cutoff)) continue;
+    if (k.kind !== "credit" && (index.get(`${k.kind}:${e.ordernumber}`)?.size ?? 0) > 1) continue;
+    if (k.kind === "credit") f.credits.push([k.id, e.ordernumber]);
+    else if (k.kind === "cancel" && e.type === "none") noCredit.push(e.ordernumber);
     else {
-      const target = kind === "order" ? "orders" : "cancels";
+      const target = k.kind === "order" ? "orders" : "cancels";
       const suffix = String(e.ordernumber);
       if (e.factuurnummer.endsWith(suffix)) {
         const stem = e.factuurnummer.slice(0, -suffix.length);
@@ -378,7 +400,8 @@ export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<Book
   if (key in ledger.pending) delete ledger.pending[key];
   // A cancellation settled as "nothing to credit" while this order's own message was still on its
   // way (the order was booked after all): open again, so the next run credits the booking.
-  const cancel = key.startsWith("order:") ? `cancel:${key.slice("order:".length)}` : null;
+  const k = parseLedgerKey(key);
+  const cancel = k?.kind === "order" ? ledgerKey("cancel", k.id) : null;
   const settled = cancel ? ledger.booked[cancel] : undefined;
   if (cancel && settled?.type === "none") {
     removeFromIndex(index, cancel, settled);
@@ -387,22 +410,24 @@ export function markBooked(ledger: LedgerState, key: LedgerKey, entry: Omit<Book
   return booked;
 }
 
-function numberKey(key: string, ordernumber: number): string {
-  return `${key.slice(0, key.indexOf(":"))}:${ordernumber}`;
+/** The index's key of a booked entry (`<kind>:<order number>`); null for a key that names no document. */
+function numberKey(key: string, ordernumber: number | null): string | null {
+  const kind = parseLedgerKey(key)?.kind;
+  return kind && ordernumber != null ? `${kind}:${ordernumber}` : null;
 }
 
 /** Adds a booked entry to an index of order numbers. */
 export function addToIndex(index: NumberIndex, key: string, entry: BookedEntry): void {
-  if (entry.ordernumber == null) return;
   const k = numberKey(key, entry.ordernumber);
+  if (k === null) return;
   let keys = index.get(k);
   if (!keys) index.set(k, (keys = new Set()));
   keys.add(key);
 }
 
 function removeFromIndex(index: NumberIndex, key: string, entry: BookedEntry): void {
-  if (entry.ordernumber == null) return;
   const k = numberKey(key, entry.ordernumber);
+  if (k === null) return;
   const keys = index.get(k);
   keys?.delete(key);
   if (keys?.size === 0) index.delete(k);
@@ -427,7 +452,7 @@ export function shareNumbers(ledger: LedgerState, index: NumberIndex): void {
 }
 
 /** The booked entries of `kind` for CCV order number `ordernumber` (several for credit invoices, or two orders sharing a number). */
-export function bookedByNumber(ledger: LedgerState, kind: "order" | "cancel" | "credit", ordernumber: number): Array<{ key: string; entry: BookedEntry }> {
+export function bookedByNumber(ledger: LedgerState, kind: LedgerKind, ordernumber: number): Array<{ key: string; entry: BookedEntry }> {
   const out: Array<{ key: string; entry: BookedEntry }> = [];
   for (const key of numbersOf(ledger).get(`${kind}:${ordernumber}`) ?? []) {
     const entry = ledger.booked[key];
@@ -436,9 +461,9 @@ export function bookedByNumber(ledger: LedgerState, kind: "order" | "cancel" | "
   const f = ledger.folded;
   if (kind === "credit") {
     for (const [id, n] of f.credits) if (n === ordernumber) out.push({ key: `credit:${id}`, entry: foldedEntry(n, "") });
-  } else if (out.length === 0) {
+  } else if (out.length === 0 && f.before != null) {
     // A folded order or cancellation (its CCV id is not kept: the key names the order number).
-    const entry = findBooked(ledger, `${kind}:0` as LedgerKey, ordernumber);
+    const entry = foldedByNumber(f, kind, ordernumber);
     if (entry) out.push({ key: `${kind}:folded:${ordernumber}`, entry });
   }
   return out;

@@ -13,7 +13,7 @@
 import type { NodeAPI } from "node-red";
 import type { NextFunction, Request, Response } from "express";
 import { type ErrorCode, KoppelingError } from "../errors";
-import { baseOf } from "../http/url";
+import { sameAddress } from "../http/url";
 import { asKoppelingError } from "./shared";
 
 /** The editor's placeholder for "a password is stored, not shown". */
@@ -58,18 +58,6 @@ function text(value: unknown): string {
   return typeof value === "string" ? value.trim() : "";
 }
 
-/** A URL for comparing: parsed and normalised (host case, default port, trailing slash), else as typed. */
-function sameUrl(a: string, b: string): boolean {
-  const norm = (u: string) => {
-    try {
-      return baseOf(new URL(u));
-    } catch {
-      return u;
-    }
-  };
-  return norm(a) === norm(b);
-}
-
 /**
  * The URLs, secrets and settings a request may use, by the rules at the top of this file; a
  * `spec.code` error (before any request) when it asks for a stored secret at another address or
@@ -89,7 +77,7 @@ export function resolveTarget<U extends string, S extends string>(RED: NodeAPI, 
     // Empty or an environment reference: the deployed value (env references are resolved at deploy).
     const url = value === "" || ENV_REFERENCE.test(value) ? stored : value;
     urls[name] = url;
-    if (!deployed || !sameUrl(url, stored)) {
+    if (!deployed || !sameAddress(url, stored)) {
       urlsStored = false;
       firstChanged ||= url;
     }
@@ -124,16 +112,19 @@ export function resolveTarget<U extends string, S extends string>(RED: NodeAPI, 
   return { urls, secrets, settings, deployedOnly };
 }
 
+/** The JSON of a failed request: `{ok:false, code, message}`. */
+export function failure(err: unknown): { ok: false; code: string; message: string } {
+  const e = asKoppelingError(err);
+  return { ok: false, code: e.code, message: e.message };
+}
+
 /** Answers JSON; errors (also one thrown at once) become `{ok:false, code, message}` with HTTP 200 so the dialog can show them. */
 export function answer(res: Response, work: () => Promise<Record<string, unknown>>): void {
   Promise.resolve()
     .then(work)
     .then(
       (result) => res.json({ ok: true, ...result }),
-      (err: unknown) => {
-        const e = asKoppelingError(err);
-        res.json({ ok: false, code: e.code, message: e.message });
-      },
+      (err: unknown) => res.json(failure(err)),
     );
 }
 

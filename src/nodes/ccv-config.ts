@@ -4,7 +4,7 @@
  * shop's API client and ledger.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { CcvClient } from "../ccv/client";
+import { CcvClient, shopAddress } from "../ccv/client";
 import { KoppelingError } from "../errors";
 import { type TargetSpec, adminRoute } from "./admin";
 import { LedgerStore, ledgerContextKey } from "./ledger-store";
@@ -32,20 +32,15 @@ export interface CcvConfigNode extends Node<CcvCredentials> {
   client(): CcvClient;
 }
 
-/** `https://MyShop.ccvshop.nl/` → `myshop.ccvshop.nl`; a URL that does not parse is a CCV_CONFIG error. */
+/** `https://MyShop.ccvshop.nl/` → `myshop.ccvshop.nl`: the host of the address the client calls; a shop URL the client refuses is a CCV_CONFIG error. */
 export function shopIdOf(shopUrl: string): string {
-  try {
-    return new URL(shopUrl).host.toLowerCase();
-  } catch {
-    throw new KoppelingError("CCV_CONFIG", `The shop URL "${shopUrl}" is not a URL; use the address of the shop, e.g. https://myshop.ccvshop.nl`);
-  }
+  return shopAddress(shopUrl).host;
 }
 
 /** `rateLimits`: the runtime's setting (./rate-limits), `real` unless settings.js says otherwise. */
 export function makeCcvClient(shopUrl: string, creds: CcvCredentials, rateLimits: RateLimitSetting = "real"): CcvClient {
   if (!shopUrl) throw new KoppelingError("CCV_CONFIG", "The CCV Shop URL is not set");
   if (!creds.publicKey || !creds.secret) throw new KoppelingError("CCV_CONFIG", "The CCV Shop API public key or secret is not set");
-  shopIdOf(shopUrl);
   return new CcvClient({ shopUrl, publicKey: creds.publicKey, secret: creds.secret, rateLimitWindowMs: ccvWindowMs(rateLimits) });
 }
 

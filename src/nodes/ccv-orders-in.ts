@@ -12,7 +12,8 @@
  * in ../koppeling/due.ts.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { OrdersInController, systemClock } from "../controllers/orders-in";
+import { systemClock } from "../clock";
+import { OrdersInController } from "../controllers/orders-in";
 import { KoppelingError } from "../errors";
 import { dueSettings } from "../koppeling/due";
 import { inRuntimeLanguage } from "./error-language";
@@ -77,7 +78,7 @@ export default function (RED: NodeAPI): void {
       },
       warn: (text) => node.warn(text),
       runs,
-      webhooks: webhooks && { publicUrl: def.publicUrl, target: webhooks.target, forgetKeys: webhooks.forgetKeys },
+      webhooks: webhooks && { publicUrl: def.publicUrl, target: webhooks.target, dead: webhooks.dead, forgetKeys: webhooks.forgetKeys },
     });
 
     node.on("input", (msg: KoppelingMessage, send, done) => {

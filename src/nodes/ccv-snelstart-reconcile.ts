@@ -23,7 +23,7 @@ import { reconcileRoutes } from "./reconcile-routes";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { VatMappingNode } from "./vat-mapping";
 
-export const RECONCILE_TOPIC = "reconcile";
+const RECONCILE_TOPIC = "reconcile";
 
 export interface ReconcileDef extends NodeDef {
   /** The shop (ccv-config). */

@@ -24,6 +24,7 @@ import type { Node, NodeAPI } from "node-red";
 import type { NextFunction, Request, Response } from "express";
 import { KoppelingError } from "../errors";
 import { lookupOrder, needsAttention } from "../koppeling/ledger-views";
+import { parseLedgerKey } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { runLogOf, scheduledRunGoing } from "./run-log";
 import { answer, body } from "./admin";
@@ -77,10 +78,9 @@ function receiverOf(RED: NodeAPI, configId: string, nodeId: unknown): Receiver {
 
 /** A ledger key ccv-orders-in can retry (`order:<id>`, `cancel:<id>`): the order id. */
 function retryId(key: unknown): number {
-  const m = typeof key === "string" ? /^(order|cancel):(\d+)$/.exec(key) : null;
-  const id = m ? Number(m[2]) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${JSON.stringify(key)} is not an order the koppeling can retry (order:<CCV order id> or cancel:<CCV order id>)`);
-  return id;
+  const k = typeof key === "string" ? parseLedgerKey(key) : null;
+  if (!k || k.kind === "credit" || k.id <= 0) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${JSON.stringify(key)} is not an order the koppeling can retry (order:<CCV order id> or cancel:<CCV order id>)`);
+  return k.id;
 }
 
 const registered = new WeakSet<object>();

@@ -15,14 +15,14 @@ import type { Request, Response } from "express";
 import type { ReconciliationReport } from "../controllers/reconcile";
 import { reconciliationCsv } from "../koppeling/reconcile";
 import { parsePeriod } from "../koppeling/reconcile-shop";
+import { answer, failure } from "./admin";
 import type { ReconcileNode } from "./ccv-snelstart-reconcile";
-import { asKoppelingError } from "./shared";
 
 export const RECONCILE_ROUTE = "/ccv-snelstart/reconcile/:nodeId";
 export const RECONCILE_PERMISSION = "ccv-snelstart-reconcile.read";
 
 /** `controle-2025-03.csv`: the file name of a reconciliation's CSV. */
-export function csvFilename(report: Pick<ReconciliationReport, "period">): string {
+function csvFilename(report: Pick<ReconciliationReport, "period">): string {
   return `controle-${report.period.label.replace(/\.\./g, "_")}.csv`;
 }
 
@@ -41,39 +41,34 @@ export function reconcileRoutes(RED: NodeAPI): void {
     const raw = String(req.params.nodeId ?? "");
     const csv = raw.endsWith(".csv");
     const id = csv ? raw.slice(0, -4) : raw;
-    const failed = (status: number, code: string | undefined, message: string) => {
-      const body = { ok: false, ...(code ? { code } : {}), message };
-      if (csv) res.status(status).json(body);
-      else res.json(body);
-    };
     const node = RED.nodes.getNode(id) as unknown as (ReconcileNode & { type?: string }) | null;
     // Only a reconcile node: no other node's configuration is lent to this route.
     if (!node || node.type !== "ccv-snelstart-reconcile") {
-      failed(404, undefined, `No deployed ccv-snelstart-reconcile node ${id}`);
+      const body = { ok: false, message: `No deployed ccv-snelstart-reconcile node ${id}` };
+      if (csv) res.status(404).json(body);
+      else res.json(body);
       return;
     }
-    let period;
+    const period = () => parsePeriod({ month: queryText(req.query.month), from: queryText(req.query.from), to: queryText(req.query.to) }, new Date());
+    if (!csv) {
+      answer(res, async () => ({ ...(await node.reconcile(period())) }));
+      return;
+    }
+    // The download: a failure is an HTTP status with the JSON.
+    let p;
     try {
-      period = parsePeriod({ month: queryText(req.query.month), from: queryText(req.query.from), to: queryText(req.query.to) }, new Date());
+      p = period();
     } catch (err) {
-      const e = asKoppelingError(err);
-      failed(400, e.code, e.message);
+      res.status(400).json(failure(err));
       return;
     }
-    node.reconcile(period).then(
+    node.reconcile(p).then(
       (report) => {
-        if (!csv) {
-          res.json({ ok: true, ...report });
-          return;
-        }
         res.set("Content-Type", "text/csv; charset=utf-8");
         res.set("Content-Disposition", `attachment; filename="${csvFilename(report)}"`);
         res.send(reconciliationCsv(report));
       },
-      (err: unknown) => {
-        const e = asKoppelingError(err);
-        failed(502, e.code, e.message);
-      },
+      (err: unknown) => res.status(502).json(failure(err)),
     );
   });
 }

@@ -4,9 +4,11 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from "node-red";
 import { KoppelingError, isKoppelingError } from "../errors";
+import { isUnknownOutcome } from "../http/errors";
 import { asLive } from "../live";
+import type { DocumentKind } from "../koppeling/document";
+import { dueKey } from "../koppeling/due";
 import { inRuntimeLanguage } from "./error-language";
-import { type DueKind, dueKey } from "../koppeling/due";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { type Config, migrateConfig } from "./config-version";
@@ -22,7 +24,7 @@ export interface CcvMeta {
   orderId: number;
   ordernumber: number | null;
   /** `order`: book the order; `cancellation`: credit the booked order; `credit-invoice`: a CCV credit invoice. */
-  kind: DueKind;
+  kind: DocumentKind;
   /** The SnelStart invoice number the original got (cancellations and credit invoices). */
   originalFactuurnummer?: string;
   /** A credit invoice: its order's `create_date`, when the sync ledger keeps it; the credit follows the VAT rules of that day. */
@@ -129,9 +131,6 @@ export function shopOf(RED: NodeAPI, msg: KoppelingMessage): CcvConfigNode | nul
   return id ? (RED.nodes.getNode(id) as CcvConfigNode | null) : null;
 }
 
-/** The SnelStart client's code for a POST that may or may not have been stored. */
-export const UNKNOWN_OUTCOME = "SNELSTART_UNKNOWN_OUTCOME";
-
 /**
  * Reports a per-message failure the Node-RED way: records it in the shop's sync ledger (for the
  * retry and the alert: its code, not its message, which can name the customer), sets the status,
@@ -147,7 +146,7 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
     done(e);
     return;
   }
-  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: e.code === UNKNOWN_OUTCOME };
+  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: isUnknownOutcome(e) };
   shop.ledger
     .update((l) => recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date()))
     .catch((storeErr: Error) => node.warn(storeErr.message))

@@ -224,9 +224,28 @@ export function webhookTarget(base: unknown, httpNodeRoot: unknown, token: strin
 /** The environment variable that holds the webhook token when the node's credential is empty. */
 export const WEBHOOK_TOKEN_ENV = "CCV_WEBHOOK_TOKEN";
 
-/** A ccv-orders-in node's webhooks at the endpoint: the address CCV is to call, the `x-hash` keys to list again, and the removal (on close). */
+/**
+ * Whether a webhook `address` the shop holds is at the endpoint `ours` is at (the same public
+ * address and path: `…/ccv-snelstart/webhook/`) with a token none of `digests` (the tokens the
+ * running nodes receive on) matches: CCV's calls to it reach this Node-RED and can only be
+ * refused, so removing it takes nothing from anyone. A webhook at another address may be another
+ * node's or another Node-RED's (or this one's under an old public address) and is never dead.
+ */
+export function deadAtEndpoint(address: string, ours: string, digests: readonly Buffer[]): boolean {
+  const endpoint = ours.slice(0, ours.lastIndexOf("/") + 1);
+  if (!URL.canParse(address) || !URL.canParse(endpoint)) return false;
+  const a = new URL(address);
+  const e = new URL(endpoint);
+  if (a.origin !== e.origin || a.search || a.hash || !a.pathname.startsWith(e.pathname)) return false;
+  const token = a.pathname.slice(e.pathname.length).replace(/\/$/, "");
+  return !token.includes("/") && matchToken(token, digests) < 0;
+}
+
+/** A ccv-orders-in node's webhooks at the endpoint: the address CCV is to call, which webhooks no running node receives, the `x-hash` keys to list again, and the removal (on close). */
 export interface OrderWebhooks {
   target(base: unknown): string;
+  /** `deadAtEndpoint` for the tokens the nodes of this Node-RED receive on now. */
+  dead(address: string, ours: string): boolean;
   forgetKeys(): void;
   remove(): void;
 }
@@ -258,5 +277,10 @@ export function openOrderWebhooks(RED: NodeAPI, node: Node, credential: string |
   const added = addWebhookReceiver(RED, { nodeId: node.id, token, verify: hashCheck.verify, deliver: (id) => node.receive({ topic: "webhook", payload: { id } }) });
   if ("takenBy" in added) return fail("ccv-orders-in.statusText.tokenInUse", `Webhooks are off: node ${added.takenBy} already receives webhooks with this token; give each ccv-orders-in node its own.`);
   const httpNodeRoot = (RED.settings as unknown as { httpNodeRoot?: unknown }).httpNodeRoot;
-  return { target: (base) => webhookTarget(base, httpNodeRoot, token), forgetKeys: () => hashCheck.forget(), remove: () => added.remove() };
+  return {
+    target: (base) => webhookTarget(base, httpNodeRoot, token),
+    dead: (address, ours) => deadAtEndpoint(address, ours, receiversOf(RED).map((r) => r.digest)),
+    forgetKeys: () => hashCheck.forget(),
+    remove: () => added.remove(),
+  };
 }

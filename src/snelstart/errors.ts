@@ -11,10 +11,11 @@
  *
  * `snelStartFailure` is this API's dialect of ../http/sender.ts: a request that failed for good
  * becomes an HttpError with one of these codes, or SNELSTART_UNKNOWN_OUTCOME (a POST that may have
- * been stored, `details.unknownOutcome`), SNELSTART_TIMEOUT or SNELSTART_NETWORK.
+ * been stored, `details.unknownOutcome`), SNELSTART_TIMEOUT or SNELSTART_NETWORK. A redirect (3xx)
+ * is SNELSTART_CONFIG: redirects are never followed, and SnelStart's API does not redirect, so the
+ * configured address is not the API's (an error of the protocol, not a refusal of the document).
  */
 import { type ErrorCode, snelStartMessageCode } from "../error-codes";
-import { KoppelingError } from "../errors";
 import { HttpError, type HttpErrorFacts } from "../http/errors";
 import { RetryPolicy } from "../http/policy";
 import type { Failure } from "../http/sender";
@@ -72,6 +73,7 @@ export function parseErrorBody(body: unknown): SnelStartErrorItem[] {
   return text ? [item(null, text.length > 500 ? `${text.slice(0, 500)}…` : text)] : [];
 }
 
+/** The code of an error answer (4xx, 5xx) without a SnelStart message code. */
 function statusCode(status: number): ErrorCode {
   if (status === 401) return "SNELSTART_AUTH";
   if (status === 403) return "SNELSTART_FORBIDDEN";
@@ -82,10 +84,10 @@ function statusCode(status: number): ErrorCode {
 }
 
 /**
- * The KoppelingError for an HTTP error answer. `request` is `METHOD path` for the message. With
- * the request's `facts` (status, method, URL, …) it is an HttpError carrying the body's codes.
+ * The HttpError for an HTTP error answer (4xx, 5xx), carrying the body's codes. `request` is
+ * `METHOD path` for the message; `facts` are the request's (status, method, URL, …).
  */
-export function snelStartError(status: number, body: unknown, request: string, extra: Record<string, unknown> = {}, facts?: Omit<HttpErrorFacts, "apiCodes">): KoppelingError {
+export function snelStartError(status: number, body: unknown, request: string, facts: Omit<HttpErrorFacts, "apiCodes">, extra: Record<string, unknown> = {}): HttpError {
   const errors = parseErrorBody(body);
   const code = errors.map((e) => (e.errorCode === null ? null : snelStartMessageCode(e.errorCode))).find((c) => c !== null) ?? statusCode(status);
   const text = errors.length
@@ -94,9 +96,7 @@ export function snelStartError(status: number, body: unknown, request: string, e
         .join("; ")
     : `HTTP ${status}`;
   const message = `SnelStart ${request} failed (${status}): ${text}`;
-  const details = { status, errors, ...extra };
-  if (!facts) return new KoppelingError(code, message, details);
-  return new HttpError(code, message, details, { ...facts, apiCodes: errors.flatMap((e) => (e.errorCode ? [e.errorCode] : [])) });
+  return new HttpError(code, message, { status, errors, ...extra }, { ...facts, apiCodes: errors.flatMap((e) => (e.errorCode ? [e.errorCode] : [])) });
 }
 
 /**
@@ -142,9 +142,18 @@ export function snelStartFailure(f: Failure): HttpError {
     );
   }
   const retries = f.attempts - 1;
+  if (f.kind === "status" && f.status >= 300 && f.status < 400) {
+    const location = String(f.headers.location ?? "");
+    return new HttpError(
+      "SNELSTART_CONFIG",
+      `SnelStart ${request} was redirected (HTTP ${f.status}) to ${location || "another address"}: SnelStart's API does not redirect, so check the API URLs in snelstart-config (redirects are never followed)`,
+      { status: f.status, request, location },
+      { ...facts, apiCodes: [] },
+    );
+  }
   if (f.kind === "status") {
     const extra = f.status === 429 ? { retryAfterMs: f.retryAfterMs } : f.status >= 500 ? { retries } : {};
-    return snelStartError(f.status, parseJson(f.text), request, extra, facts) as HttpError;
+    return snelStartError(f.status, parseJson(f.text), request, facts, extra);
   }
   const code = f.kind === "timeout" ? "SNELSTART_TIMEOUT" : "SNELSTART_NETWORK";
   return new HttpError(code, `SnelStart ${request} failed after ${f.attempts} attempts: ${why}`, { retries, reason: why }, { ...facts, apiCodes: [] });

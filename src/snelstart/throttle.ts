@@ -21,7 +21,7 @@
  * running with its limits off).
  */
 
-import { type Clock, clockWith } from "../http/clock";
+import { type Clock, clockWith } from "../clock";
 import { type LaneLimits, type Permit, Throttle as HttpThrottle, liveReserve } from "../http/throttle";
 
 export type { Permit };

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CcvClient } from "../../src/ccv/client";
 import { KoppelingError } from "../../src/errors";
+import { shopIdOf } from "../../src/nodes/ccv-config";
 import type { CcvSim } from "../../sim/ccv/server";
 import { startCcvSim } from "../../sim/ccv/server";
 import { PUBLIC, SECRET, clientFor, control, rejectsWith, valid } from "./helpers";
@@ -141,6 +142,16 @@ describe("ccv client errors and retries", () => {
     }
     assert.throws(() => new CcvClient({ shopUrl: sim.url, publicKey: "", secret: SECRET }), /public key and secret/);
     assert.doesNotThrow(() => new CcvClient({ shopUrl: `${sim.url}/api/rest/v1/`, publicKey: PUBLIC, secret: SECRET }));
+  });
+
+  it("the shop's stable name (ccv-config's shopIdOf) is the host the client calls, and a URL the client refuses has none", () => {
+    assert.equal(shopIdOf("https://MyShop.CCVshop.nl/"), "myshop.ccvshop.nl");
+    assert.equal(shopIdOf("https://myshop.ccvshop.nl:8443/api/rest/v1/"), "myshop.ccvshop.nl:8443");
+    assert.equal(shopIdOf(`${sim.url}/`), new URL(sim.url).host);
+    for (const shopUrl of ["", "not a url", "http://shop.example", "https://shop.example/winkel", "https://shop.example/?x=1"]) {
+      assert.throws(() => shopIdOf(shopUrl), (e: unknown) => e instanceof KoppelingError && e.code === "CCV_CONFIG", shopUrl);
+      assert.throws(() => new CcvClient({ shopUrl, publicKey: PUBLIC, secret: SECRET }), (e: unknown) => e instanceof KoppelingError && e.code === "CCV_CONFIG", shopUrl);
+    }
   });
 
   it("refuses invalid ids locally with CCV_BAD_REQUEST", async () => {

@@ -34,7 +34,7 @@ describe("ccv rate limits", () => {
   it("a burst of 200 GETs on one resource never lets a 429 reach the caller: the client throttles", async () => {
     await withSim({ orders: 10, rateLimits: { scale: 60 } }, async (sim) => {
       const waits: number[] = [];
-      const client = clientFor(sim, { rateLimitWindowMs: 1000, onWait: (w) => w.reason === "rate-limit" && waits.push(w.ms) });
+      const client = clientFor(sim, { rateLimitWindowMs: 1000, onWait: (w) => w.reason === "throttle" && waits.push(w.ms) });
       const ids = sim.state.orders.map((o) => o.id);
       const started = Date.now();
       const got = await Promise.all(Array.from({ length: 200 }, (_, i) => client.getOrder(ids[i % ids.length])));

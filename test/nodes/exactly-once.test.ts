@@ -43,7 +43,7 @@ interface RuntimeNodes {
 /** The runtime's nodes API inside the test-helper (context stores are not loaded by `helper.load`). */
 const runtime = () => (helper as unknown as { _redNodes: RuntimeNodes })._redNodes;
 
-type LedgerView = { booked: Record<string, { snelstartId: string; adopted: boolean; factuurnummer: string }>; failed: Record<string, { code: string }> };
+type LedgerView = { booked: Record<string, { snelstartId: string; adopted: boolean; factuurnummer: string }>; failed: Record<string, { code: string; unknownOutcome: boolean }> };
 const ledger = () => readLedger<LedgerView>();
 
 describe("nodes: exactly once", function () {
@@ -137,7 +137,8 @@ describe("nodes: exactly once", function () {
     assertCode(c, "SNELSTART_UNKNOWN_OUTCOME");
     assert.equal(boekingen(sims).length, 0);
     assert.equal(postsOf(sims, "/v2/verkoopboekingen"), 1, "not repeated blindly");
-    assert.equal((await ledger()).failed[`order:${order.id}`]?.code, "SNELSTART_UNKNOWN_OUTCOME");
+    const failed = (await ledger()).failed[`order:${order.id}`];
+    assert.deepEqual([failed?.code, failed?.unknownOutcome], ["SNELSTART_UNKNOWN_OUTCOME", true], "the HttpError's unknownOutcome, kept in the ledger");
 
     const lookups = sims.ss.state.requests.get("GET", "/v2/verkoopfacturen");
     trigger();

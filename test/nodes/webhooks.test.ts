@@ -24,6 +24,7 @@ import {
   simpleOrder,
   startSims,
   statusMatching,
+  statuses,
   teardown,
   trigger,
   until,
@@ -104,9 +105,16 @@ describe("nodes: the webhook endpoint", function () {
 
   /** Registers the webhooks for `base`, given as msg.payload.address (the node builds the address), and waits for the answer. */
   async function register(base: string): Promise<string> {
-    trigger({ topic: "register-webhooks", payload: { address: base } });
-    await statusMatching("in", /^webhooks: /);
+    await registration(base);
     return `${base}/ccv-snelstart/webhook/${TOKEN}`;
+  }
+
+  /** Registers the webhooks for `base` and answers this registration's status text (the one after those before it). */
+  async function registration(base: string): Promise<string> {
+    const texts = () => statuses("in").map((st) => String(st.text ?? "")).filter((t) => t.startsWith("webhooks: "));
+    const before = texts().length;
+    trigger({ topic: "register-webhooks", payload: { address: base } });
+    return until("the registration's status", () => texts()[before]);
   }
 
   it("registers the node's own address and books an order CCV Shop announces, signed with x-hash", async () => {
@@ -132,10 +140,18 @@ describe("nodes: the webhook endpoint", function () {
     assert.ok(seen.includes("webhooks: 3 new"), "statuses were captured");
     assert.ok(!seen.includes(TOKEN), "the webhook token leaked into a status, log or message");
 
-    // A new token: registering again replaces the package's webhooks for the old address.
-    trigger({ topic: "register-webhooks", payload: { address: "http://127.0.0.1:9" } });
-    await statusMatching("in", /^webhooks: 3 new, 0 kept, 3 removed$/);
-    assert.ok(sims!.ccv.state.webhooks.every((w) => w.address.startsWith("http://127.0.0.1:9/")));
+    // An old token at this Node-RED's endpoint (no running node receives on it): registering again removes its webhooks.
+    const old = `${base}/ccv-snelstart/webhook/${"0".repeat(40)}`;
+    for (const event of ["orders.created", "orders.updated.ispaid", "orders.updated.status"]) sims!.ccv.state.addWebhook({ event, address: old });
+    assert.equal(await registration(base), "webhooks: 0 new, 3 kept, 3 removed");
+    assert.ok(sims!.ccv.state.webhooks.every((w) => w.address === address));
+
+    // Another public address (another Node-RED, or this one moved): the webhooks at the first address may be another node's and stay.
+    assert.equal(await registration("http://127.0.0.1:9"), "webhooks: 3 new, 0 kept");
+    assert.deepEqual(
+      [sims!.ccv.state.webhooks.filter((w) => w.address === address).length, sims!.ccv.state.webhooks.filter((w) => w.address.startsWith("http://127.0.0.1:9/")).length],
+      [3, 3],
+    );
   });
 
   it("answers every bad input with a short JSON 4xx and starts nothing", async () => {

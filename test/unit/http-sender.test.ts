@@ -11,7 +11,7 @@ import { KoppelingError } from "../../src/errors";
 import { HttpError, isHttpError } from "../../src/http/errors";
 import { type Attempt, type Exchange, type HttpRequest, RequestSender, type WaitInfo } from "../../src/http/sender";
 import { Throttle } from "../../src/http/throttle";
-import { baseOf, displayUrl, requestTarget, serviceUrl } from "../../src/http/url";
+import { baseOf, displayUrl, requestTarget, sameAddress, serviceUrl } from "../../src/http/url";
 import { snelStartFailure, snelStartRetryPolicy } from "../../src/snelstart/errors";
 import { FakeClock } from "./helpers/fake-clock";
 
@@ -178,6 +178,14 @@ describe("unit: the HTTP layer's URLs", () => {
   it("an absolute link is re-aimed at the configured origin, as it goes on the wire", () => {
     assert.equal(requestTarget("https://elsewhere.invalid/api/rest/v1/orders/?start=50&size=25", "https://shop.example"), "/api/rest/v1/orders/?start=50&size=25");
     assert.equal(requestTarget("/api/rest/v1/orders/?a=b c", "https://shop.example"), "/api/rest/v1/orders/?a=b%20c");
+  });
+
+  it("two settings name one address regardless of host case, default port and trailing slash; what does not parse is compared as typed", () => {
+    assert.equal(sameAddress("https://B2BApi.SnelStart.nl:443/v2/", "https://b2bapi.snelstart.nl/v2"), true);
+    assert.equal(sameAddress("https://b2bapi.snelstart.nl/v2", "https://b2bapi.snelstart.nl/v3"), false);
+    assert.equal(sameAddress("https://b2bapi.snelstart.nl:8443/v2", "https://b2bapi.snelstart.nl/v2"), false);
+    assert.equal(sameAddress("not a url", "not a url"), true);
+    assert.equal(sameAddress("not a url", "not a url/"), false);
   });
 
   it("a URL in an error has no credentials, query or fragment", () => {

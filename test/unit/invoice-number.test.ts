@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { KoppelingError } from "../../src/errors";
 import { creditNumber, invoiceNumber } from "../../src/koppeling";
+import { followsFromOrdernumber, invoiceNumberOfOrdernumber } from "../../src/koppeling/invoice-number";
 
 describe("invoice numbers", () => {
   it("prefixes the Amsterdam year of the order date: order 10330 of 2023 -> 202310330", () => {
@@ -13,6 +14,18 @@ describe("invoice numbers", () => {
   it("gives credit notes their own series, with the credit invoice's number when there is one", () => {
     assert.equal(creditNumber({ creditPrefix: "C" }, "202310330"), "C202310330");
     assert.equal(creditNumber({ creditPrefix: "CR-" }, "202310330", 57), "CR-202310330-57");
+  });
+
+  it("an order's number follows from its CCV order number alone only when numbering by order number without a year", () => {
+    const rule = { source: "ordernumber", yearPrefix: false, prefix: "WEB" } as const;
+    assert.equal(followsFromOrdernumber(rule), true);
+    assert.equal(invoiceNumberOfOrdernumber(rule, 10330), "WEB10330");
+    assert.equal(invoiceNumberOfOrdernumber(rule, null), null, "no order number, nothing to follow from");
+    for (const other of [{ ...rule, yearPrefix: true }, { ...rule, source: "invoicenumber" as const }]) {
+      assert.equal(followsFromOrdernumber(other), false);
+      assert.equal(invoiceNumberOfOrdernumber(other, 10330), null);
+    }
+    assert.throws(() => invoiceNumberOfOrdernumber({ ...rule, prefix: "ABCDEFGHIJKLMNOPQRSTU" }, 12345), { code: "INVOICE_NUMBER_TOO_LONG" });
   });
 
   it("refuses more than 25 characters (SnelStart BOE-0058)", () => {

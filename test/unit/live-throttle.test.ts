@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import sinon from "sinon";
-import { clockWith } from "../../src/http/clock";
+import { clockWith } from "../../src/clock";
 import { liveReserve } from "../../src/ccv/throttle";
 import { Throttle as HttpThrottle } from "../../src/http/throttle";
 import { asLive, isLive } from "../../src/live";

@@ -14,62 +14,32 @@ import path from "node:path";
 import type { Node } from "node-red";
 import { startCcvSim, type CcvSim } from "../../sim/ccv/server";
 import { CcvClient } from "../../src/ccv/client";
-import { type Clock, type LedgerPort, type Outcome, OrdersInController, WEBHOOK_GATHER_MS } from "../../src/controllers/orders-in";
+import { type Outcome, OrdersInController, WEBHOOK_EVENTS, WEBHOOK_GATHER_MS, registerWebhooks } from "../../src/controllers/orders-in";
 import { KoppelingError } from "../../src/errors";
 import { dueSettings } from "../../src/koppeling/due";
-import { type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/sync-ledger";
+import { type LedgerPort, type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/sync-ledger";
 import { LedgerStore } from "../../src/nodes/ledger-store";
 import { MessageWindow, addWindowConsumer } from "../../src/nodes/message-window";
+import { deadAtEndpoint } from "../../src/nodes/webhook-endpoint";
+import { tokenDigest } from "../../src/ccv/webhook";
 import { type KoppelingMessage, clock as hhmm } from "../../src/nodes/shared";
 import { translator } from "./helpers/catalogue";
+import { FakeClock } from "./helpers/fake-clock";
 
 const PUBLIC = "unit-public";
 const SECRET = "unit-secret";
 const NOW = "2026-06-15T10:00:00Z";
 const API = "/api/rest/v1/";
 
-/** The controller's time: moves only when a test says so; its timers fire then. */
-class FakeClock implements Clock {
-  private t: number;
-  private timers: Array<{ id: number; at: number; fn: () => void }> = [];
-  private nextId = 1;
-
-  constructor(start: string) {
-    this.t = Date.parse(start);
-  }
-
-  now(): Date {
-    return new Date(this.t);
-  }
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.t + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== handle);
-  }
-
-  /** Timers set and not yet fired or cleared. */
-  get pending(): number {
-    return this.timers.length;
-  }
-
-  advance(ms: number): void {
-    this.t += ms;
-    const due = this.timers.filter((x) => x.at <= this.t).sort((a, b) => a.at - b.at);
-    this.timers = this.timers.filter((x) => x.at > this.t);
-    for (const x of due) x.fn();
-  }
-}
-
 /** The ledger journal in a directory of its own, counting the updates begun and stored. */
 class CountingLedger implements LedgerPort {
   begun = 0;
   stored = 0;
   constructor(readonly store: LedgerStore) {}
+
+  read<T>(fn: (ledger: LedgerState) => T): Promise<T> {
+    return this.store.read(fn);
+  }
 
   update<T>(fn: (ledger: LedgerState) => T): Promise<T> {
     this.begun++;
@@ -127,7 +97,7 @@ describe("unit: the ccv-orders-in controller", function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-in-controller-"));
     store = openLedger(dir);
     ledger = new CountingLedger(store);
-    clock = new FakeClock(NOW);
+    clock = new FakeClock(Date.parse(NOW));
     window = new MessageWindow(16, 60_000);
   });
 
@@ -195,8 +165,8 @@ describe("unit: the ccv-orders-in controller", function () {
     const l = await read(store);
     assert.deepEqual(l.pending[ledgerKey("order", unpaid.id)], { ordernumber: 1002, created: unpaid.create_date, due: false }, "the unpaid order waits");
     assert.equal(l.pending[ledgerKey("order", a.id)]?.due, true, "sent, not booked yet: still due");
-    assert.deepEqual([l.runs.marks.fullSweepAt, l.runs.lastRunAt, l.runs.firstRunAt], [clock.now().toISOString(), clock.now().toISOString(), clock.now().toISOString()]);
-    assert.deepEqual(t.statuses, ["ccv-orders-in.statusText.fullSweep", "1 found…", "2 found…", `2/2 sent ${hhmm(clock.now())}`]);
+    assert.deepEqual([l.runs.marks.fullSweepAt, l.runs.lastRunAt, l.runs.firstRunAt], [clock.date().toISOString(), clock.date().toISOString(), clock.date().toISOString()]);
+    assert.deepEqual(t.statuses, ["ccv-orders-in.statusText.fullSweep", "1 found…", "2 found…", `2/2 sent ${hhmm(clock.date())}`]);
   });
 
   it("a run-wide failure (a wrong secret: CCV_AUTH) ends the run: nothing sent, the run's meta for msg.run, a failed run in the ledger", async () => {
@@ -210,7 +180,7 @@ describe("unit: the ccv-orders-in controller", function () {
     assert.equal(t.sent.length, 0);
     assert.equal(t.statuses.at(-1), "CCV_AUTH");
     const l = await read(store);
-    assert.deepEqual([l.runs.consecutiveFailures, l.runs.lastError?.code, l.runs.lastError?.at], [1, "CCV_AUTH", clock.now().toISOString()]);
+    assert.deepEqual([l.runs.consecutiveFailures, l.runs.lastError?.code, l.runs.lastError?.at], [1, "CCV_AUTH", clock.date().toISOString()]);
   });
 
   it("webhooks for one order within the gather cost one fetch; one that comes while the order is on its way costs one more fetch after it settled", async () => {
@@ -221,9 +191,9 @@ describe("unit: the ccv-orders-in controller", function () {
     const others = [t.controller.input({ topic: "webhook", payload: { id: o.id } }, t.send), t.controller.input({ topic: "webhook", payload: { id: String(o.id) } }, t.send)];
     assert.deepEqual(await Promise.all(others), [{ ok: true }, { ok: true }], "gathered into the first");
     assert.equal(clock.pending, 1, "one gather timer");
-    clock.advance(WEBHOOK_GATHER_MS - 1);
+    await clock.advance(WEBHOOK_GATHER_MS - 1);
     assert.equal(requests("GET", "orders/:id/"), 0, "still gathering");
-    clock.advance(1);
+    await clock.advance(1);
     const [msg] = await until("the webhook's order sent", () => t.docs().length === 1 && t.docs());
     assert.deepEqual([msg.ccv?.orderId, msg.run?.index, msg.run?.total, msg.run?.trigger], [o.id, 1, 1, "webhook"]);
     assert.equal(requests("GET", "orders/:id/"), 1);
@@ -233,12 +203,12 @@ describe("unit: the ccv-orders-in controller", function () {
     assert.equal(requests("GET", "orders/:id/"), 1);
     assert.equal(clock.pending, 0, "no new gather for an order on its way");
     // snelstart-invoice books it and lets the message out.
-    await store.update((l) => markBooked(l, ledgerKey("order", o.id), { ordernumber: 1201, factuurnummer: "20261201", snelstartId: "s1", type: "verkoopboeking", adopted: false }, clock.now()));
+    await store.update((l) => markBooked(l, ledgerKey("order", o.id), { ordernumber: 1201, factuurnummer: "20261201", snelstartId: "s1", type: "verkoopboeking", adopted: false }, clock.date()));
     window.leave(msg._msgid);
     assert.deepEqual(await first, { ok: true });
     assert.equal(requests("GET", "orders/:id/"), 2, "fetched once more");
     assert.equal(t.docs().length, 1, "booked meanwhile: not sent again");
-    assert.equal(t.statuses.at(-1), `order ${o.id} not due ${hhmm(clock.now())}`);
+    assert.equal(t.statuses.at(-1), `order ${o.id} not due ${hhmm(clock.date())}`);
   });
 
   it("close during the webhook gather: the timer is cleared, nothing is fetched or sent", async () => {
@@ -249,7 +219,7 @@ describe("unit: the ccv-orders-in controller", function () {
     await t.controller.close();
     assert.equal(clock.pending, 0, "the gather timer is gone");
     assert.deepEqual(await work, { ok: true }, "a closed node's work ends quietly");
-    clock.advance(WEBHOOK_GATHER_MS);
+    await clock.advance(WEBHOOK_GATHER_MS);
     assert.deepEqual([asked(), t.sent.length, t.failures.length], [0, 0, 0]);
     assert.deepEqual(await t.controller.input({ payload: 1 }, t.send), { ok: true }, "input after close does nothing");
     assert.equal(asked(), 0);
@@ -294,7 +264,7 @@ describe("unit: the ccv-orders-in controller", function () {
     const ids = next.docs().map((m) => m.ccv?.orderId);
     assert.equal(ids.length, 120);
     assert.equal(new Set(ids).size, 120);
-    assert.equal((await read(store)).runs.marks.fullSweepAt, clock.now().toISOString());
+    assert.equal((await read(store)).runs.marks.fullSweepAt, clock.date().toISOString());
   });
 
   it("close while a run waits for room in the message window: the wait is withdrawn, nothing more is sent, and the node's messages give their room back", async () => {
@@ -314,5 +284,52 @@ describe("unit: the ccv-orders-in controller", function () {
     await window.enter("other-2");
     assert.equal(window.inFlight, 2);
     assert.equal(ledger.stored, ledger.begun);
+  });
+});
+
+describe("unit: registering the order webhooks", function () {
+  let sim: CcvSim;
+  beforeEach(async () => (sim = await startCcvSim({ orders: 0, rateLimits: "off", publicKey: PUBLIC, secret: SECRET })));
+  afterEach(async () => sim.close());
+
+  const token = (c: string) => c.repeat(32);
+  const at = (base: string, t: string) => `${base}/ccv-snelstart/webhook/${t}`;
+
+  it("removes only the webhooks at this Node-RED's endpoint that no running node receives; another node's, here or elsewhere, stay", async () => {
+    const here = "https://node-red.example.nl";
+    const [mine, other, old] = [token("a"), token("b"), token("c")];
+    const running = [tokenDigest(mine), tokenDigest(other)];
+    const theirs = [at(here, other), at("https://other-node-red.example.nl", token("d")), at("https://old.example.nl", mine)];
+    for (const address of [...theirs, at(here, old)]) for (const event of WEBHOOK_EVENTS) sim.state.addWebhook({ event, address });
+    const client = new CcvClient({ shopUrl: sim.url, publicKey: PUBLIC, secret: SECRET, rateLimitWindowMs: null, maxRetries: 0 });
+    const address = at(here, mine);
+
+    const r = await registerWebhooks(client, address, (a) => deadAtEndpoint(a, address, running));
+    assert.deepEqual(r, { created: 3, existing: 0, removed: 3 }, "the old token's three");
+    const left = (a: string) => sim.state.webhooks.filter((w) => w.address === a).map((w) => w.event).sort();
+    for (const a of [...theirs, address]) assert.deepEqual(left(a), [...WEBHOOK_EVENTS].sort(), a);
+    assert.deepEqual(left(at(here, old)), []);
+
+    assert.deepEqual(await registerWebhooks(client, address, (a) => deadAtEndpoint(a, address, running)), { created: 0, existing: 3, removed: 0 }, "again: nothing to do");
+  });
+
+  it("a webhook is dead only at the same public address and path, with a token no running node holds", () => {
+    const ours = "https://nr.example.nl/red/ccv-snelstart/webhook/" + token("a");
+    const running = [tokenDigest(token("a")), tokenDigest(token("b"))];
+    assert.equal(deadAtEndpoint(`https://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}`, ours, running), true);
+    assert.equal(deadAtEndpoint(`https://NR.example.nl:443/red/ccv-snelstart/webhook/${token("c")}/`, ours, running), true, "the same address written otherwise");
+    assert.equal(deadAtEndpoint("https://nr.example.nl/red/ccv-snelstart/webhook/", ours, running), true, "no token: refused by the endpoint");
+    assert.equal(deadAtEndpoint(`https://nr.example.nl/red/ccv-snelstart/webhook/${token("b")}`, ours, running), false, "another running node's");
+    for (const elsewhere of [
+      `https://other.example.nl/red/ccv-snelstart/webhook/${token("c")}`,
+      `http://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}`,
+      `https://nr.example.nl:8443/red/ccv-snelstart/webhook/${token("c")}`,
+      `https://nr.example.nl/ccv-snelstart/webhook/${token("c")}`,
+      `https://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}/more`,
+      `https://nr.example.nl/red/ccv-snelstart/webhook/${token("c")}?x=1`,
+      "not a url",
+    ]) {
+      assert.equal(deadAtEndpoint(elsewhere, ours, running), false, elsewhere);
+    }
   });
 });

@@ -20,6 +20,7 @@ import {
   markBooked,
   markNothingToCredit,
   numbersOf,
+  parseLedgerKey,
   recordFailure,
   recordIntent,
   recordRunFailure,
@@ -36,6 +37,20 @@ const fail = (runId: string, code = "VAT_UNMAPPED_RATE") => ({ ordernumber: 12, 
 const PERSONAL = "jan.jansen@example.nl";
 
 describe("sync ledger", () => {
+  it("parseLedgerKey reads back what ledgerKey writes, and nothing else", () => {
+    for (const kind of ["order", "cancel", "credit"] as const) for (const id of [0, 7, 123456789]) assert.deepEqual(parseLedgerKey(ledgerKey(kind, id)), { kind, id });
+    for (const bad of ["", "order", "order:", ":7", "refund:7", "order:-7", "order:7.5", "order:7 ", "Order:7", "order:folded:10", "order:99999999999999999999"]) assert.equal(parseLedgerKey(bad), null, bad);
+  });
+
+  it("a booked entry under a key that names no document stays out of the index and the fold", () => {
+    const l = emptyLedger();
+    l.booked["refund:3"] = { ordernumber: 10, factuurnummer: "R10", snelstartId: "r", type: "verkoopboeking", at: "2025-01-01T00:00:00.000Z", adopted: false };
+    markBooked(l, ledgerKey("order", 3), { ordernumber: 10, factuurnummer: "202610", snelstartId: "s", type: "verkoopboeking", adopted: false }, t0);
+    assert.deepEqual([...numbersOf(l).keys()], ["order:10"]);
+    assert.equal(foldBooked(l, new Date("2026-12-01T00:00:00Z")), 1, "only the order is folded");
+    assert.ok(l.booked["refund:3"]);
+  });
+
   it("keeps an intent until the outcome: markBooked removes it; nothing to credit settles the cancellation and voids the order's intent", () => {
     const l = emptyLedger();
     recordIntent(l, ledgerKey("order", 7), { factuurnummer: "20267", type: "verkoopboeking" }, t0);
@@ -398,6 +413,12 @@ describe("sync ledger: the index of booked keys by order number", () => {
 
       assert.deepEqual(bookedByNumber(l, "order", 107).map((b) => b.entry.factuurnummer), ["2026107"]);
       assert.deepEqual(bookedByNumber(l, "credit", 103).map((b) => b.key), ["credit:9001"]);
+      assert.deepEqual(
+        bookedByNumber(l, "cancel", 102).map((b) => [b.key, b.entry.type]),
+        [["cancel:folded:102", "none"]],
+        "a folded cancellation by its number: no CCV id kept",
+      );
+      assert.deepEqual(bookedByNumber(l, "cancel", 105), []);
       assert.equal(earlierCredit(l, "cancellation", 103)?.key, "credit:9001", "a folded credit invoice still wins over the cancellation");
       assert.equal(earlierCredit(l, "credit-invoice", 101)?.entry.factuurnummer, "C2026101");
       assert.equal(earlierCredit(l, "credit-invoice", 102), null, "nothing to credit credits nothing");

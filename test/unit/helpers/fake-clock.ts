@@ -1,9 +1,9 @@
 /**
- * A Clock (src/http/clock.ts) whose time moves only when a test says so: timers and sleeps fire in
+ * A Clock (src/clock.ts) whose time moves only when a test says so: timers and sleeps fire in
  * time order as `advance` passes them, each followed by the promise callbacks it set off. Nothing
- * waits for real time.
+ * waits for real time. Its milliseconds are also the time of day's (`date()`).
  */
-import type { Clock } from "../../../src/http/clock";
+import type { Clock } from "../../../src/clock";
 
 interface Timer {
   at: number;
@@ -31,13 +31,29 @@ export class FakeClock implements Clock {
     return this.t;
   }
 
+  date(): Date {
+    return new Date(this.t);
+  }
+
   after(ms: number, fn: () => void): void {
     this.timers.push({ at: this.t + Math.max(0, ms), seq: this.seq++, fn });
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.slept.push(ms);
-    return new Promise((resolve) => this.after(ms, resolve));
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer: Timer = { at: this.t + Math.max(0, ms), seq: this.seq++, fn: () => {
+        signal?.removeEventListener("abort", abort);
+        resolve();
+      } };
+      const abort = () => {
+        this.timers = this.timers.filter((x) => x !== timer);
+        reject(signal?.reason);
+      };
+      this.timers.push(timer);
+      signal?.addEventListener("abort", abort, { once: true });
+    });
   }
 
   /** How many timers and sleeps are waiting. */
