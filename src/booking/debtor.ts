@@ -14,20 +14,22 @@
  * customer already has a relatie without one, a later order of theirs goes to that), a warning
  * says so, and the verdict `hasVatNumber: false` lets vat-mapper book the order without ICP.
  *
- * Where no lookup can find the customer again (matching on e-mail off, no address), the relatie
- * created for a document is kept in the shop's ledger (`DocumentRelaties`), so the document's
- * retries use it rather than create one per attempt.
+ * Where no lookup can find the customer again (matching on e-mail off, no address), the id of
+ * the relatie created for a document is kept in the shop's ledger (`DocumentRelaties`), and the
+ * document's retries read it back and use it while it fits, rather than create one per attempt.
  */
 import { refusesVatNumber } from "../error-codes";
 import { KoppelingError } from "../errors";
 import type { BookingCustomer } from "../koppeling/customer";
-import { debtorKey, documentRelatie, emailKey, findable, fitsCustomer, landIdOf, pickRelatie, relatieFor, vatKey, withVatNumber } from "../koppeling/debtor";
+import { isHttpError } from "../http/errors";
+import { debtorKey, emailKey, findable, landIdOf, pickRelatie, refit, relatieFor, vatKey, withVatNumber } from "../koppeling/debtor";
 import type { DocumentRelatie } from "../koppeling/sync-ledger";
 import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
 
 /** What finding a debtor needs of SnelStart (the SnelStart client has both). */
 export interface RelatiePort {
   findRelatiesByEmail(email: string): Promise<Relatie[]>;
+  getRelatie(id: string): Promise<Relatie>;
   createRelatie(body: RelatieCreate): Promise<Relatie>;
 }
 
@@ -121,11 +123,25 @@ export class DebtorFinder {
     const key = debtorKey(c, oss, this.matchOnEmail, ids.msgId);
     if (findable(key) || !relaties) return this.lookup(key, c, oss, ids.runId);
     const earlier = await relaties.get();
-    if (earlier && fitsCustomer(earlier, c, oss)) return { relatieId: earlier.id, created: false, hasVatNumber: earlier.hasVatNumber, warnings: [] };
+    const kept = earlier ? await this.reuse(earlier.id, c, oss) : null;
+    if (kept) return kept;
     const r = await this.lookup(key, c, oss, ids.runId);
     // Durable before the message goes on: a crash after this finds it on the next attempt.
-    if (r.created) await relaties.keep(documentRelatie(r.relatieId, r.hasVatNumber, c, oss));
+    if (r.created) await relaties.keep({ id: r.relatieId });
     return r;
+  }
+
+  /** The relatie an earlier attempt created for the document, read back from SnelStart, if it is there and still fits. */
+  private async reuse(id: string, c: BookingCustomer, oss: boolean): Promise<Debtor | null> {
+    const { port, landen } = await this.connect();
+    const r = await port.getRelatie(id).catch((err: unknown) => {
+      if (isHttpError(err) && err.status === 404) return null;
+      throw err;
+    });
+    const fit = r ? refit(r, landIdOf(landen, c.country), c, oss) : null;
+    if (!r || !fit) return null;
+    const warnings = withVatNumber(c) && !fit.hasVatNumber ? [`SnelStart relatie ${r.relatiecode ?? r.id}, created for this order on an earlier attempt, has no VAT number, not ${c.vatNumber}: the order is booked without ICP (correct the relatie in SnelStart).`] : [];
+    return { relatieId: r.id, created: false, hasVatNumber: fit.hasVatNumber, warnings };
   }
 
   /** One lookup per customer key, shared within the run and while in progress. */

@@ -202,7 +202,7 @@ export class ExactlyOnce<P> {
       return { status: "already", nothingToCredit: true };
     }
     if (ledger && d) {
-      const entry = { ordernumber: d.ordernumber, factuurnummer: original.factuurnummer, snelstartId: found.id, type: found.type, adopted: true };
+      const entry = { ordernumber: d.ordernumber, factuurnummer: original.factuurnummer, snelstartId: found.id, type: found.type, adopted: true, ...(d.created ? { created: d.created } : {}) };
       await ledger.update((l) => markBooked(l, ledgerKey("order", d.orderId), entry, this.clock.date()));
     }
     return null;

@@ -62,7 +62,8 @@ export function ccvError(f: Failure, origin: string): HttpError {
     if (s === 429) return fail("CCV_RATE_LIMIT", `CCV Shop kept refusing ${rateLimitKey(method, uri)} for its rate limit after ${f.attempts} attempts (${said})`);
     if (s >= 500) return fail("CCV_SERVER", `CCV Shop failed on ${method} ${uri} after ${f.attempts} attempts (${said})`);
     if (s >= 300 && s < 400) {
-      const location = String(f.headers.location ?? "");
+      // Without credentials, query or fragment: the address may carry them.
+      const location = f.headers.location ? displayUrl(String(f.headers.location)) : "";
       return fail("CCV_CONFIG", `CCV Shop redirects ${uri} to ${location || "another address"}: use the shop URL it redirects to (${said})`);
     }
     return fail("CCV_BAD_REQUEST", `CCV Shop refused ${method} ${uri} (${said})`);

@@ -98,6 +98,23 @@ export function verifyWebhookHash(raw: Buffer, hash: string, webhooks: ReadonlyA
 }
 
 /**
+ * Whether a webhook `address` the shop holds is at the endpoint `ours` is at (the same public
+ * address and path: `…/ccv-snelstart/webhook/`) with a token none of `digests` (the tokens the
+ * running nodes receive on) matches: CCV's calls to it reach this Node-RED and can only be
+ * refused, so removing it takes nothing from anyone. A webhook at another address may be another
+ * node's or another Node-RED's (or this one's under an old public address) and is never dead.
+ */
+export function deadAtEndpoint(address: string, ours: string, digests: readonly Buffer[]): boolean {
+  const endpoint = ours.slice(0, ours.lastIndexOf("/") + 1);
+  if (!URL.canParse(address) || !URL.canParse(endpoint)) return false;
+  const a = new URL(address);
+  const e = new URL(endpoint);
+  if (a.origin !== e.origin || a.search || a.hash || !a.pathname.startsWith(e.pathname)) return false;
+  const token = a.pathname.slice(e.pathname.length).replace(/\/$/, "");
+  return !token.includes("/") && matchToken(token, digests) < 0;
+}
+
+/**
  * The shop's webhooks whose key may sign a request for `token`: active ones with a key whose
  * address ends in this endpoint's path and token (any host and httpNodeRoot: the public address
  * is the user's), as address and key.

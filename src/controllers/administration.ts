@@ -6,6 +6,7 @@
  * for vat-mapping); and what the editor's dialogs ask of a live administration (`lookups`,
  * `checkMapping`, for the admin routes of snelstart-config and vat-mapping).
  */
+import { systemClock } from "../clock";
 import { KoppelingError } from "../errors";
 import type { ArticleGroups } from "../koppeling/document";
 import { type Mapping, type MappingContext, type MappingProblem, parseMapping, validateMapping } from "../koppeling/mapping";
@@ -25,10 +26,10 @@ export interface ReferenceData {
 export const REFERENCE_TTL_MS = 60 * 60 * 1000;
 
 /**
- * A value fetched on demand, kept for `ttlMs` on `now` (milliseconds); concurrent callers share
- * one fetch; a failure is not kept.
+ * A value fetched on demand, kept for `ttlMs` on `now` (milliseconds on a clock that only moves
+ * forward: ../clock.ts); concurrent callers share one fetch; a failure is not kept.
  */
-export function cached<T>(ttlMs: number, fetch: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+export function cached<T>(ttlMs: number, fetch: () => Promise<T>, now: () => number = systemClock.now): () => Promise<T> {
   let value: { at: number; promise: Promise<T> } | null = null;
   return () => {
     if (value && now() - value.at < ttlMs) return value.promise;
@@ -58,7 +59,7 @@ export class AdministrationReference {
     opts: { ttlMs?: number; now?: () => number } = {},
   ) {
     this.ttlMs = opts.ttlMs ?? REFERENCE_TTL_MS;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? systemClock.now;
     this.reference = cached(
       this.ttlMs,
       async () => {

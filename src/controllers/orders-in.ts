@@ -29,7 +29,7 @@
 import { setMaxListeners } from "node:events";
 import type { NodeStatus } from "node-red";
 import type { CcvClient, Checked } from "../ccv/client";
-import type { CcvInvoice, CcvInvoiceHead, CcvOrder, CcvOrderHead } from "../ccv/schemas";
+import { type CcvInvoice, type CcvInvoiceHead, type CcvOrder, type CcvOrderHead, idFromLink } from "../ccv/schemas";
 import type { Clock } from "../clock";
 import { endsRun } from "../error-codes";
 import { KoppelingError } from "../errors";
@@ -120,8 +120,8 @@ export function webhookOrderId(payload: unknown): number | null {
 }
 
 /**
- * Registers the three order webhooks for `address` with the shop: those already there are kept.
- * Of the others for these events only the `dead` ones are removed (at this Node-RED's endpoint,
+ * Registers the three order webhooks for `address` with the shop: those already there are kept,
+ * those switched off are replaced. Of the others for these events only the `dead` ones are removed (at this Node-RED's endpoint,
  * with a token no running node receives on, e.g. this node's old token): a webhook at another
  * address may be another ccv-orders-in node's of the same shop, here or in another Node-RED.
  */
@@ -129,7 +129,9 @@ export async function registerWebhooks(client: CcvClient, address: string, dead:
   const present = await client.webhooks();
   let removed = 0;
   for (const w of present) {
-    if (w.address !== address && (WEBHOOK_EVENTS as readonly string[]).includes(w.event) && dead(w.address)) {
+    // Ours and switched off (in the shop's back office) is replaced too: a new one is made below.
+    const gone = w.address === address ? w.is_active === false : dead(w.address);
+    if ((WEBHOOK_EVENTS as readonly string[]).includes(w.event) && gone) {
       await client.deleteWebhook(w.id);
       removed++;
     }
@@ -511,6 +513,7 @@ class Outbox {
       const it = doc.doc;
       if ("error" in it) throw it.error;
       out.payload = "invoice" in it ? { invoice: it.invoice, rows: await life.guard(this.client.getInvoiceRows(doc.id)) } : { order: it.order, rows: await life.guard(this.client.getOrderRows(doc.id)) };
+      if ("invoice" in it && doc.kind === "credit-invoice" && !doc.originalCreated) (out.ccv as CcvMeta).originalCreated = await this.orderCreated(it.invoice);
     } catch (err) {
       const e = perDocument(err);
       const key = doc.key;
@@ -523,6 +526,17 @@ class Outbox {
     this.send(out);
     this.sent++;
     return out._msgid;
+  }
+
+  /**
+   * The `create_date` of the order a credit invoice credits, read from CCV Shop: the credit follows
+   * the VAT rules of that day (input.ts `vatDay`), and the ledger keeps it only for orders booked
+   * by 0.2 on and not folded. CCV_INVALID_DOCUMENT when the invoice names no order.
+   */
+  private async orderCreated(invoice: CcvInvoice): Promise<string> {
+    const id = idFromLink(invoice.order, "orders");
+    if (id == null) throw new KoppelingError("CCV_INVALID_DOCUMENT", `Credit invoice ${invoice.invoicenumber_full || invoice.id}: order: no link to its order, whose date decides the credit's VAT`, { field: "order" });
+    return (await this.life.guard(this.client.getOrder(id))).create_date;
   }
 
   /** The end of a scheduled run: how many documents it had, for the report node. */

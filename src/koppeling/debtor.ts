@@ -5,7 +5,6 @@
  */
 import type { Land, Relatie, RelatieCreate } from "../snelstart/schemas";
 import type { BookingCustomer } from "./customer";
-import type { DocumentRelatie } from "./sync-ledger";
 
 /** A VAT number as compared: without spaces, dots and dashes, upper case. */
 export function vatKey(v: string | null | undefined): string {
@@ -37,18 +36,18 @@ export function findable(key: string): boolean {
   return !key.startsWith("new:");
 }
 
-/** What the ledger keeps of a relatie created for a document (sync-ledger DocumentRelatie). */
-export function documentRelatie(relatieId: string, hasVatNumber: boolean, c: BookingCustomer, oss: boolean): DocumentRelatie {
-  return { id: relatieId, hasVatNumber, country: c.country, oss, withVat: withVatNumber(c) };
-}
-
 /**
- * Whether the relatie an earlier attempt created for a document still fits its customer: the same
- * country, OSS or not, and with or without a VAT number (a customer corrected in the shop since
- * gets a new relatie).
+ * Whether the relatie an earlier attempt created for a document (read back from SnelStart) still
+ * fits its customer, by the rules a lookup by e-mail applies (pickRelatie): an active Klant in the
+ * customer's country, and with a VAT number, that one; a relatie without one also fits a customer
+ * with one (SnelStart refused it on that attempt: booked without ICP, as then). Null: a new one is
+ * created. `hasVatNumber`: whether the relatie carries the customer's VAT number.
  */
-export function fitsCustomer(r: DocumentRelatie, c: BookingCustomer, oss: boolean): boolean {
-  return r.country === c.country && r.oss === oss && r.withVat === withVatNumber(c);
+export function refit(r: Relatie, landId: string | undefined, c: BookingCustomer, oss: boolean): { hasVatNumber: boolean } | null {
+  const withVat = withVatNumber(c);
+  if (withVat && pickRelatie([r], landId, oss, c.vatNumber)) return { hasVatNumber: true };
+  if (vatKey(r.btwNummer) && withVat) return null;
+  return pickRelatie([r], landId, oss, null) ? { hasVatNumber: false } : null;
 }
 
 /** The SnelStart id of a customer's country in SnelStart's country list, if listed. */

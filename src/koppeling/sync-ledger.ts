@@ -112,16 +112,12 @@ export interface PendingEntry {
 
 /**
  * A relatie created for one document that is not booked yet, when no lookup can find it again
- * (matching on e-mail off, or a customer without an address): the document's next attempt uses
- * it instead of creating another. SnelStart's id and what decides whether it still fits the
- * customer (country, OSS, with a VAT number); no customer data. Forgotten with the pending entry.
+ * (matching on e-mail off, or a customer without an address): the document's next attempt reads
+ * it from SnelStart and uses it while it still fits the customer, instead of creating another.
+ * SnelStart's id only. Forgotten with the pending entry.
  */
 export interface DocumentRelatie {
   id: string;
-  hasVatNumber: boolean;
-  country: string;
-  oss: boolean;
-  withVat: boolean;
 }
 
 /**

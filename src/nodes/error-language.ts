@@ -9,7 +9,7 @@ import { errorSpec, SNELSTART_MESSAGE_FAMILY } from "../error-codes";
 import { KoppelingError } from "../errors";
 
 /** The Koppeling sidebar's message catalogue (the plugin koppeling-sidebar of this package): every code's reason and action. */
-export const CODES_NAMESPACE = "@open-koppeling/node-red-ccv-snelstart/koppeling-sidebar";
+const CODES_NAMESPACE = "@open-koppeling/node-red-ccv-snelstart/koppeling-sidebar";
 
 /** The code's reason and action in the runtime's language; null when the runtime has none of its own (English, or no catalogue). */
 export function codeTextsOf(translate: (key: string) => string, code: string): { reason: string; action: string } | null {
@@ -19,16 +19,25 @@ export function codeTextsOf(translate: (key: string) => string, code: string): {
   const key = `${CODES_NAMESPACE}:codes.${entry}`;
   const reason = translate(`${key}.reason`);
   const action = translate(`${key}.action`);
-  // A key that comes back as it is was not found; the English catalogue's words are the error catalogue's.
-  if (reason === `${key}.reason` || action === `${key}.action` || reason === spec.meaning) return null;
+  // A key not found comes back as it is (Node-RED's i18next answers it without the namespace);
+  // the English catalogue's words are the error catalogue's.
+  const missing = (text: string, part: string) => text.endsWith(`codes.${entry}.${part}`);
+  if (missing(reason, "reason") || missing(action, "action") || reason === spec.meaning) return null;
   return { reason, action };
 }
 
-/** `e` with its message in the runtime's language (reason, what to do, the original in brackets); `e` itself in English. */
+/**
+ * `e` with its message in the runtime's language (reason, what to do, the original in brackets);
+ * `e` itself in English. The copy keeps the error's class and fields (an HttpError's status and
+ * unknownOutcome), only the message differs.
+ */
 export function inRuntimeLanguage(translate: (key: string) => string, e: KoppelingError): KoppelingError {
   const texts = codeTextsOf(translate, e.code);
   if (!texts) return e;
-  const out = new KoppelingError(e.code, `${texts.reason} ${texts.action} (${e.message})`, e.details, { cause: e.cause });
-  if (e.stack) out.stack = e.stack;
+  const out = Object.assign(Object.create(Object.getPrototypeOf(e) as object) as KoppelingError, e);
+  const message = `${texts.reason} ${texts.action} (${e.message})`;
+  Object.defineProperty(out, "message", { value: message, writable: true, configurable: true, enumerable: false });
+  if (e.stack) Object.defineProperty(out, "stack", { value: e.stack, writable: true, configurable: true, enumerable: false });
+  if (e.cause !== undefined) Object.defineProperty(out, "cause", { value: e.cause, writable: true, configurable: true, enumerable: false });
   return out;
 }

@@ -137,7 +137,8 @@ export function shopOf(RED: NodeAPI, msg: KoppelingMessage): CcvConfigNode | nul
  * then done(err) so a Catch node sees `msg.error.code` and the message (in the runtime's language: error-language.ts).
  */
 export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err: unknown, done: (err?: Error) => void): void {
-  const e = inRuntimeLanguage(RED._, asKoppelingError(err));
+  const original = asKoppelingError(err);
+  const e = inRuntimeLanguage(RED._, original);
   node.status(status.error(e.code));
   const shop = shopOf(RED, msg);
   shop?.window.leave(msg._msgid);
@@ -146,7 +147,7 @@ export function failMessage(RED: NodeAPI, node: Node, msg: KoppelingMessage, err
     done(e);
     return;
   }
-  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: isUnknownOutcome(e) };
+  const info = { ordernumber: msg.ccv.ordernumber, stage: node.type, code: e.code, runId: msg.run?.id ?? "", unknownOutcome: isUnknownOutcome(original) };
   shop.ledger
     .update((l) => recordFailure(l, ledgerKeyOf(msg.ccv as CcvMeta), info, new Date()))
     .catch((storeErr: Error) => node.warn(storeErr.message))

@@ -40,7 +40,10 @@ export default function (RED: NodeAPI): void {
       const shop = shopOf(RED, msg);
       if (!shop || !msg.ccv) return undefined;
       const key = ledgerKeyOf(msg.ccv);
-      return { get: () => shop.ledger.read((l) => relatieOf(l, key)), keep: async (r) => void (await shop.ledger.update((l) => rememberRelatie(l, key, r))) };
+      const keep = async (r: { id: string }) => {
+        if (!(await shop.ledger.update((l) => rememberRelatie(l, key, r)))) node.warn(`${key} is not pending in the sync ledger: its relatie ${r.id} is not kept for a retry`);
+      };
+      return { get: () => shop.ledger.read((l) => relatieOf(l, key)), keep };
     };
 
     onOrderMessage(

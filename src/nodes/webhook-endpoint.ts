@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Node, NodeAPI } from "node-red";
-import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, matchToken, readWebhookBody, tokenDigest, tokenProblem, tooDeep, webhookHashCheck, webhookKeysFor, wireForms } from "../ccv/webhook";
+import { MAX_BODY_BYTES, MAX_DEPTH, WEBHOOK_PATH, deadAtEndpoint, matchToken, readWebhookBody, tokenDigest, tokenProblem, tooDeep, webhookHashCheck, webhookKeysFor, wireForms } from "../ccv/webhook";
 import type { CcvWebhook } from "../ccv/schemas";
 import { KoppelingError } from "../errors";
 import { secureUrl } from "../secure-url";
@@ -223,23 +223,6 @@ export function webhookTarget(base: unknown, httpNodeRoot: unknown, token: strin
 
 /** The environment variable that holds the webhook token when the node's credential is empty. */
 export const WEBHOOK_TOKEN_ENV = "CCV_WEBHOOK_TOKEN";
-
-/**
- * Whether a webhook `address` the shop holds is at the endpoint `ours` is at (the same public
- * address and path: `…/ccv-snelstart/webhook/`) with a token none of `digests` (the tokens the
- * running nodes receive on) matches: CCV's calls to it reach this Node-RED and can only be
- * refused, so removing it takes nothing from anyone. A webhook at another address may be another
- * node's or another Node-RED's (or this one's under an old public address) and is never dead.
- */
-export function deadAtEndpoint(address: string, ours: string, digests: readonly Buffer[]): boolean {
-  const endpoint = ours.slice(0, ours.lastIndexOf("/") + 1);
-  if (!URL.canParse(address) || !URL.canParse(endpoint)) return false;
-  const a = new URL(address);
-  const e = new URL(endpoint);
-  if (a.origin !== e.origin || a.search || a.hash || !a.pathname.startsWith(e.pathname)) return false;
-  const token = a.pathname.slice(e.pathname.length).replace(/\/$/, "");
-  return !token.includes("/") && matchToken(token, digests) < 0;
-}
 
 /** A ccv-orders-in node's webhooks at the endpoint: the address CCV is to call, which webhooks no running node receives, the `x-hash` keys to list again, and the removal (on close). */
 export interface OrderWebhooks {

@@ -143,7 +143,8 @@ export function snelStartFailure(f: Failure): HttpError {
   }
   const retries = f.attempts - 1;
   if (f.kind === "status" && f.status >= 300 && f.status < 400) {
-    const location = String(f.headers.location ?? "");
+    // Without credentials, query or fragment: the address may carry them.
+    const location = f.headers.location ? displayUrl(String(f.headers.location)) : "";
     return new HttpError(
       "SNELSTART_CONFIG",
       `SnelStart ${request} was redirected (HTTP ${f.status}) to ${location || "another address"}: SnelStart's API does not redirect, so check the API URLs in snelstart-config (redirects are never followed)`,

@@ -329,6 +329,35 @@ describe("nodes: ccv-orders-in", function () {
     assert.deepEqual(byNumber, { "20211701": [["VerkopenLaag", 0.9]], "C20211701-90011": [["VerkopenLaag", -0.9]] });
   });
 
+  it("a credit invoice whose order's date the ledger does not keep (booked by 0.1, or folded) reads it from CCV Shop: still the Dutch VAT of that sale", async () => {
+    sims = await startSims({ ossEnabled: false });
+    const fr = customer({ country: "FR", email: "client@example.fr", name: "Fatima Jansen" });
+    const order = await addOrder(sims, simpleOrder(1702, { create_date: "2021-06-28T02:08:43Z", customer: fr, orderrows: [row({ name: "Oude kaas", number: "KAAS-1", price: 10.9, tax: 9 })] }));
+    await helper.load(NODES, koppelingFlow(sims, { mapping: { euConsumers: "oss" } }), credentials(sims));
+    const out = collect("out");
+    const caught = collect("caught");
+    trigger();
+    await atLeast(out, 1, "the order");
+    const shop = helper.getNode("ccv") as unknown as { ledger: { update<T>(fn: (l: { booked: Record<string, Record<string, unknown>> }) => T): Promise<T> } };
+    const key = `order:${order.id}`;
+    // As a ledger of 0.1 has it: no order date with the booking.
+    const had = await shop.ledger.update((l) => {
+      const { created, ...rest } = l.booked[key];
+      l.booked[key] = rest;
+      return created;
+    });
+    assert.equal(had, "2021-06-28T02:08:43Z", "0.2 keeps the order's date with its booking");
+    addCreditInvoice(sims, order, 90012);
+    sims.ccv.state.invoices[sims.ccv.state.invoices.length - 1].create_date = "2021-07-04T03:03:09Z";
+    trigger();
+    await atLeast(out, 2, "the credit note");
+    assert.deepEqual(caught, []);
+    const credit = boekingen(sims).find((x) => x.factuurnummer === "C20211702-90012");
+    assert.deepEqual(credit?.btw.map((v) => [v.btwSoort, v.btwBedrag]), [["VerkopenLaag", -0.9]]);
+    const msg = documents(out).find((m) => m.ccv.kind === "credit-invoice");
+    assert.equal(msg?.ccv.originalCreated, "2021-06-28T02:08:43Z");
+  });
+
   it("a cancellation arriving by webhook while the order's CCV credit invoice is being booked is not credited as well", async () => {
     sims = await startSims();
     await control(sims.ss.url, "PUT", "/__sim/unique-check", { enabled: false });

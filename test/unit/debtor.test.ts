@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { DebtorFinder, type DocumentRelaties, type RelatiePort, findOrCreate } from "../../src/booking/debtor";
 import { KoppelingError } from "../../src/errors";
 import type { BookingCustomer } from "../../src/koppeling";
-import { debtorKey, documentRelatie, emailKey, fitsCustomer, pickRelatie, relatieFor, vatKey } from "../../src/koppeling/debtor";
+import { HttpError } from "../../src/http/errors";
+import { debtorKey, emailKey, pickRelatie, refit, relatieFor, vatKey } from "../../src/koppeling/debtor";
 import type { DocumentRelatie } from "../../src/koppeling/sync-ledger";
 import type { Land, Relatie, RelatieCreate } from "../../src/snelstart/schemas";
 
@@ -55,6 +56,12 @@ class FakeRelaties implements RelatiePort {
   async findRelatiesByEmail(email: string): Promise<Relatie[]> {
     this.lookups.push(email);
     return this.list.filter((r) => r.email === email);
+  }
+
+  async getRelatie(id: string): Promise<Relatie> {
+    const r = this.list.find((x) => x.id === id);
+    if (!r) throw new HttpError("SNELSTART_NOT_FOUND", `GET /relaties/${id}: 404`, {}, { status: 404, method: "GET", url: `https://b2bapi.snelstart.nl/v2/relaties/${id}`, apiCodes: [], unknownOutcome: false });
+    return r;
   }
 
   async createRelatie(body: RelatieCreate): Promise<Relatie> {
@@ -191,21 +198,26 @@ describe("finding or creating the debtor", () => {
     await assert.rejects(finder.find(klant(), false, { runId: "r3", msgId: "c" }), { code: "FLOW_STOPPED" });
   });
 
-  it("the finder, matching on e-mail off: a document's retry uses the relatie its earlier attempt created, unless the customer moved country or gained a VAT number", async () => {
+  it("the finder, matching on e-mail off: a document's retry reads back the relatie its earlier attempt created and uses it while it fits; gone or moved, a new one", async () => {
     const ss = new FakeRelaties();
     const finder = new DebtorFinder(async () => ({ port: ss, landen: LANDEN }), false);
     let kept: DocumentRelatie | null = null;
     const ledger: DocumentRelaties = { get: async () => kept, keep: async (r) => void (kept = r) };
     const first = await finder.find(klant(), false, { runId: "r1", msgId: "a" }, ledger);
-    assert.deepEqual([first.created, ss.created.length, kept], [true, 1, { id: first.relatieId, hasVatNumber: false, country: "NL", oss: false, withVat: false }]);
+    assert.deepEqual([first.created, ss.created.length, kept], [true, 1, { id: first.relatieId }]);
     const retry = await finder.find(klant(), false, { runId: "r2", msgId: "b" }, ledger);
     assert.deepEqual([retry.relatieId, retry.created, ss.created.length], [first.relatieId, false, 1]);
     assert.deepEqual(ss.lookups, [], "no lookup by e-mail with matching off");
     const moved = await finder.find(klant({ country: "DE" }), false, { runId: "r3", msgId: "c" }, ledger);
-    assert.deepEqual([moved.created, ss.created.length, (kept as DocumentRelatie | null)?.country], [true, 2, "DE"]);
+    assert.equal(moved.created, true, "the customer moved to another country: a relatie there");
+    assert.deepEqual([ss.created.length, (kept as DocumentRelatie | null)?.id], [2, moved.relatieId]);
+    // Deleted in SnelStart meanwhile: created again.
+    ss.list.splice(ss.list.findIndex((r) => r.id === moved.relatieId), 1);
+    const again = await finder.find(klant({ country: "DE" }), false, { runId: "r4", msgId: "d" }, ledger);
+    assert.deepEqual([again.created, ss.created.length], [true, 3]);
     // Without a ledger (a message not from a run) every message is its own customer, as before.
-    await finder.find(klant(), false, { runId: "r4", msgId: "d" });
-    assert.equal(ss.created.length, 3);
+    await finder.find(klant(), false, { runId: "r5", msgId: "e" });
+    assert.equal(ss.created.length, 4);
   });
 
   it("the finder, matching on e-mail on: the lookup finds the customer, the ledger is neither read nor written", async () => {
@@ -217,12 +229,13 @@ describe("finding or creating the debtor", () => {
     assert.deepEqual([ss.created.length, reads], [1, 0]);
   });
 
-  it("whether a kept relatie fits: country, OSS and having a VAT number must be unchanged", () => {
-    const r = documentRelatie("x", true, business(), false);
-    assert.deepEqual(r, { id: "x", hasVatNumber: true, country: "DE", oss: false, withVat: true });
-    assert.equal(fitsCustomer(r, business(), false), true);
-    assert.equal(fitsCustomer(r, business(), true), false);
-    assert.equal(fitsCustomer(r, { ...business(), vatNumber: "" }, false), false);
-    assert.equal(fitsCustomer(r, { ...business(), country: "NL" }, false), false);
+  it("whether a relatie read back still fits: its country, and with a VAT number that one (or none, as SnelStart refused it)", () => {
+    const de = relatie({ land: DE, btwNummer: "DE123456789" });
+    assert.deepEqual(refit(de, DE, business(), false), { hasVatNumber: true });
+    assert.equal(refit(de, NL, { ...business(), country: "NL" }, false), null, "another country");
+    assert.equal(refit(de, DE, business("DE999999999"), false), null, "another VAT number");
+    assert.deepEqual(refit(relatie({ land: DE, btwNummer: null }), DE, business(), false), { hasVatNumber: false }, "refused before: used without");
+    assert.deepEqual(refit(relatie({ land: NL }), NL, klant(), false), { hasVatNumber: false });
+    assert.equal(refit(relatie({ land: null }), undefined, klant({ country: "DE" }), true), null, "an OSS sale needs the address abroad");
   });
 });

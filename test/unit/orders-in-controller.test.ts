@@ -20,8 +20,7 @@ import { dueSettings } from "../../src/koppeling/due";
 import { type LedgerPort, type LedgerState, ledgerKey, markBooked } from "../../src/koppeling/sync-ledger";
 import { LedgerStore } from "../../src/nodes/ledger-store";
 import { MessageWindow, addWindowConsumer } from "../../src/nodes/message-window";
-import { deadAtEndpoint } from "../../src/nodes/webhook-endpoint";
-import { tokenDigest } from "../../src/ccv/webhook";
+import { deadAtEndpoint, tokenDigest } from "../../src/ccv/webhook";
 import { type KoppelingMessage, clock as hhmm } from "../../src/nodes/shared";
 import { translator } from "./helpers/catalogue";
 import { FakeClock } from "./helpers/fake-clock";
@@ -311,6 +310,12 @@ describe("unit: registering the order webhooks", function () {
     assert.deepEqual(left(at(here, old)), []);
 
     assert.deepEqual(await registerWebhooks(client, address, (a) => deadAtEndpoint(a, address, running)), { created: 0, existing: 3, removed: 0 }, "again: nothing to do");
+
+    // One of ours switched off in the shop: replaced by an active one, not kept beside it.
+    const off = sim.state.webhooks.find((w) => w.address === address) as { is_active?: boolean; event: string };
+    off.is_active = false;
+    assert.deepEqual(await registerWebhooks(client, address, (a) => deadAtEndpoint(a, address, running)), { created: 1, existing: 2, removed: 1 });
+    assert.deepEqual(sim.state.webhooks.filter((w) => w.address === address).map((w) => [w.event, w.is_active !== false]).sort(), [...WEBHOOK_EVENTS].sort().map((e) => [e, true]));
   });
 
   it("a webhook is dead only at the same public address and path, with a token no running node holds", () => {

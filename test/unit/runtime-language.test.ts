@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ERROR_CODES, snelStartMessageCode } from "../../src/error-codes";
 import { KoppelingError } from "../../src/errors";
+import { HttpError, isUnknownOutcome } from "../../src/http/errors";
 import { codeTextsOf, inRuntimeLanguage } from "../../src/nodes/error-language";
 import { status } from "../../src/nodes/shared";
 import { ROOT } from "../../scripts/repo-root";
@@ -94,10 +95,19 @@ describe("status texts and error messages in the user's language", () => {
   it("msg.error.message in English, or without the sidebar's catalogue, is the original error", () => {
     const original = new KoppelingError("VAT_UNMAPPED_RATE", "Order 1001 row 2: rate 9 % has no mapping");
     assert.equal(inRuntimeLanguage(translator("vat-mapper", "en-US"), original), original);
-    // Node-RED's answer for a key it does not have is the key (a runtime without the plugin, or the test helper).
+    // Node-RED's answer for a key it does not have is the key, without its namespace (a runtime without the plugin).
     assert.equal(
-      inRuntimeLanguage((k) => k, original),
+      inRuntimeLanguage((k) => k.slice(k.indexOf(":") + 1), original),
       original,
     );
+    assert.equal(inRuntimeLanguage((k) => k, original), original);
+  });
+
+  it("in Dutch, an HTTP error keeps its class and facts: whether its outcome is unknown, its status", () => {
+    const lost = new HttpError("SNELSTART_UNKNOWN_OUTCOME", "POST /v2/verkoopboekingen got no answer", {}, { status: 504, method: "POST", url: "https://b2bapi.snelstart.nl/v2/verkoopboekingen", apiCodes: [], unknownOutcome: true });
+    const dutch = inRuntimeLanguage(translator("snelstart-invoice", "nl"), lost);
+    assert.notEqual(dutch.message, lost.message);
+    assert.ok(dutch instanceof HttpError);
+    assert.deepEqual([isUnknownOutcome(dutch), (dutch as HttpError).status, dutch.code], [true, 504, "SNELSTART_UNKNOWN_OUTCOME"]);
   });
 });

@@ -32,6 +32,7 @@ export function translator(set: string, lang = "en-US"): Translate {
     const ns = key.includes(":") ? (key.split(":")[0].split("/").pop() ?? set) : set;
     const k = key.includes(":") ? key.slice(key.indexOf(":") + 1) : key;
     const text = lookup(lang, ns, k) ?? lookup("en-US", ns, k);
-    return text === undefined ? key : text.replace(/__(\w+)__/g, (m: string, name: string) => (name in params ? String(params[name]) : m));
+    // Not found: Node-RED's i18next answers the key without its namespace.
+    return text === undefined ? k : text.replace(/__(\w+)__/g, (m: string, name: string) => (name in params ? String(params[name]) : m));
   };
 }
