@@ -392,8 +392,8 @@ const CATALOGUE = {
     layer: "koppeling",
     endsRun: false,
     retryable: false,
-    meaning: "Dutch VAT on an EU consumer, while the SnelStart administration invoices foreign VAT and would refuse it.",
-    action: "Choose OSS for EU consumers in the VAT mapping, or switch foreign VAT off in SnelStart.",
+    meaning: "Dutch VAT on an EU consumer, while the SnelStart administration invoices foreign VAT and would refuse it; also on a credit invoice dated from 1 July 2021 (OSS) of a sale from before then, at that sale's Dutch VAT.",
+    action: "Choose OSS for EU consumers in the VAT mapping, or switch foreign VAT off in SnelStart; book a credit invoice of a sale from before 1 July 2021 by hand.",
   },
   OSS_RATES_MISSING: {
     layer: "koppeling",

@@ -1,9 +1,10 @@
 // In the Node-RED editor: the text of an error an admin route of this package answered
-// (`{ok: false, code, message}`), for the dialogs and the Koppeling sidebar. The runtime's message
-// is English (or the runtime's language); when the editor shows this package in another language
-// than English, the code's reason and what to do come first, from the Koppeling sidebar's message
-// catalogue in the editor's language (the same texts msg.error.message gets in a Dutch runtime,
-// src/nodes/error-language.ts), and the runtime's message follows in brackets.
+// (`{ok: false, code, message}`), for the dialogs and the Koppeling sidebar. The route's message
+// is always English, whatever the runtime's language (src/nodes/admin.ts never translates it);
+// when the editor shows this package in another language than English, the code's reason and
+// what to do come first, from the Koppeling sidebar's message catalogue in the editor's language
+// (the same texts msg.error.message gets in a Dutch runtime, src/nodes/error-language.ts), and
+// the route's message follows in brackets.
 /* global RED, window */
 (function () {
   "use strict";

@@ -1,5 +1,5 @@
 /**
- * The reconciliation's admin routes (for the sidebar's coming "Controle" section, or another tool):
+ * The reconciliation's admin routes (for the sidebar's "Controle" section, or another tool):
  *
  *   GET /ccv-snelstart/reconcile/:nodeId?from=yyyy-MM-dd&to=yyyy-MM-dd   (or ?month=yyyy-MM; none: last month)
  *     -> {ok: true, period, at, counts, lines} | {ok: false, code, message}  (HTTP 200, as the other admin routes)
