@@ -12,7 +12,7 @@ import { ERROR_CODES, SNELSTART_MESSAGE_FAMILY, type ErrorSpec, specOf } from ".
 export type Tree = { [k: string]: string | Tree };
 
 /** Every code's entry of the sidebar catalogue (`codes.<CODE>.reason` / `.action`), with SnelStart's message codes not listed by name under the family's entry. */
-export function codeTexts(): Record<string, { reason: string; action: string }> {
+function codeTexts(): Record<string, { reason: string; action: string }> {
   const entry = (s: ErrorSpec) => ({ reason: s.meaning, action: s.action });
   return {
     ...Object.fromEntries(ERROR_CODES.map((c) => [c, entry(specOf(c))])),

@@ -265,6 +265,7 @@ export function orderSource(input: OrderInput): Source {
     throw new KoppelingError("ORDER_INVALID", `${label} cannot be booked: the checkout is not completed (it has no order number yet).`, { orderId: order.id });
   }
   label = `Order ${order.ordernumber_full || order.ordernumber}`;
+  const day = dayOf(order.create_date, label);
   return {
     kind: "order",
     label,
@@ -274,8 +275,8 @@ export function orderSource(input: OrderInput): Source {
     ordernumberFull: order.ordernumber_full || String(order.ordernumber),
     invoicenumber: order.invoicenumber ?? null,
     createDate: order.create_date,
-    day: dayOf(order.create_date, label),
-    vatDay: dayOf(order.create_date, label),
+    day,
+    vatDay: day,
     rowsGross: order.order_row_taxes_included,
     shippingGross: order.shipping_taxes_included,
     shippingRateBp: checkedRate(order.shipping_tax_percentage, label, "shipping: "),

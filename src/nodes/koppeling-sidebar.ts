@@ -26,7 +26,8 @@ import { KoppelingError } from "../errors";
 import { lookupOrder, needsAttention } from "../koppeling/ledger-views";
 import { parseLedgerKey } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
-import { runLogOf, scheduledRunGoing } from "./run-log";
+import { scheduledRunGoing } from "../koppeling/run-history";
+import { runLogOf } from "./run-log";
 import { answer, body } from "./admin";
 
 export const READ_PERMISSION = "ccv-snelstart.read";

@@ -23,7 +23,6 @@ import { type RunOutcome, type RunRecord, type RunView, RunHistory, shown, trigg
 import type { CcvConfigNode } from "./ccv-config";
 import type { KoppelingMessage } from "./shared";
 
-export { scheduledRunGoing } from "../koppeling/run-history";
 
 /** The comms topic of a shop's runs (the sidebar subscribes to `ccv-snelstart/koppeling/#`). */
 export function runsTopic(configId: string): string {
@@ -81,7 +80,7 @@ export class RunLogStore {
   private loading: Promise<RunHistory> | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
-  /** The history's revision last stored (or loaded). */
+  /** The history's revision last stored (loading leaves it at 0). */
   private storedRevision = 0;
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly lastPublished = new Map<string, number>();
