@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop(0));
   process.on("SIGTERM", () => stop(0));
   try {
-    rt = await startKoppeling(flags);
+    // The shop's history ends now, as a live shop's does: last month's reconciliation has orders.
+    rt = await startKoppeling({ ...flags, historyEnd: Date.now() });
     await rt.waitForSummary(1, 600_000);
     // As a user clicks "register webhooks" once: the simulator then announces new orders to the flow.
     await rt.inject(EXAMPLE_IDS.registerWebhooks);
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   report(rt);
   console.log("");
   console.log(`Node-RED editor        ${rt.url}/   (the flow "CCV Shop → SnelStart"; runs every 2 hours, or click the inject node)`);
+  console.log(`Koppeling sidebar      in the editor's sidebar: the runs, what failed and why, find an order, Controle (reconcile a month)`);
   console.log(`CCV Shop simulator     ${rt.ccv.url}   key ${SIM_CREDENTIALS.ccvPublicKey} / ${SIM_CREDENTIALS.ccvSecret}; add orders: POST ${rt.ccv.url}/__sim/orders`);
   console.log(`SnelStart simulator    ${rt.snelstart.url}   bookings: GET ${rt.snelstart.url}/__sim/verkoopboekingen`);
   console.log(`Webhook endpoint       ${rt.webhookUrl}`);
