@@ -91,6 +91,11 @@ export interface KoppelingOptions {
   onLog?: (line: string) => void;
   /** Change the flow before it is deployed. */
   editFlow?: (flow: FlowNode[]) => void;
+  /**
+   * Prepare the simulators before the flow is deployed (e.g. break an order that the example's
+   * run at deploy should fail): nothing of the flow runs yet, so nothing races it.
+   */
+  beforeDeploy?: (sims: { ccv: CcvSim; snelstart: SnelStartSim }) => void | Promise<void>;
   /** Deploy the example flow (default true); false leaves Node-RED with an empty workspace. */
   deploy?: boolean;
   /**
@@ -447,6 +452,7 @@ export async function startKoppeling(opts: KoppelingOptions = {}): Promise<Koppe
     if (opts.deploy !== false) {
       const flow = demoFlow({ ccvUrl: ccv.url, snelstartUrl: snelstart.url, smtpPort: smtp.port, probeUrl: `${probe.url}/summary`, nodeRedUrl: url });
       opts.editFlow?.(flow);
+      await opts.beforeDeploy?.({ ccv, snelstart });
       await admin("POST", "/flows", { flows: flow }, { "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" });
     }
 

@@ -1,11 +1,12 @@
 /**
  * Issue 13 (Dutch), in a real browser on Node-RED 4.1 and on Node-RED 5: a runtime set to Dutch
  * (settings.js `lang: "nl"`, as the README's "Nederlands" tells the owner) and an editor set to
- * Dutch. After the example's first run (the deploy's, one order of which CCV Shop sends broken),
- * the statuses under the nodes are Dutch: those with numbers as the runtime wrote them, those
- * without as the editor translated their keys (docs/design.md#dutch-status-texts-and-error-messages);
- * and the failed order's msg.error.message, as the report node passed it on, starts with the
- * code's Dutch reason. Screenshots go to `test-artifacts/dutch-status-*.png`.
+ * Dutch. After the example's first run (the deploy's, one order of which CCV Shop sends broken,
+ * broken in the simulator before the flow is deployed), the statuses under the nodes are Dutch:
+ * those with numbers as the runtime wrote them, those without as the editor translated their keys
+ * (docs/design.md#dutch-status-texts-and-error-messages); and the failed order's
+ * msg.error.message, as the report node passed it on, starts with the code's Dutch reason.
+ * Screenshots go to `test-artifacts/dutch-status-*.png`.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -47,16 +48,25 @@ describe("editor (real browser): node statuses in Dutch", function () {
 
       it("with the runtime and the editor in Dutch, the statuses after a run and a failed order's message are Dutch", async function () {
         this.timeout(150_000);
-        koppeling = await startKoppeling({ orders: 6, lang: "nl", ...version.options() });
-        const settings = (await koppeling.adminGet("/settings")) as { version: string };
-        assert.match(settings.version, version.expect);
-        // The example's schedule runs once, 5 s after the deploy: break one order it books before then.
+        // The example's schedule runs once at deploy: one order it books is broken before the flow is deployed.
         const example = (JSON.parse(fs.readFileSync(EXAMPLE_FILE, "utf8")) as Array<Parameters<typeof dueSettings>[0] & { id: string }>).find((n) => n.id === EXAMPLE_IDS.ordersIn);
         assert.ok(example, "the example's ccv-orders-in");
         const due = dueSettings(example);
-        const booked = koppeling.ccv.state.orders.filter((o) => o.is_completed && o.ordernumber != null && o.status != null && due.statuses.includes(o.status) && (o.paid || !due.paidOnly));
-        assert.ok(booked.length >= 2, "the demo shop has orders to book");
-        koppeling.ccv.state.malform("order", booked[1].id, { set: { total_tax: null } });
+        let broken = 0;
+        koppeling = await startKoppeling({
+          orders: 6,
+          lang: "nl",
+          ...version.options(),
+          beforeDeploy: ({ ccv }) => {
+            const booked = ccv.state.orders.filter((o) => o.is_completed && o.ordernumber != null && o.status != null && due.statuses.includes(o.status) && (o.paid || !due.paidOnly));
+            assert.ok(booked.length >= 2, "the demo shop has orders to book");
+            ccv.state.malform("order", booked[1].id, { set: { total_tax: null } });
+            broken += 1;
+          },
+        });
+        assert.equal(broken, 1, "one order broken before the deploy");
+        const settings = (await koppeling.adminGet("/settings")) as { version: string };
+        assert.match(settings.version, version.expect);
         const summary = await koppeling.waitForSummary(1, 90_000);
         assert.deepEqual(
           summary.errors.map((e) => e.code),

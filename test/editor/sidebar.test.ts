@@ -3,15 +3,16 @@
  * from tools/nr5: Node-RED runs as a child process, so one mocha process drives both).
  *
  * The example flow as `npm run demo` deploys it (its schedule runs once at deploy), with one
- * order broken in the CCV simulator before that run (its total_tax null: CCV_INVALID_DOCUMENT).
+ * order broken in the CCV simulator before the deploy (its total_tax null: CCV_INVALID_DOCUMENT).
  * In the sidebar: the deploy's run and the failed order with its plain-language reason; "Run
  * now" over new orders that CCV Shop answers slowly, with live progress; then the cause fixed in
  * the simulator, "Retry this order", and the order found booked under the invoice number the
  * SnelStart simulator holds. Then the Controle of the month of "Run now"'s orders: refused once by
- * SnelStart (the code, its reason and what to do), then, after one of their bookings was changed
- * by hand in the SnelStart simulator: exactly that difference, both amounts, the CSV download;
- * and the order search with the amount booked. Last, the editor set
- * to Dutch: the sidebar's texts, amounts and month in Dutch (Node-RED's own language stays en-US).
+ * SnelStart (the code, its reason, what to do and the route's message), busy while its request
+ * is held, then, after one of their bookings was changed by hand in the SnelStart simulator:
+ * exactly that difference, both amounts, the CSV download; the order search with the amount
+ * booked; and a month with nothing in it, said so. Last, the editor set to Dutch: the sidebar's
+ * texts, amounts and month in Dutch (Node-RED's own language stays en-US).
  * Screenshots go to `test-artifacts/koppeling-sidebar-*.png`.
  */
 import assert from "node:assert/strict";
@@ -116,18 +117,24 @@ describe("editor (real browser): the Koppeling sidebar", function () {
       let bad: SimOrder | undefined;
       let badTax = 0;
       /** The booking the Controle test changed by hand: its order, month and amounts. */
-      let changed: { ordernumber: number; month: string; shopCents: number; changedCents: number } | undefined;
+      let changed: { ordernumber: number; month: string; shopCents: number; changedCents: number; equal: number } | undefined;
       const prefix = `koppeling-sidebar-${version.expect.source.includes("5") ? "nr5" : "nr4"}`;
 
       before(async function () {
         this.timeout(120_000);
-        koppeling = await startKoppeling({ orders: 6, ...version.options() });
-        // The example's schedule runs once, 5 s after the deploy: break one order it will book before then.
-        const due = koppeling.ccv.state.orders.filter((o) => o.is_completed && o.ordernumber != null && o.status != null && BOOKED_STATUSES.has(o.status) && o.paid);
-        assert.ok(due.length >= 2, "the demo shop has orders to book");
-        bad = due[1];
-        badTax = bad.total_tax;
-        koppeling.ccv.state.malform("order", bad.id, { set: { total_tax: null } });
+        // The example's schedule runs once at deploy: one order it will book is broken before the flow is deployed.
+        koppeling = await startKoppeling({
+          orders: 6,
+          ...version.options(),
+          beforeDeploy: ({ ccv }) => {
+            const due = ccv.state.orders.filter((o) => o.is_completed && o.ordernumber != null && o.status != null && BOOKED_STATUSES.has(o.status) && o.paid);
+            assert.ok(due.length >= 2, "the demo shop has orders to book");
+            bad = due[1];
+            badTax = bad.total_tax;
+            ccv.state.malform("order", bad.id, { set: { total_tax: null } });
+          },
+        });
+        assert.ok(bad, "one order broken before the deploy");
         const first = await koppeling.waitForSummary(1, 90_000);
         assert.equal(first.failed, 1, `the deploy's run failed the broken order (${JSON.stringify(first.errors)})`);
         assert.deepEqual(first.errors.map((e) => [e.ordernumber, e.code]), [[bad.ordernumber, "CCV_INVALID_DOCUMENT"]]);
@@ -141,8 +148,14 @@ describe("editor (real browser): the Koppeling sidebar", function () {
       /** Opens the Koppeling tab as a user does: its button in the tab bar, or (Node-RED 4, when the bar is full) its entry in the bar's menu. */
       async function openSidebar(p: Page): Promise<void> {
         const button = p.locator('#red-ui-tab-koppeling-link-button, button[data-tab-id="koppeling"]').first();
-        // Once the tab is added, a page opened again may show it already (Node-RED 5 keeps the sidebar's last tab): a click would close it.
         await button.waitFor({ state: "attached" });
+        // A page opened again may show the tab already (Node-RED 5 restores the sidebar's last tab): a
+        // click would close it. Node-RED restores it as it ends loading (RED.sidebar.show(":first"),
+        // next to hiding its loading bar): decided only once the bar is hidden.
+        await p.waitForFunction(() => {
+          const bar = (globalThis as unknown as PageWindow).$("#red-ui-loading-progress");
+          return bar.length === 1 && !bar.is(":visible");
+        });
         if (await p.locator(".ccv-koppeling").isVisible()) return;
         if (await button.isVisible()) {
           await button.click();
@@ -197,6 +210,12 @@ describe("editor (real browser): the Koppeling sidebar", function () {
           const o = (await control(koppeling.ccv.url, "POST", "/__sim/orders", newOrder(n))) as SimOrder;
           numbers.push(o.ordernumber);
         }
+        // The Controle's node list (one node: hidden) is marked: the redraws during and after the run keep it, not rebuild it.
+        await page.evaluate(() => {
+          const options = (globalThis as unknown as PageWindow).document.querySelectorAll(".ccv-koppeling-controle-node option");
+          if (options.length !== 1) throw new Error(`${options.length} reconcile nodes listed`);
+          (options[0] as unknown as { setAttribute(name: string, value: string): void }).setAttribute("data-probe", "kept");
+        });
         // Each order's rows come 1.5 s late: the run takes a few seconds.
         await control(koppeling.ccv.url, "POST", "/__sim/faults", { kind: "delay", ms: 1500, method: "GET", path: "/orderrows", count: 3 });
         await page.click("button.ccv-koppeling-run");
@@ -221,6 +240,8 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         // The three new orders are booked; the broken one, still broken, failed again.
         assert.deepEqual([await cell(run, "due"), await cell(run, "booked"), await cell(run, "failed")], ["4", "3", "1"]);
         await page.locator(`.ccv-koppeling-item[data-key="order:${bad.id}"] .ccv-koppeling-meta`, { hasText: TEXT.attention.attempts_plural.replace("__count__", "2") }).waitFor();
+        // Redrawn after the run (the attention list above) without rebuilding the unchanged node list.
+        assert.equal(await page.locator('.ccv-koppeling-controle-node option[data-probe="kept"]').count(), 1, "the reconcile node list is not rebuilt");
         assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
       });
 
@@ -281,19 +302,42 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         await page.fill(".ccv-koppeling-controle-month", month);
         // SnelStart refuses the listing once (403): the error's code, what it means and what to do.
         await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "status", status: 403, method: "GET", path: "/verkoopfacturen", count: 1 });
-        await section.locator("button.ccv-koppeling-controle-run").click();
+        const reconcileRoute = /\/ccv-snelstart\/reconcile\/[^/?.]+\?month=/;
+        const [refused] = await Promise.all([
+          page.waitForResponse((r) => reconcileRoute.test(r.url()), { timeout: 60_000 }),
+          section.locator("button.ccv-koppeling-controle-run").click(),
+        ]);
+        const refusal = (await refused.json()) as { ok: boolean; code?: string; message?: string };
+        assert.equal(refusal.code, "SNELSTART_FORBIDDEN");
+        assert.ok(refusal.message, "the route's answer has a message");
         const error = section.locator(".ccv-koppeling-controle-error");
-        await error.waitFor({ timeout: 60_000 });
+        await error.waitFor();
         assert.equal(await error.locator(".ccv-koppeling-code").innerText(), "SNELSTART_FORBIDDEN");
         assert.equal(await error.locator(".ccv-koppeling-reason").innerText(), TEXT.codes.SNELSTART_FORBIDDEN.reason);
         assert.equal(await error.locator(".ccv-koppeling-todo").innerText(), `${TEXT.attention.todo} ${TEXT.codes.SNELSTART_FORBIDDEN.action}`);
+        assert.equal(await error.locator(".ccv-koppeling-detail").innerText(), refusal.message, "the route's message as the particulars");
         assert.equal(await section.locator(".ccv-koppeling-controle-summary").count(), 0);
-        // SnelStart lists its invoices slowly: the sidebar shows it is busy meanwhile.
-        await control(koppeling.snelstart.url, "POST", "/__sim/faults", { kind: "delay", ms: 1500, method: "GET", path: "/verkoopfacturen", count: 1 });
-        await section.locator("button.ccv-koppeling-controle-run").click();
-        await section.locator(".ccv-koppeling-controle-busy").waitFor({ state: "visible" });
-        assert.equal(await section.locator("button.ccv-koppeling-controle-run").isDisabled(), true, "no second reconciliation while one goes");
-        assert.equal((await section.locator(".ccv-koppeling-controle-busy").innerText()).trim(), TEXT.controle.busy);
+        // While the reconciliation goes (its request held in the browser until the checks are done), the sidebar shows it is busy.
+        let release: () => void = () => undefined;
+        const held = new Promise<void>((r) => (release = r));
+        let requested: () => void = () => undefined;
+        const sent = new Promise<void>((r) => (requested = r));
+        await page.route(reconcileRoute, async (route) => {
+          requested();
+          await held;
+          await route.continue();
+        });
+        try {
+          await section.locator("button.ccv-koppeling-controle-run").click();
+          await sent;
+          await section.locator(".ccv-koppeling-controle-busy").waitFor({ state: "visible" });
+          assert.equal(await section.locator("button.ccv-koppeling-controle-run").isDisabled(), true, "no second reconciliation while one goes");
+          assert.equal((await section.locator(".ccv-koppeling-controle-busy").innerText()).trim(), TEXT.controle.busy);
+          assert.equal(await section.locator(".ccv-koppeling-controle-summary").count(), 0, "no result before the answer");
+        } finally {
+          release();
+        }
+        await page.unroute(reconcileRoute);
         await section.locator(".ccv-koppeling-controle-summary").waitFor({ timeout: 60_000 });
         assert.equal(await section.locator(".ccv-koppeling-controle-busy").isVisible(), false);
         assert.equal(await error.count(), 0, "the earlier error is gone");
@@ -340,14 +384,23 @@ describe("editor (real browser): the Koppeling sidebar", function () {
         await amount.waitFor();
         assert.equal(await amount.getAttribute("data-cents"), String(shopCents));
         assert.equal(await amount.innerText(), TEXT.search.amount.replace("__amount__", shopText));
+
+        // A month long before the shop's history: nothing to compare, said so (not "all 0 documents").
+        const empty = "2001-01";
+        await page.fill(".ccv-koppeling-controle-month", empty);
+        await section.locator("button.ccv-koppeling-controle-run").click();
+        const emptyText = TEXT.controle.nothingDue.replace("__period__", await page.evaluate((l: string) => new Date(2001, 0, 1).toLocaleDateString(l, { month: "long", year: "numeric" }), TEXT.sidebar.locale));
+        await section.locator(".ccv-koppeling-controle-summary", { hasText: emptyText }).waitFor({ timeout: 60_000 });
+        assert.equal(await section.locator(".ccv-koppeling-controle-summary").innerText(), emptyText);
+        assert.equal(await section.locator(".ccv-koppeling-controle-counts li").count(), 0, "no findings");
         assert.deepEqual(browser.takePageErrors(), [], "uncaught errors in the editor page");
-        changed = { ordernumber, month, shopCents, changedCents };
+        changed = { ordernumber, month, shopCents, changedCents, equal: others.length };
       });
 
       it("set to Dutch (nl): the sidebar's texts are Dutch, and so are its amounts and month, though Node-RED's own language stays en-US", async function () {
         this.timeout(60_000);
         assert.ok(koppeling && browser && page && changed);
-        const { ordernumber, month, shopCents, changedCents } = changed;
+        const { ordernumber, month, shopCents, changedCents, equal } = changed;
         await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.setItem("editor-language", "nl"));
         try {
           page = await browser.open(koppeling.url);
@@ -373,7 +426,7 @@ describe("editor (real browser): the Koppeling sidebar", function () {
           const [y, m] = month.split("-").map(Number);
           const monthText = await page.evaluate(([yy, mm, l]) => new Date(yy, mm - 1, 1).toLocaleDateString(l, { month: "long", year: "numeric" }), [y, m, NL.sidebar.locale] as [number, number, string]);
           assert.match(monthText, /^[a-z]+ \d{4}$/, "a Dutch month is written in lower case");
-          assert.equal(await summary.innerText(), NL.controle.summary.replace("__period__", monthText).replace("__equal__", "2").replace("__count__", "1"));
+          assert.equal(await summary.innerText(), NL.controle.summary.replace("__period__", monthText).replace("__equal__", String(equal)).replace("__count__", "1"));
           const amounts = section.locator(".ccv-koppeling-controle-line .ccv-koppeling-amounts");
           assert.equal(await amounts.innerText(), NL.controle.amounts.replace("__shop__", shopText).replace("__snelstart__", await euro(page, changedCents, NL.sidebar.locale)));
           assert.equal(await section.locator(".ccv-koppeling-controle-line .ccv-koppeling-reason").innerText(), NL.controle.findings["amount-differs"].reason);
