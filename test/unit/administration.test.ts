@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { FOREIGN_VAT_LEDGER, simLedgerId, startSnelStartSim, type SnelStartSim } from "../../sim/snelstart/server";
 import { AdministrationReference, REFERENCE_TTL_MS, cached, checkMapping, lookups, mappingForCustomer, resolveMapping } from "../../src/controllers/administration";
 import { KoppelingError } from "../../src/errors";
-import { SnelStartClient } from "../../src/snelstart/client";
-import { Throttle } from "../../src/snelstart/throttle";
+import type { SnelStartClient } from "../../src/snelstart/client";
+import { simClient } from "./helpers/snelstart-sim-client";
 
 describe("unit: the administration's reference data against the SnelStart simulator", function () {
   this.timeout(20_000);
@@ -27,15 +27,7 @@ describe("unit: the administration's reference data against the SnelStart simula
     t = 1_000_000;
     const koppelsleutel = `unit-administration-${process.pid}-${n}`;
     ss = await startSnelStartSim({ rateLimits: "off", koppelsleutel, subscriptionKey: "demo-subscription" });
-    client = new SnelStartClient({
-      subscriptionKey: "demo-subscription",
-      koppelsleutel,
-      apiUrl: ss.apiBase,
-      tokenUrl: ss.tokenUrl,
-      retryBaseMs: 5,
-      maxRetries: 0,
-      throttle: new Throttle({ perMinute: 1_000_000, perHour: 10_000_000, concurrent: 1_000, margin: 0 }),
-    });
+    client = simClient(ss, koppelsleutel, { maxRetries: 0 });
   });
   afterEach(() => ss.close());
 

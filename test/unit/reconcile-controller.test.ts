@@ -12,8 +12,8 @@ import { ReconcileController, type ReconcileSources } from "../../src/controller
 import { KoppelingError } from "../../src/errors";
 import { createMapping } from "../../src/koppeling";
 import { dueSettings } from "../../src/koppeling/due";
-import { SnelStartClient } from "../../src/snelstart/client";
-import { Throttle } from "../../src/snelstart/throttle";
+import type { SnelStartClient } from "../../src/snelstart/client";
+import { simClient } from "./helpers/snelstart-sim-client";
 
 const PUBLIC = "unit-public";
 const SECRET = "unit-secret";
@@ -51,14 +51,7 @@ describe("unit: the reconciliation controller against both simulators", function
     const koppelsleutel = `unit-reconcile-${process.pid}-${n}`;
     ccv = await startCcvSim({ orders: 0, rateLimits: "off", publicKey: PUBLIC, secret: SECRET });
     ss = await startSnelStartSim({ rateLimits: "off", koppelsleutel, subscriptionKey: "demo-subscription" });
-    snelstart = new SnelStartClient({
-      subscriptionKey: "demo-subscription",
-      koppelsleutel,
-      apiUrl: ss.apiBase,
-      tokenUrl: ss.tokenUrl,
-      retryBaseMs: 5,
-      throttle: new Throttle({ perMinute: 1_000_000, perHour: 10_000_000, concurrent: 1_000, margin: 0 }),
-    });
+    snelstart = simClient(ss, koppelsleutel);
     const klant = await snelstart.createRelatie({ relatiesoort: ["Klant"], naam: "Jan Jansen" });
     klantId = klant.id;
   });
