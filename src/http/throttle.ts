@@ -69,7 +69,8 @@ class Lane {
   running = 0;
   readonly queue: Waiter[] = [];
   readonly liveQueue: Waiter[] = [];
-  timer = false;
+  /** When the armed timer fires (null: none): a call that may go sooner arms one of its own. */
+  timerAt: number | null = null;
 
   constructor(readonly key: string) {}
 
@@ -201,10 +202,13 @@ export class Throttle {
         const wait = this.windowWait(lane, t, lane.liveQueue.length > 0);
         if (wait === Infinity) return;
         if (wait > 0) {
-          if (!lane.timer) {
-            lane.timer = true;
-            this.clock.after(Math.ceil(wait), () => {
-              lane.timer = false;
+          // Live work may go sooner than the call a timer waits for: then it gets its own (a timer
+          // that fires later only pumps again).
+          const at = t + Math.ceil(wait);
+          if (lane.timerAt === null || at < lane.timerAt) {
+            lane.timerAt = at;
+            this.clock.after(at - t, () => {
+              if (lane.timerAt === at) lane.timerAt = null;
               this.pump(lane);
             });
           }

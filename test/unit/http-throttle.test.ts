@@ -43,6 +43,26 @@ describe("unit: the HTTP throttle", () => {
       assert.equal(t.admitted, 4);
     });
 
+    it("live work that needs less of the window than a waiting import call is not held to the import's later timer", async () => {
+      const clock = new FakeClock();
+      const t = new Throttle({ countFrom: "start", clock, limits: () => ({ windows: [{ calls: 3, ms: 1_000, reserve: 1 }], concurrent: Infinity }) });
+      const { order, acquire } = recorder(t, clock);
+      const at = async (ms: number, name: string, live: boolean) => {
+        await clock.advance(ms - clock.now());
+        void acquire(name, "", live).then((p) => p.release());
+        await settle();
+      };
+      await at(0, "a", false);
+      await at(100, "b", false);
+      await at(300, "live1", true); // the reserve
+      await at(400, "c", false); // needs two calls out of the window: 1,100
+      await at(500, "live2", true); // needs one: 1,000
+      await clock.advance(500);
+      assert.deepEqual(order, ["a@0", "b@100", "live1@300", "live2@1000"]);
+      await clock.advance(300);
+      assert.deepEqual(order, ["a@0", "b@100", "live1@300", "live2@1000", "c@1300"]);
+    });
+
     it("every window must have room: a short one and a long one", async () => {
       const clock = new FakeClock();
       const t = new Throttle({

@@ -24,6 +24,7 @@ import { deadAtEndpoint, tokenDigest } from "../../src/ccv/webhook";
 import { type KoppelingMessage, clock as hhmm } from "../../src/nodes/shared";
 import { translator } from "./helpers/catalogue";
 import { FakeClock } from "./helpers/fake-clock";
+import { simOrderInput } from "./helpers/sim-order";
 
 const PUBLIC = "unit-public";
 const SECRET = "unit-secret";
@@ -63,22 +64,6 @@ async function until<T>(what: string, check: () => T | null | undefined | false,
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
   }
-}
-
-function orderInput(ordernumber: number, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ordernumber,
-    create_date: "2026-06-01T10:00:00Z",
-    status: 7,
-    paid: true,
-    customer: {
-      billingaddress: { first_name: "Jan", last_name: "Jansen", full_name: "Jan Jansen", street: "Dorpsstraat", housenumber: 1, zipcode: "1234 AB", city: "Alkmaar", country: "Nederland", country_code: "NL" },
-      email: `klant${ordernumber}@example.nl`,
-      customertype: "b2c",
-    },
-    orderrows: [{ product_name: `Artikel ${ordernumber}`, product_number: `ART-${ordernumber}`, count: 1, price: 24.2, tax: 21 }],
-    ...over,
-  };
 }
 
 describe("unit: the ccv-orders-in controller", function () {
@@ -142,9 +127,9 @@ describe("unit: the ccv-orders-in controller", function () {
   const asked = () => Object.values(sim.state.requests.toJSON()).reduce((a, b) => a + b, 0);
 
   it("a run sends each due order with its rows, then the end message; notes what waits; moves the marks at the clock's time", async () => {
-    const a = sim.state.addOrder(orderInput(1001));
-    const unpaid = sim.state.addOrder(orderInput(1002, { paid: false }));
-    const c = sim.state.addOrder(orderInput(1003, { status: 4 }));
+    const a = sim.state.addOrder(simOrderInput(1001));
+    const unpaid = sim.state.addOrder(simOrderInput(1002, { paid: false }));
+    const c = sim.state.addOrder(simOrderInput(1003, { status: 4 }));
     const t = make();
     const outcome = await t.controller.input({ payload: 1 }, t.send);
     assert.deepEqual(outcome, { ok: true });
@@ -169,7 +154,7 @@ describe("unit: the ccv-orders-in controller", function () {
   });
 
   it("a run-wide failure (a wrong secret: CCV_AUTH) ends the run: nothing sent, the run's meta for msg.run, a failed run in the ledger", async () => {
-    sim.state.addOrder(orderInput(1101));
+    sim.state.addOrder(simOrderInput(1101));
     const t = make({ secret: "not-the-secret" });
     const outcome = await t.controller.input({ payload: 1 }, t.send);
     assert.equal(outcome.ok, false);
@@ -184,7 +169,7 @@ describe("unit: the ccv-orders-in controller", function () {
 
   it("webhooks for one order within the gather cost one fetch; one that comes while the order is on its way costs one more fetch after it settled", async () => {
     removals.push(addWindowConsumer());
-    const o = sim.state.addOrder(orderInput(1201));
+    const o = sim.state.addOrder(simOrderInput(1201));
     const t = make();
     const first = t.controller.input({ topic: "webhook", payload: { id: o.id } }, t.send);
     const others = [t.controller.input({ topic: "webhook", payload: { id: o.id } }, t.send), t.controller.input({ topic: "webhook", payload: { id: String(o.id) } }, t.send)];
@@ -211,7 +196,7 @@ describe("unit: the ccv-orders-in controller", function () {
   });
 
   it("close during the webhook gather: the timer is cleared, nothing is fetched or sent", async () => {
-    const o = sim.state.addOrder(orderInput(1301));
+    const o = sim.state.addOrder(simOrderInput(1301));
     const t = make();
     const work = t.controller.input({ topic: "webhook", payload: { id: o.id } }, t.send);
     assert.equal(clock.pending, 1);
@@ -225,7 +210,7 @@ describe("unit: the ccv-orders-in controller", function () {
   });
 
   it("close while a run is paging: no message and no request after close resolves, the ledger's updates are stored, and the ledger loads cleanly for the next run", async () => {
-    for (let n = 0; n < 120; n++) sim.state.addOrder(orderInput(2000 + n, { create_date: new Date(Date.parse("2026-05-01T10:00:00Z") + n * 60_000).toISOString().slice(0, 19) + "Z" }));
+    for (let n = 0; n < 120; n++) sim.state.addOrder(simOrderInput(2000 + n, { create_date: new Date(Date.parse("2026-05-01T10:00:00Z") + n * 60_000).toISOString().slice(0, 19) + "Z" }));
     // The fourth document's rows are slow: the run is waiting on CCV when the node closes.
     const slow = sim.state.orders[3];
     sim.state.faults.add({ kind: "delay", ms: 400, method: "GET", path: `orders/${slow.id}/orderrows` });
@@ -269,7 +254,7 @@ describe("unit: the ccv-orders-in controller", function () {
   it("close while a run waits for room in the message window: the wait is withdrawn, nothing more is sent, and the node's messages give their room back", async () => {
     removals.push(addWindowConsumer());
     window = new MessageWindow(2, 60_000);
-    for (let n = 0; n < 5; n++) sim.state.addOrder(orderInput(3000 + n));
+    for (let n = 0; n < 5; n++) sim.state.addOrder(simOrderInput(3000 + n));
     const t = make();
     const work = t.controller.input({ payload: 1 }, t.send);
     await until("two messages on their way and the third found", () => t.docs().length === 2 && t.statuses.includes("3 found…") && requests("GET", "orders/:id/orderrows/") === 3 && answered() === asked());

@@ -13,6 +13,7 @@ import { KoppelingError } from "../../src/errors";
 import { createMapping } from "../../src/koppeling";
 import { dueSettings } from "../../src/koppeling/due";
 import type { SnelStartClient } from "../../src/snelstart/client";
+import { simOrderInput } from "./helpers/sim-order";
 import { simClient } from "./helpers/snelstart-sim-client";
 
 const PUBLIC = "unit-public";
@@ -20,22 +21,7 @@ const SECRET = "unit-secret";
 const MARCH = { from: "2025-03-01", to: "2025-04-01" };
 
 function ccvOrder(ordernumber: number, createDate: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ordernumber,
-    create_date: createDate,
-    status: 7,
-    paid: true,
-    customer: {
-      billingaddress: { first_name: "Jan", last_name: "Jansen", full_name: "Jan Jansen", street: "Dorpsstraat", housenumber: 1, zipcode: "1234 AB", city: "Alkmaar", country: "Nederland", country_code: "NL" },
-      email: `klant${ordernumber}@example.nl`,
-      customertype: "b2c",
-      btw: "",
-      kvk: "",
-      reference: "",
-    },
-    orderrows: [{ product_name: "Artikel", product_number: "A-1", count: 1, price: 24.2, tax: 21 }],
-    ...over,
-  };
+  return simOrderInput(ordernumber, { create_date: createDate, ...over });
 }
 
 describe("unit: the reconciliation controller against both simulators", function () {
