@@ -449,7 +449,7 @@ const CATALOGUE = {
     endsRun: false,
     retryable: false,
     meaning: "Reconciliation compares verkoopfacturen, and this administration is booked in sales-order mode: a sales order becomes an invoice, under SnelStart's own number, only when someone invoices it in SnelStart.",
-    action: "Reconcile the sales orders in SnelStart itself; the reconciliation works for the verkoopboeking mode of snelstart-invoice.",
+    action: "Reconcile the sales orders in SnelStart itself; the reconciliation works when vat-mapper books sales bookings (Book as: verkoopboeking).",
   },
 
   // --- the nodes ---------------------------------------------------------------------------------
@@ -458,7 +458,7 @@ const CATALOGUE = {
     endsRun: false,
     retryable: false,
     meaning: "msg.payload is not the booking vat-mapper makes.",
-    action: "Wire vat-mapper before snelstart-debtor and snelstart-invoice, and do not change msg.payload in between.",
+    action: "Wire vat-mapper directly before snelstart-invoice, and do not change msg.payload in between.",
   },
   RELATIE_MISSING: {
     layer: "node",

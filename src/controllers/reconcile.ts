@@ -84,7 +84,7 @@ export class ReconcileController {
     if (this.src.verkooporderMode()) {
       throw new KoppelingError(
         "RECONCILE_VERKOOPORDER",
-        "This administration is booked as sales orders (snelstart-invoice mode verkooporder): they become invoices, under SnelStart's own numbers, only when someone invoices them in SnelStart, so there are no verkoopfacturen to compare. Reconcile the sales orders in SnelStart.",
+        "This administration is booked as sales orders (vat-mapper's Book as: verkooporder): they become invoices, under SnelStart's own numbers, only when someone invoices them in SnelStart, so there are no verkoopfacturen to compare. Reconcile the sales orders in SnelStart.",
       );
     }
     const progress = this.src.progress ?? (() => undefined);
@@ -159,7 +159,13 @@ export function shopDueSettings(defs: readonly FlowDef[], ccvConfigId: string): 
   return all[0] ?? dueSettings({});
 }
 
-/** Whether an (enabled) snelstart-invoice node books into this administration (snelstart-config `snelstartConfigId`) as sales orders. */
+/**
+ * Whether this administration (snelstart-config `snelstartConfigId`) is booked as sales orders: an
+ * enabled vat-mapper in mode verkooporder (*Book as*) whose VAT mapping is on the administration,
+ * or a snelstart-invoice of 0.1 set to it (which refuses sales bookings until it is saved again).
+ */
 export function bookedAsVerkooporders(defs: readonly FlowDef[], snelstartConfigId: string): boolean {
-  return defs.some((d) => d.type === "snelstart-invoice" && d.snelstart === snelstartConfigId && d.mode === "verkooporder" && d.d !== true);
+  const mappings = new Set(defs.filter((d) => d.type === "vat-mapping" && d.snelstart === snelstartConfigId).map((d) => d.id));
+  const onAdministration = (d: FlowDef) => (d.type === "vat-mapper" ? mappings.has(String(d.mapping)) : d.type === "snelstart-invoice" && d.snelstart === snelstartConfigId);
+  return defs.some((d) => d.mode === "verkooporder" && d.d !== true && onAdministration(d));
 }

@@ -192,7 +192,7 @@ describe("nodes: reconciliation (ccv-snelstart-reconcile) against both simulator
   it("refuses what it cannot reconcile: sales-order mode (RECONCILE_VERKOOPORDER), a period that is none (RECONCILE_PERIOD); other topics are ignored", async () => {
     this.timeout(30_000);
     sims = await startSims();
-    await helper.load(NODES, koppelingFlow(sims, { extra: RECONCILE, invoice: { mode: "verkooporder" } }), credentials(sims));
+    await helper.load(NODES, koppelingFlow(sims, { extra: RECONCILE, mapper: { mode: "verkooporder" } }), credentials(sims));
     const caught = collect("caught");
     const out = collect("reconciled");
     inject("reconcile", { topic: "reconcile", payload: { month: "2025-06" } });

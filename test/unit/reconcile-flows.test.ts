@@ -25,7 +25,18 @@ describe("unit: the reconciliation reads the flows", () => {
     assert.equal(shopDueSettings([ordersIn("a", "shop1"), ordersIn("b", "shop1", { credits: false, d: true })], "shop1").credits, true);
   });
 
-  it("sales-order mode: an enabled snelstart-invoice in mode verkooporder on the same administration", () => {
+  it("sales-order mode: an enabled vat-mapper booking as sales orders through a VAT mapping of the administration", () => {
+    const mapping = (id: string, snelstart: string): FlowDef => ({ id, type: "vat-mapping", snelstart });
+    const mapper = (mode: string, over: Record<string, unknown> = {}): FlowDef => ({ id: "m", type: "vat-mapper", mapping: "map1", mode, ...over });
+    const defs = [mapping("map1", "ss1"), mapping("map2", "ss2")];
+    assert.equal(bookedAsVerkooporders([...defs, mapper("verkoopboeking")], "ss1"), false);
+    assert.equal(bookedAsVerkooporders([...defs, mapper("verkooporder")], "ss1"), true);
+    assert.equal(bookedAsVerkooporders([...defs, mapper("verkooporder")], "ss2"), false, "another administration's mapping");
+    assert.equal(bookedAsVerkooporders([...defs, mapper("verkooporder", { mapping: "map2" })], "ss2"), true);
+    assert.equal(bookedAsVerkooporders([...defs, mapper("verkooporder", { d: true })], "ss1"), false);
+  });
+
+  it("sales-order mode of 0.1: an enabled snelstart-invoice in mode verkooporder on the same administration", () => {
     assert.equal(bookedAsVerkooporders([invoiceNode("i", "ss1", "verkoopboeking")], "ss1"), false);
     assert.equal(bookedAsVerkooporders([invoiceNode("i", "ss1", "verkooporder")], "ss1"), true);
     assert.equal(bookedAsVerkooporders([invoiceNode("i", "ss2", "verkooporder")], "ss1"), false);
