@@ -272,13 +272,14 @@ export class OrdersInController {
         else await found((l) => orderFound(c, id, s, l, plan.start, now, false));
       }
     }
-    // The pending documents the plan reads one by one (an order listed this run is not read again).
+    // The pending documents the plan reads one by one (an order listed this run is not read again;
+    // its cancellation is: the order listings judge orders, not cancellations).
     for (const { key, kind, id } of plan.recheck) {
       try {
         if (kind === "credit") {
           const c = await this.guard(client.readInvoice(id));
           await found((l) => creditInvoiceFound(c, s, l, now));
-        } else if (!seen.listed(id)) {
+        } else if (kind === "cancel" || !seen.listed(id)) {
           const c = await this.guard(client.readOrder(id));
           // An order or a cancelled one: as when a webhook names it.
           await found((l) => orderFound(c, id, s, l, plan.start, now, true));

@@ -153,6 +153,28 @@ describe("unit: the ccv-orders-in controller", function () {
     assert.deepEqual(t.statuses, ["ccv-orders-in.statusText.fullSweep", "1 found…", "2 found…", `2/2 sent ${hhmm(clock.date())}`]);
   });
 
+  it("a pending cancellation older than the cancellations' listing is read by id, also when the listing back to older pending orders holds its order", async () => {
+    const DAY = 86_400_000;
+    const ago = (days: number) => new Date(Date.parse(NOW) - days * DAY).toISOString().replace(/\.000Z$/, "Z");
+    const p1 = sim.state.addOrder(simOrderInput(2001, { create_date: ago(150) }));
+    const p2 = sim.state.addOrder(simOrderInput(2002, { create_date: ago(149) }));
+    const x = sim.state.addOrder(simOrderInput(2003, { create_date: ago(120), status: 8 }));
+    await store.update((l) => {
+      markBooked(l, ledgerKey("order", x.id), { ordernumber: 2003, factuurnummer: "20262003", snelstartId: "b-1", type: "verkoopboeking", adopted: false }, new Date(ago(119)));
+      // Two older orders still due (one page back is cheaper than two reads), and the cancellation of x, due and failing.
+      l.pending[ledgerKey("order", p1.id)] = { ordernumber: 2001, created: p1.create_date, due: true };
+      l.pending[ledgerKey("order", p2.id)] = { ordernumber: 2002, created: p2.create_date, due: true };
+      l.pending[ledgerKey("cancel", x.id)] = { ordernumber: 2003, created: x.create_date, due: true };
+      l.runs = { ...l.runs, firstRunAt: ago(365), lastRunAt: ago(1), marks: { orders: ago(1), invoices: ago(1), lastOrdernumber: 2003, fullSweepAt: ago(1) } };
+    });
+    const t = make();
+    assert.deepEqual(await t.controller.input({ payload: 1 }, t.send), { ok: true });
+    assert.deepEqual(
+      t.docs().map((m) => [m.ccv?.kind, m.ccv?.ordernumber]).sort(),
+      [["cancellation", 2003], ["order", 2001], ["order", 2002]],
+    );
+  });
+
   it("a run-wide failure (a wrong secret: CCV_AUTH) ends the run: nothing sent, the run's meta for msg.run, a failed run in the ledger", async () => {
     sim.state.addOrder(simOrderInput(1101));
     const t = make({ secret: "not-the-secret" });
