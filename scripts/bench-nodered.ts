@@ -399,7 +399,7 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
  * the clients keep for webhooks (CCV: 10 of each resource's GETs a minute; SnelStart: 30 calls a
  * minute, 3 or 4 an order). Beyond that a webhook's order waits for the window like the import.
  */
-export function realLimitWebhooks(expectedSeconds: number): number {
+function realLimitWebhooks(expectedSeconds: number): number {
   return Math.max(3, Math.round(expectedSeconds / 10) - 2);
 }
 

@@ -43,7 +43,6 @@ export const EXAMPLE_IDS = {
   invoice: "1nv01ce000000001",
   report: "rep0rt0000000001",
   /** The monthly reconciliation: its inject and the reconcile node. */
-  reconcileInject: "rec0nc1l31nject1",
   reconcile: "rec0ncile0000001",
   email: "ema1l00000000001",
   ccvConfig: "ccvc0nf000000001",

@@ -91,7 +91,7 @@ export type BookResult =
 /** SnelStart's answer that a booking's number exists. */
 const DUPLICATE_NUMBER = "SNELSTART_BOE_0021";
 /** How often, and how far apart (× the try), a document whose answer got lost is looked up before giving up for this run. */
-export const LOOKUP_TRIES = 3;
+const LOOKUP_TRIES = 3;
 export const LOOKUP_GAP_MS = 1000;
 
 /** SnelStart refused the POST itself (the catalogue's `refusesDocument`): nothing was stored. */

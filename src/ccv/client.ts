@@ -61,7 +61,7 @@ import { ccvThrottle, RATE_LIMIT_WINDOW_MS, rateLimitKey } from "./throttle";
 export { signCcvRequest, formatCcvDate, ccvWebhookHash } from "./signing";
 export type { Checked } from "./check";
 
-export const API_PATH = "/api/rest/v1/";
+const API_PATH = "/api/rest/v1/";
 
 export interface CcvClientOptions {
   /** The shop's address, e.g. `https://myshop.ccvshop.nl`; the client appends `/api/rest/v1/`. */

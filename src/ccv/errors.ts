@@ -28,7 +28,7 @@ export function ccvRetryPolicy(o: { maxRetries: number; retryBaseMs: number; win
 }
 
 /** `{code, developermessage}` of a CCV error body, or empties when the body is something else. */
-export function errorBody(text: string): { code: string; developermessage: string } {
+function errorBody(text: string): { code: string; developermessage: string } {
   try {
     const parsed = ccvErrorBody.safeParse(JSON.parse(text));
     if (parsed.success) return { code: parsed.data.code, developermessage: parsed.data.developermessage ?? "" };

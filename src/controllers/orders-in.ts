@@ -51,6 +51,7 @@ import {
   startOf,
 } from "../koppeling/due";
 import { type LedgerPort, type LedgerState, recordFailure, recordRunFailure, recordRunSuccess, recordWebhookNoise } from "../koppeling/sync-ledger";
+import { FULL_SYNC, RETRY } from "../koppeling/run-history";
 import { asLive } from "../live";
 import type { MessageWindow } from "../nodes/message-window";
 import type { OrderWebhooks } from "../nodes/webhook-endpoint";
@@ -59,11 +60,7 @@ import { type CcvMeta, type KoppelingMessage, type RunMeta, type Translate, asKo
 /** Webhooks for one order within this time cost one fetch (CCV sends several for one change). */
 export const WEBHOOK_GATHER_MS = 100;
 
-export const REGISTER_WEBHOOKS = "register-webhooks";
-/** `msg.topic` that runs a full sweep: everything since the start date, as the first run. */
-export const FULL_SYNC = "full-sync";
-/** `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
-export const RETRY = "retry";
+const REGISTER_WEBHOOKS = "register-webhooks";
 export const WEBHOOK_EVENTS = ["orders.created", "orders.updated.ispaid", "orders.updated.status"] as const;
 
 export type WindowPort = Pick<MessageWindow, "enter" | "leave" | "settled" | "drained">;
@@ -111,7 +108,7 @@ class Cancelled extends Error {
 const OK: Outcome = { ok: true };
 
 /** The CCV order id of a webhook (`msg.payload.id`), null without one. */
-export function webhookOrderId(payload: unknown): number | null {
+function webhookOrderId(payload: unknown): number | null {
   const p = payload as { id?: unknown } | undefined;
   if (!p || typeof p !== "object" || p.id == null) return null;
   const n = Number(p.id);
@@ -514,7 +511,7 @@ class Outbox {
       const it = doc.doc;
       if ("error" in it) throw it.error;
       out.payload = "invoice" in it ? { invoice: it.invoice, rows: await life.guard(this.client.getInvoiceRows(doc.id)) } : { order: it.order, rows: await life.guard(this.client.getOrderRows(doc.id)) };
-      if ("invoice" in it && doc.kind === "credit-invoice" && !doc.originalCreated) (out.ccv as CcvMeta).originalCreated = await this.orderCreated(it.invoice);
+      if ("invoice" in it && !doc.originalCreated) (out.ccv as CcvMeta).originalCreated = await this.orderCreated(it.invoice);
     } catch (err) {
       const e = perDocument(err);
       const key = doc.key;

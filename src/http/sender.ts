@@ -94,7 +94,7 @@ export interface SenderOptions {
 const NOT_SENT: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 /** An attempt over `http` with a deadline for the whole exchange. */
-export function axiosExchange(http: AxiosInstance): Exchange {
+function axiosExchange(http: AxiosInstance): Exchange {
   return async (req, timeoutMs) => {
     const headers = typeof req.headers === "function" ? req.headers() : req.headers;
     const controller = new AbortController();
@@ -118,7 +118,7 @@ export function axiosExchange(http: AxiosInstance): Exchange {
 }
 
 /** An axios instance that leaves statuses, bodies and redirects to the caller. */
-export function rawAxios(): AxiosInstance {
+function rawAxios(): AxiosInstance {
   return axios.create({
     validateStatus: () => true,
     responseType: "text",

@@ -313,6 +313,7 @@ export function creditInvoiceSource(input: CreditInvoiceInput): Source {
     throw new KoppelingError("ORDER_INVALID", `${label} is a debit invoice, not a credit invoice.`, { invoiceId: invoice.id });
   }
   const rowSum = rows.reduce((s, r) => s + (r.total_price ?? 0), 0);
+  const day = dayOf(invoice.create_date, label);
   const sign = (invoice.total_price || invoice.total_tax || rowSum) < 0 ? -1 : 1;
   return {
     kind: "creditInvoice",
@@ -323,8 +324,8 @@ export function creditInvoiceSource(input: CreditInvoiceInput): Source {
     ordernumberFull: invoice.ordernumber_full || (invoice.ordernumber == null ? "" : String(invoice.ordernumber)),
     invoicenumber: invoice.invoicenumber ?? null,
     createDate: invoice.create_date,
-    day: dayOf(invoice.create_date, label),
-    vatDay: input.originalCreated === undefined ? dayOf(invoice.create_date, label) : originalDay(input.originalCreated, label),
+    day,
+    vatDay: input.originalCreated === undefined ? day : originalDay(input.originalCreated, label),
     rowsGross: invoice.invoice_row_taxes_included,
     shippingGross: invoice.shipping_taxes_included,
     shippingRateBp: checkedRate(invoice.shipping_tax_percentage, label, "shipping: "),

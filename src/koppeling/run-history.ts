@@ -282,6 +282,11 @@ export class RunHistory {
   }
 }
 
+/** ccv-orders-in's `msg.topic` that runs a full sweep: everything since the start date, as the first run. */
+export const FULL_SYNC = "full-sync";
+/** ccv-orders-in's `msg.topic` that retries one order (`msg.payload.id`) afresh, forgetting its failures. */
+export const RETRY = "retry";
+
 /**
  * What started a run of ccv-orders-in: `msg.trigger` when it names one (the sidebar's buttons send
  * "manual"; a flow may set it), a retry ("manual"), a webhook's order id ("webhook"), the node's
@@ -289,7 +294,7 @@ export class RunHistory {
  */
 export function triggerOf(msg: { topic?: unknown; trigger?: unknown }, opts: { webhook: boolean; firstRun: boolean; sinceStartMs: number }): RunTrigger {
   if (RUN_TRIGGERS.includes(msg.trigger as RunTrigger)) return msg.trigger as RunTrigger;
-  if (msg.topic === "retry") return "manual";
+  if (msg.topic === RETRY) return "manual";
   if (opts.webhook) return "webhook";
   if (opts.firstRun && opts.sinceStartMs <= DEPLOY_WINDOW_MS) return "deploy";
   return "schedule";

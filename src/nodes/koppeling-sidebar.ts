@@ -26,7 +26,7 @@ import { KoppelingError } from "../errors";
 import { lookupOrder, needsAttention } from "../koppeling/ledger-views";
 import { parseLedgerKey } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
-import { scheduledRunGoing } from "../koppeling/run-history";
+import { FULL_SYNC, RETRY, scheduledRunGoing } from "../koppeling/run-history";
 import { runLogOf } from "./run-log";
 import { answer, body } from "./admin";
 
@@ -137,7 +137,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
     const posted = body(req);
     const node = receiverOf(RED, shop.id, posted.node);
     if (scheduledRunGoing(await runLogOf(RED, shop).views(20))) return { started: false, busy: true, node: node.id };
-    node.receive({ topic: posted.full === true ? "full-sync" : "", payload: Date.now(), trigger: "manual" });
+    node.receive({ topic: posted.full === true ? FULL_SYNC : "", payload: Date.now(), trigger: "manual" });
     return { started: true, busy: false, node: node.id };
   });
 
@@ -149,7 +149,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
     const known = await shop.ledger.read((l) => key in l.failed || key in l.intents || key in l.pending);
     if (!known) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${key} is not failed, waiting or being posted: nothing to retry`);
     const node = receiverOf(RED, shop.id, posted.node);
-    node.receive({ topic: "retry", payload: { id }, trigger: "manual" });
+    node.receive({ topic: RETRY, payload: { id }, trigger: "manual" });
     return { retried: 1, node: node.id };
   });
 
@@ -159,7 +159,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
     const { failed } = await shop.ledger.read((l) => needsAttention(l, new Date(), Number.MAX_SAFE_INTEGER));
     const ids = [...new Set(failed.filter((f) => f.retry).map((f) => f.id))];
     const now = ids.slice(0, RETRY_ALL_MAX);
-    for (const id of now) node.receive({ topic: "retry", payload: { id }, trigger: "manual" });
+    for (const id of now) node.receive({ topic: RETRY, payload: { id }, trigger: "manual" });
     return { retried: now.length, total: ids.length, node: node.id };
   });
 }

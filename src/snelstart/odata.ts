@@ -35,7 +35,8 @@ export function odataEq(property: string, value: string | number): string {
  * `2025-03-01` -> `datetime'2025-03-01T00:00:00'`. Refuses anything but a real `yyyy-MM-dd` day.
  */
 export function odataDateTime(day: string): string {
-  const ok = typeof day === "string" && /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  const ms = typeof day === "string" && /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  const ok = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
   if (!ok) throw new KoppelingError("SNELSTART_ODATA", `An OData date needs a yyyy-MM-dd day, got ${String(day)}`);
   return `datetime'${day}T00:00:00'`;
 }

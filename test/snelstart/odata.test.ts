@@ -26,7 +26,7 @@ describe("OData escaping (unit)", () => {
   it("odataDateTime and odataDayRange: a real yyyy-MM-dd day only, as a DateTime literal at midnight", () => {
     assert.equal(odataDateTime("2025-03-01"), "datetime'2025-03-01T00:00:00'");
     assert.equal(odataDayRange("FactuurDatum", "2025-03-01", "2025-04-01"), "FactuurDatum ge datetime'2025-03-01T00:00:00' and FactuurDatum lt datetime'2025-04-01T00:00:00'");
-    for (const bad of ["2025-02-30", "2025-3-1", "2025-03-01' or 1 eq 1", "2025-03-01T00:00:00"]) assert.throws(() => odataDateTime(bad), /yyyy-MM-dd/, bad);
+    for (const bad of ["2025-02-30", "2025-13-01", "2025-3-1", "2025-03-01' or 1 eq 1", "2025-03-01T00:00:00"]) assert.throws(() => odataDateTime(bad), { code: "SNELSTART_ODATA", message: /yyyy-MM-dd/ }, bad);
     assert.throws(() => odataDayRange("FactuurDatum ge x or FactuurDatum", "2025-03-01", "2025-04-01"), /Not an OData property/);
   });
 

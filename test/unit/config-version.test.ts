@@ -1,5 +1,8 @@
 /** Versions and migrations of the nodes' settings (src/nodes/config-version.ts). */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT } from "../../scripts/repo-root";
 import { MIGRATIONS, type Migration, currentVersion, migrateConfig } from "../../src/nodes/config-version";
 
 /** A made-up history: version 2 renamed `days` to `horizonDays`, version 3 turned it into a number. */
@@ -35,5 +38,12 @@ describe("unit: node settings versions and migrations", () => {
       assert.deepEqual(steps.map((s) => s.to), steps.map((_, i) => i + 1), `${type}: versions 1, 2, … in order`);
       assert.equal(migrateConfig(type, { name: "a" }).def.version, currentVersion(type));
     }
+  });
+
+  it("the example flow's nodes of this package carry their current version (not read as settings of 0.1)", () => {
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "CCV Shop to SnelStart.json"), "utf8")) as Array<{ type: string; version?: number }>;
+    const ours = example.filter((n) => n.type in MIGRATIONS);
+    assert.ok(ours.length >= Object.keys(MIGRATIONS).length);
+    assert.deepEqual(ours.filter((n) => n.version !== currentVersion(n.type)).map((n) => n.type), []);
   });
 });
