@@ -572,6 +572,20 @@ const CATALOGUE = {
     meaning: "The shop has several ccv-orders-in nodes whose settings of what is due (statuses, paid only, start date, historical import, credit notes) differ, so the reconciliation cannot tell what was due.",
     action: "Give the shop's ccv-orders-in nodes the same due settings, or keep one.",
   },
+  SIDEBAR_REQUEST_INVALID: {
+    layer: "node",
+    endsRun: false,
+    retryable: false,
+    meaning: "A request to the Koppeling sidebar's routes names no order: the order number is not a number, or the document to retry is not an order or a cancellation.",
+    action: "Give an order number (digits only); in the sidebar, retry from the list of what needs attention.",
+  },
+  RETRY_NOT_FAILED: {
+    layer: "node",
+    endsRun: false,
+    retryable: false,
+    meaning: "The document is no longer failed, waiting or being posted (booked meanwhile, or settled): there is nothing to retry.",
+    action: "Nothing: refresh the sidebar, or find the order to see how it stands.",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A code listed in the catalogue by name. */

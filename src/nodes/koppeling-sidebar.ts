@@ -80,7 +80,7 @@ function receiverOf(RED: NodeAPI, configId: string, nodeId: unknown): Receiver {
 /** A ledger key ccv-orders-in can retry (`order:<id>`, `cancel:<id>`): the order id. */
 function retryId(key: unknown): number {
   const k = typeof key === "string" ? parseLedgerKey(key) : null;
-  if (!k || k.kind === "credit" || k.id <= 0) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${JSON.stringify(key)} is not an order the koppeling can retry (order:<CCV order id> or cancel:<CCV order id>)`);
+  if (!k || k.kind === "credit" || k.id <= 0) throw new KoppelingError("SIDEBAR_REQUEST_INVALID", `${JSON.stringify(key)} is not an order the koppeling can retry (order:<CCV order id> or cancel:<CCV order id>)`);
   return k.id;
 }
 
@@ -128,7 +128,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
   get("/:config/orders/:number", async (req) => {
     const shop = shopOf(RED, req.params.config);
     const n = Number(req.params.number);
-    if (!/^\d{1,15}$/.test(String(req.params.number)) || !Number.isSafeInteger(n)) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${JSON.stringify(req.params.number)} is not an order number`);
+    if (!/^\d{1,15}$/.test(String(req.params.number)) || !Number.isSafeInteger(n)) throw new KoppelingError("SIDEBAR_REQUEST_INVALID", `${JSON.stringify(req.params.number)} is not an order number`);
     return { configId: shop.id, ...(await shop.ledger.read((l) => lookupOrder(l, n, new Date()))) };
   });
 
@@ -147,7 +147,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
     const id = retryId(posted.key);
     const key = String(posted.key);
     const known = await shop.ledger.read((l) => key in l.failed || key in l.intents || key in l.pending);
-    if (!known) throw new KoppelingError("CCV_WEBHOOK_INVALID", `${key} is not failed, waiting or being posted: nothing to retry`);
+    if (!known) throw new KoppelingError("RETRY_NOT_FAILED", `${key} is not failed, waiting or being posted: nothing to retry`);
     const node = receiverOf(RED, shop.id, posted.node);
     node.receive({ topic: RETRY, payload: { id }, trigger: "manual" });
     return { retried: 1, node: node.id };

@@ -118,7 +118,7 @@ describe("nodes: the Koppeling sidebar's admin routes", function () {
     }
 
     // Retry: refused for a document that needs nothing; after the fix, the order is booked in a manual run.
-    assert.deepEqual([(await post("/ccv-snelstart/koppeling/ccv/retry", { key: "order:999999" })).code, (await post("/ccv-snelstart/koppeling/ccv/retry", { key: "credit:1" })).code], ["CCV_WEBHOOK_INVALID", "CCV_WEBHOOK_INVALID"]);
+    assert.deepEqual([(await post("/ccv-snelstart/koppeling/ccv/retry", { key: "order:999999" })).code, (await post("/ccv-snelstart/koppeling/ccv/retry", { key: "credit:1" })).code], ["RETRY_NOT_FAILED", "SIDEBAR_REQUEST_INVALID"]);
     await control(sims.ccv.url, "PATCH", `/__sim/orders/${bad.id}/raw`, { set: { total_tax: 4.2 } });
     const retried = await post("/ccv-snelstart/koppeling/ccv/retry", { key: `order:${bad.id}` });
     assert.deepEqual(retried, { ok: true, retried: 1, node: "in" });
