@@ -160,7 +160,8 @@ export class DebtorFinder {
       started.then(settled, settled);
       lookup = started;
     }
-    if (!cache.has(key)) {
+    // A customer no lookup can find again (`new:<msg id>`) is no other message's: not kept for the run.
+    if (findable(key) && !cache.has(key)) {
       const shared = lookup;
       cache.set(key, shared);
       shared.catch(() => cache.get(key) === shared && cache.delete(key));

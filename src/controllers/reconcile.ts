@@ -96,7 +96,8 @@ export class ReconcileController {
 
     progress("readingCcv");
     const shop = new ShopSide(mapping, settings, effectiveStart(settings, firstRun ?? now.toISOString()), period);
-    const bounds = { min_create_date: listingBounds(period).min, max_create_date: listingBounds(period).max };
+    const listed = listingBounds(period);
+    const bounds = { min_create_date: listed.min, max_create_date: listed.max };
     for await (const c of ccv.orders(bounds)) shop.order(c);
     if (settings.credits) for await (const c of ccv.invoices(bounds)) shop.invoice(c);
     for (const id of shop.ordersToRead()) shop.originalOrder(await ccv.readOrder(id));

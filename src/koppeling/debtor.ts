@@ -75,12 +75,12 @@ export function pickRelatie(found: readonly Relatie[], landId: string | undefine
 
 /** The POST /relaties body for a customer; the address goes along only when it is complete (REL-0060). */
 export function relatieFor(c: BookingCustomer, landen: readonly Land[], withVat: boolean): RelatieCreate {
-  const land = landen.find((l) => l.landcode.toUpperCase() === c.country);
+  const landId = landIdOf(landen, c.country);
   const body: RelatieCreate = { relatiesoort: ["Klant"], naam: c.name };
   if (c.email) body.email = c.email;
   if (c.phone) body.telefoon = c.phone;
-  if (c.street && c.postcode && c.city && land) {
-    body.vestigingsAdres = { straat: c.street, postcode: c.postcode, plaats: c.city, land: { id: land.id }, ...(c.contactPerson ? { contactpersoon: c.contactPerson } : {}) };
+  if (c.street && c.postcode && c.city && landId) {
+    body.vestigingsAdres = { straat: c.street, postcode: c.postcode, plaats: c.city, land: { id: landId }, ...(c.contactPerson ? { contactpersoon: c.contactPerson } : {}) };
   }
   if (withVat && c.vatNumber) body.btwNummer = c.vatNumber;
   if (c.kvkNumber) body.kvkNummer = c.kvkNumber;

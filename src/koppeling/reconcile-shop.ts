@@ -15,9 +15,9 @@ import { type CcvInvoice, type CcvInvoiceHead, type CcvOrder, type CcvOrderHead,
 import { KoppelingError, isKoppelingError } from "../errors";
 import { orderFactuurnummer } from "./booking";
 import { amsterdamDate, amsterdamDateOfMs, amsterdamMidnightUtc } from "./dates";
-import { CANCELLED, type DueSettings, orderQualifies } from "./due";
+import { CANCELLED, type DueSettings, headOf, orderQualifies } from "./due";
 import { creditInvoiceSource, orderSource } from "./input";
-import { creditNumber, followsFromOrdernumber, invoiceNumberOfOrdernumber, invoiceNumberOnDate } from "./invoice-number";
+import { creditNumber, followsFromOrdernumber, invoiceNumber, invoiceNumberOfOrdernumber } from "./invoice-number";
 import type { Mapping } from "./mapping";
 import type { ShopCancellation, ShopDocument } from "./reconcile";
 
@@ -144,7 +144,7 @@ export class ShopSide {
   /** A listed order: due in the period (an invoice), cancelled (its cancellation), or nothing. */
   order(c: Checked<CcvOrder, CcvOrderHead>): void {
     if (c.ok) this.orders.set(c.value.id, c.value);
-    const head = c.ok ? c.value : c.head;
+    const head = headOf(c);
     if (!head || head.ordernumber == null || !inPeriod(head.create_date, this.period)) return;
     const ordernumber = head.ordernumber;
     if (head.status === CANCELLED) {
@@ -166,7 +166,7 @@ export class ShopSide {
 
   /** A listed invoice: a CCV credit invoice dated in the period, when credit notes are booked. */
   invoice(c: Checked<CcvInvoice, CcvInvoiceHead>): void {
-    const head = c.ok ? c.value : c.head;
+    const head = headOf(c);
     if (!this.settings.credits || !head || head.type !== "credit" || head.ordernumber == null || !head.create_date || !inPeriod(head.create_date, this.period)) return;
     const credit: PendingCredit = { head: { ...head, ordernumber: head.ordernumber }, invoice: c.ok ? c.value : null, orderId: c.ok ? idFromLink(c.value.order, "orders") : null };
     if (!c.ok) credit.note = c.error.code;
@@ -204,7 +204,7 @@ export class ShopSide {
     const rule = this.mapping.invoiceNumber;
     if (rule.source !== "ordernumber" || head.ordernumber == null) return null;
     try {
-      return invoiceNumberOnDate(rule, head.ordernumber, amsterdamDate(head.create_date));
+      return invoiceNumber(rule, head.ordernumber, head.create_date);
     } catch {
       return null;
     }

@@ -12,13 +12,13 @@
  * ../controllers/reconcile.ts.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { type FlowDef, ReconcileController, type ReconciliationReport, bookedAsVerkooporders, shopDueSettings } from "../controllers/reconcile";
+import { ReconcileController, type ReconciliationReport, bookedAsVerkooporders, shopDueSettings } from "../controllers/reconcile";
 import { KoppelingError } from "../errors";
 import { reconciliationCsv } from "../koppeling/reconcile";
 import { type Period, parsePeriod } from "../koppeling/reconcile-shop";
 import type { CcvConfigNode } from "./ccv-config";
 import { inRuntimeLanguage } from "./error-language";
-import { type KoppelingMessage, asKoppelingError, registerVersioned, status } from "./shared";
+import { type KoppelingMessage, asKoppelingError, deployedDefs, registerVersioned, status } from "./shared";
 import { reconcileRoutes } from "./reconcile-routes";
 import type { SnelStartConfigNode } from "./snelstart-config";
 import type { VatMappingNode } from "./vat-mapping";
@@ -45,11 +45,7 @@ export default function (RED: NodeAPI): void {
     const node = this;
     const shop = RED.nodes.getNode(def.ccv) as CcvConfigNode | null;
     const mappingNode = RED.nodes.getNode(def.mapping) as VatMappingNode | null;
-    const flows = () => {
-      const defs: FlowDef[] = [];
-      RED.nodes.eachNode((d) => defs.push(d as unknown as FlowDef));
-      return defs;
-    };
+    const flows = () => deployedDefs(RED);
     const configured = (): { shop: CcvConfigNode; admin: SnelStartConfigNode; mapping: VatMappingNode } => {
       if (!shop) throw new KoppelingError("CCV_CONFIG", "Select a CCV Shop (ccv-config) in this node");
       if (!mappingNode) throw new KoppelingError("MAPPING_INVALID", "Select a VAT mapping (vat-mapping) in this node");

@@ -28,6 +28,8 @@ import { parseLedgerKey } from "../koppeling/sync-ledger";
 import type { CcvConfigNode } from "./ccv-config";
 import { FULL_SYNC, RETRY, scheduledRunGoing } from "../koppeling/run-history";
 import { runLogOf } from "./run-log";
+import { deployedDefs } from "./shared";
+import type { FlowDef } from "../controllers/reconcile";
 import { answer, body } from "./admin";
 
 export const READ_PERMISSION = "ccv-snelstart.read";
@@ -36,7 +38,6 @@ const BASE = "/ccv-snelstart/koppeling";
 /** "Retry all failed" retries at most this many orders per press (they run side by side, each its own run). */
 export const RETRY_ALL_MAX = 100;
 
-type FlowDef = { id: string; type: string; name?: string; ccv?: string; d?: boolean };
 type Receiver = Node & { receive(msg: unknown): void };
 
 /** The deployed ccv-config node `id`, else a CCV_CONFIG error. */
@@ -46,17 +47,9 @@ function shopOf(RED: NodeAPI, id: unknown): CcvConfigNode {
   return node;
 }
 
-function defs(RED: NodeAPI): FlowDef[] {
-  const out: FlowDef[] = [];
-  RED.nodes.eachNode((n) => {
-    out.push(n as unknown as FlowDef);
-  });
-  return out;
-}
-
 /** The running ccv-orders-in nodes of shop `configId` (disabled ones are not running). */
 function ordersInOf(RED: NodeAPI, configId: string): Array<{ def: FlowDef; node: Receiver }> {
-  return defs(RED)
+  return deployedDefs(RED)
     .filter((d) => d.type === "ccv-orders-in" && d.ccv === configId)
     .map((def) => ({ def, node: RED.nodes.getNode(def.id) as Receiver | null }))
     .filter((x): x is { def: FlowDef; node: Receiver } => x.node !== null);
@@ -64,9 +57,9 @@ function ordersInOf(RED: NodeAPI, configId: string): Array<{ def: FlowDef; node:
 
 /** The running ccv-snelstart-reconcile nodes of shop `configId`: the sidebar's Controle asks them. */
 function reconcilersOf(RED: NodeAPI, configId: string): Array<{ id: string; name: string }> {
-  return defs(RED)
+  return deployedDefs(RED)
     .filter((d) => d.type === "ccv-snelstart-reconcile" && d.ccv === configId && RED.nodes.getNode(d.id) !== null)
-    .map((d) => ({ id: d.id, name: d.name || "" }));
+    .map((d) => ({ id: d.id, name: String(d.name ?? "") }));
 }
 
 /** The ccv-orders-in node the buttons of shop `configId` send to: the one named, else the first. */
@@ -98,7 +91,7 @@ export function sidebarRoutes(RED: NodeAPI): void {
     RED.httpAdmin.post(`${BASE}${route}`, write, (req: Request, res: Response, _next: NextFunction) => answer(res, () => work(req)));
 
   get("/shops", async () => {
-    const all = defs(RED);
+    const all = deployedDefs(RED);
     const shops = [];
     for (const d of all.filter((x) => x.type === "ccv-config")) {
       const shop = RED.nodes.getNode(d.id) as unknown as CcvConfigNode | null;

@@ -10,6 +10,7 @@ import type { DocumentKind } from "../koppeling/document";
 import { dueKey } from "../koppeling/due";
 import { inRuntimeLanguage } from "./error-language";
 import { type LedgerKey, recordFailure } from "../koppeling/sync-ledger";
+import type { FlowDef } from "../controllers/reconcile";
 import type { CcvConfigNode } from "./ccv-config";
 import { type Config, migrateConfig } from "./config-version";
 import { noteOutcome } from "./run-log";
@@ -118,6 +119,15 @@ export const status = {
 /** Time as `HH:MM` for statuses such as "booked 12 at 14:05". */
 export function clock(d = new Date()): string {
   return d.toTimeString().slice(0, 5);
+}
+
+/** The nodes of the deployed flows, as `RED.nodes.eachNode` gives them. */
+export function deployedDefs(RED: NodeAPI): FlowDef[] {
+  const out: FlowDef[] = [];
+  RED.nodes.eachNode((d) => {
+    out.push(d as unknown as FlowDef);
+  });
+  return out;
 }
 
 /** The ledger key of the document a message carries. */
