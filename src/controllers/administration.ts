@@ -88,9 +88,19 @@ export class AdministrationReference {
 /** The mapping of vat-mapping's fields, its ledgers completed from the administration's chart. */
 export async function resolveMapping(fields: VatMappingFields, admin: Pick<AdministrationReference, "reference">): Promise<{ mapping: Mapping; articleGroups: ArticleGroups }> {
   const ref = await admin.reference();
-  const mapping = parseMapping(mappingInputOf(fields, ref.grootboeken, ref.company.buitenlandseBtwGrootboek?.id));
-  return { mapping, articleGroups: articleGroupsOf(fields) };
+  // Parsed once per node's settings and reference data (kept an hour), not for every message.
+  let byFields = resolvedMappings.get(ref);
+  if (!byFields) resolvedMappings.set(ref, (byFields = new WeakMap()));
+  let resolved = byFields.get(fields);
+  if (!resolved) {
+    const mapping = parseMapping(mappingInputOf(fields, ref.grootboeken, ref.company.buitenlandseBtwGrootboek?.id));
+    resolved = { mapping, articleGroups: articleGroupsOf(fields) };
+    byFields.set(fields, resolved);
+  }
+  return resolved;
 }
+
+const resolvedMappings = new WeakMap<ReferenceData, WeakMap<VatMappingFields, { mapping: Mapping; articleGroups: ArticleGroups }>>();
 
 /** The mapping and what the domain needs from SnelStart to map an order of this customer: rate tables, OSS switch, the destination's OSS rates. */
 export async function mappingForCustomer(

@@ -91,6 +91,9 @@ describe("unit: the administration's reference data against the SnelStart simula
     assert.equal(toNl.context.ossRates, undefined);
     assert.equal(gets("/v2/vatrates/:countryCode"), 1);
     assert.deepEqual(referenceGets(), [1, 1, 1, 1], "one fetch of the reference data for all of it");
+    assert.equal(toNl.mapping, mapping, "parsed once while the reference data is kept");
+    t += REFERENCE_TTL_MS;
+    assert.notEqual((await resolveMapping(fields, admin)).mapping, mapping, "parsed again with fresh reference data");
   });
 
   it("the dialogs: the lookups leave inactive ledgers out; the mapping check names what is wrong against the live chart", async () => {
