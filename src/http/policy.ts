@@ -127,10 +127,9 @@ export class RetryPolicy {
         if (exhausted || (after ?? 0) > this.maxRetryAfterMs) return { action: "fail", unknownOutcome: false, retryAfterMs: after };
         return { action: "retry", reason: "rate-limit", waitMs: after ?? (this.rateLimitWaitMs ? this.rateLimitWaitMs(s.retries) : this.backoff(s.retries)) };
       }
-      if (status >= 500) return this.processedMaybe(s);
-      return { action: "fail", unknownOutcome: false, retryAfterMs: null };
     }
-    if (outcome.kind === "timeout" || outcome.sent) return this.processedMaybe(s);
+    if (this.lost(outcome)) return this.processedMaybe(s);
+    if (outcome.kind === "status") return { action: "fail", unknownOutcome: false, retryAfterMs: null };
     // Never reached the server: nothing happened there.
     if ((s.idempotent || this.repeatUnsent) && !exhausted) return { action: "retry", reason: "retry", waitMs: this.backoff(s.retries) };
     return { action: "fail", unknownOutcome: false, retryAfterMs: null };
