@@ -10,6 +10,7 @@ import { HttpError } from "../../src/http/errors";
 import { debtorKey, emailKey, pickRelatie, refit, relatieFor, vatKey } from "../../src/koppeling/debtor";
 import type { DocumentRelatie } from "../../src/koppeling/sync-ledger";
 import type { Land, Relatie, RelatieCreate } from "../../src/snelstart/schemas";
+import { settle } from "./helpers/fake-clock";
 
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const LANDEN: Land[] = [
@@ -185,10 +186,10 @@ describe("finding or creating the debtor", () => {
     const finder = new DebtorFinder(async () => ({ port: ss, landen: LANDEN }), true);
     const a = finder.find(klant(), false, { runId: "r1", msgId: "a" });
     const b = finder.find(klant({ email: "JAN@example.nl" }), false, { runId: "r2", msgId: "b" });
-    await new Promise((r) => setImmediate(r));
+    await settle();
     let closed = false;
     const closing = finder.close().then(() => (closed = true));
-    await new Promise((r) => setImmediate(r));
+    await settle();
     assert.equal(closed, false, "close waits for the creation in progress");
     release();
     await closing;

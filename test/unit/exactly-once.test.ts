@@ -10,7 +10,7 @@ import { systemClock } from "../../src/clock";
 import { KoppelingError } from "../../src/errors";
 import { HttpError } from "../../src/http/errors";
 import { type LedgerKey, type LedgerPort, type LedgerState, emptyLedger } from "../../src/koppeling/sync-ledger";
-import { FakeClock } from "./helpers/fake-clock";
+import { FakeClock, settle } from "./helpers/fake-clock";
 
 /** What the fake SnelStart is asked to post: a number and an amount (another amount under a number is not this document). */
 interface Doc {
@@ -279,7 +279,7 @@ describe("exactly once (the protocol, with fakes)", () => {
     const credit = booker.book(request(ledger, { type: "verkoopboeking", number: "C20261-5", cents: -1210 }, ref("credit-invoice", 5, 100)));
     const cancel = booker.book(request(ledger, { type: "verkoopboeking", number: "C20261", cents: -1210 }, ref("cancellation", 1, 100)));
     const other = booker.book(request(ledger, { type: "verkoopboeking", number: "20262", cents: 500 }, ref("order", 2, 101)));
-    await new Promise((r) => setImmediate(r));
+    await settle();
     assert.deepEqual(ss.posts, ["20261", "20262"], "the credits wait for the order; another order number does not");
     gate.resolve();
     const [, c, x] = await Promise.all([order, credit, cancel, other]);
@@ -329,10 +329,10 @@ describe("exactly once (the protocol, with fakes)", () => {
       ss.gate = gate.promise;
       const inFlight = booker.book(request(ledger, order1, ref("order", 1, 100)));
       const queued = booker.book(request(ledger, { type: "verkoopboeking", number: "C20261", cents: -1210 }, ref("cancellation", 1, 100)));
-      await new Promise((r) => setImmediate(r));
+      await settle();
       let closed = false;
       const closing = booker.close().then(() => (closed = true));
-      await new Promise((r) => setImmediate(r));
+      await settle();
       assert.equal(closed, false, "close waits for the POST");
       gate.resolve();
       await closing;
@@ -351,7 +351,7 @@ describe("exactly once (the protocol, with fakes)", () => {
       const booker = new ExactlyOnce(ss, systemClock);
       const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
       // After a turn of the event loop: mocha starts the test's own timer once the test is under way.
-      await new Promise((r) => setImmediate(r));
+      await settle();
       const before = timers();
       const started = Date.now();
       const booking = booker.book(request(ledger, order1, ref("order", 1, 1)));
