@@ -71,7 +71,7 @@ describe("nodes: reconciliation (ccv-snelstart-reconcile) against both simulator
     sims = null;
   });
 
-  it("a booked month with one booking changed by hand and one deleted: exactly those two differ; cancelled and credited orders are equal; CSV and routes agree", async () => {
+  it("a booked month with one booking changed by hand and one deleted: exactly those two differ; cancelled and credited orders are equal; CSV and routes agree", async function () {
     this.timeout(60_000);
     sims = await startSims();
     const [, , c, y, z] = await Promise.all([3001, 3002, 3003, 3004, 3005].map((n, i) => addOrder(sims!, simpleOrder(n, { create_date: june(3 + i) }))));
@@ -155,7 +155,7 @@ describe("nodes: reconciliation (ccv-snelstart-reconcile) against both simulator
     assert.ok(!JSON.stringify(json.body).includes("@example.nl") && !JSON.stringify(json.body).includes("Klant"), "no personal data");
   });
 
-  it("an invoice of the koppeling's numbering the shop does not know is not-in-shop; the bookkeeper's own invoices are left out; a cancelled order left uncredited is cancelled-in-shop", async () => {
+  it("an invoice of the koppeling's numbering the shop does not know is not-in-shop; the bookkeeper's own invoices are left out; a cancelled order left uncredited is cancelled-in-shop", async function () {
     this.timeout(60_000);
     sims = await startSims();
     const [a] = await Promise.all([addOrder(sims, simpleOrder(3101, { create_date: june(3) })), addOrder(sims, simpleOrder(3102, { create_date: june(4) }))]);
@@ -189,7 +189,7 @@ describe("nodes: reconciliation (ccv-snelstart-reconcile) against both simulator
     });
   });
 
-  it("refuses what it cannot reconcile: sales-order mode (RECONCILE_VERKOOPORDER), a period that is none (RECONCILE_PERIOD); other topics are ignored", async () => {
+  it("refuses what it cannot reconcile: sales-order mode (RECONCILE_VERKOOPORDER), a period that is none (RECONCILE_PERIOD); other topics are ignored", async function () {
     this.timeout(30_000);
     sims = await startSims();
     await helper.load(NODES, koppelingFlow(sims, { extra: RECONCILE, mapper: { mode: "verkooporder" } }), credentials(sims));
